@@ -1,0 +1,157 @@
+"""Load content/*.yml into the knowledge store.
+
+A reload replaces all content tables in one transaction, so a running
+assistant sees either the old or the new content, never a mix. User data
+(consultant requests) is not touched.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import delete
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from bot.store import models as m
+from bot.store.db import session_scope
+
+
+class ContentError(ValueError):
+    """A content file is malformed or refers to something that does not exist."""
+
+
+# YAML reference names -> column names.
+_RENAMES = {
+    "source": "source_key",
+    "framework": "framework_key",
+    "outcome": "outcome_key",
+    "industry": "industry_key",
+    "updates": "updates_key",
+}
+
+# file -> (model, alias entity type or None)
+_FILES: list[tuple[str, type, str | None]] = [
+    ("sources.yml", m.Source, None),
+    ("frameworks.yml", m.Framework, "framework"),
+    ("industries.yml", m.Industry, "industry"),
+    ("customer_types.yml", m.CustomerType, "customer_type"),
+    ("outcomes.yml", m.Outcome, None),
+    ("facts.yml", m.Fact, None),
+    ("processes.yml", m.Process, None),
+    ("timelines.yml", m.TimelineEstimate, None),
+    ("industry_fit.yml", m.IndustryFit, None),
+    ("comparison.yml", m.ComparisonRow, None),
+    ("examples.yml", m.Example, None),
+    ("practices.yml", m.Practice, None),
+    ("maturity_levels.yml", m.MaturityLevel, "maturity_level"),
+]
+
+
+def _read(path: Path) -> Any:
+    if not path.exists():
+        raise ContentError(f"missing content file: {path}")
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ContentError(f"{path.name}: invalid YAML: {exc}") from exc
+
+
+def _as_date(value: Any, where: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ContentError(f"{where}: as_of must be YYYY-MM-DD, got {value!r}") from exc
+
+
+def _row(model: type, raw: dict, position: int, where: str) -> dict:
+    if not isinstance(raw, dict):
+        raise ContentError(f"{where}: expected a mapping, got {raw!r}")
+    row = {_RENAMES.get(k, k): v for k, v in raw.items()}
+    columns = set(model.__table__.columns.keys())
+    if "position" in columns and "position" not in row:
+        row["position"] = position
+    unknown = set(row) - columns
+    if unknown:
+        raise ContentError(f"{where}: unknown field(s) {sorted(unknown)}")
+    if "as_of" in row and row["as_of"] is not None:
+        row["as_of"] = _as_date(row["as_of"], where)
+    return row
+
+
+def parse_content(content_dir: Path) -> list[object]:
+    """Parse and check all content files; return ORM objects in insert order."""
+    objects: list[object] = []
+    aliases: dict[tuple[str, str], str] = {}
+    source_dates: dict[str, dt.date] = {}
+
+    def add_aliases(entity: str, value: str, texts: list[str], where: str) -> None:
+        for alias in texts or []:
+            norm = " ".join(str(alias).lower().split())
+            owner = aliases.get((entity, norm))
+            if owner is not None and owner != value:
+                raise ContentError(f"{where}: alias {norm!r} already names {entity} {owner!r}")
+            if owner is None:
+                aliases[(entity, norm)] = value
+                objects.append(m.Alias(entity=entity, value=value, text=norm))
+
+    for filename, model, alias_entity in _FILES:
+        rows = _read(content_dir / filename) or []
+        if not isinstance(rows, list):
+            raise ContentError(f"{filename}: expected a list of rows")
+        for position, raw in enumerate(rows, start=1):
+            where = f"{filename} row {position}"
+            raw = dict(raw) if isinstance(raw, dict) else raw
+            alias_texts = raw.pop("aliases", None) if isinstance(raw, dict) else None
+            steps = raw.pop("steps", None) if isinstance(raw, dict) else None
+            row = _row(model, raw, position, where)
+            if model is m.Source:
+                source_dates[row["key"]] = row["as_of"]
+            if model is m.Fact and row.get("as_of") is None:
+                if row.get("source_key") not in source_dates:
+                    raise ContentError(f"{where}: unknown source {row.get('source_key')!r}")
+                row["as_of"] = source_dates[row["source_key"]]
+            obj = model(**row)
+            if steps is not None:
+                obj.steps = [
+                    m.ProcessStep(**_row(m.ProcessStep, step, n, f"{where} step {n}"))
+                    for n, step in enumerate(steps, start=1)
+                ]
+            objects.append(obj)
+            if alias_entity:
+                key = row.get("key", row.get("number"))
+                add_aliases(alias_entity, str(key), alias_texts, where)
+
+    # A fact that corrects another must be inserted after it.
+    objects.sort(key=lambda obj: isinstance(obj, m.Fact) and obj.updates_key is not None)
+    costs = _read(content_dir / "costs.yml") or {}
+    for section, model in (("items", m.CostItem), ("drivers", m.CostDriver)):
+        for position, raw in enumerate(costs.get(section) or [], start=1):
+            objects.append(model(**_row(model, raw, position, f"costs.yml {section} row {position}")))
+    return objects
+
+
+def load_content(engine: Engine, content_dir: Path) -> dict[str, int]:
+    """Replace the store's content with content_dir; return row counts per table."""
+    objects = parse_content(content_dir)
+    try:
+        with session_scope(engine) as session:
+            for model in reversed(m.CONTENT_MODELS):
+                session.execute(delete(model))
+            for obj in objects:
+                session.add(obj)
+                # Flush in dependency order so foreign keys are checked row by row.
+                session.flush()
+    except IntegrityError as exc:
+        reason = str(exc.orig).strip().splitlines()[0]
+        raise ContentError(f"content refers to a missing or duplicate key: {reason}") from exc
+    counts: dict[str, int] = {}
+    for obj in objects:
+        counts[obj.__tablename__] = counts.get(obj.__tablename__, 0) + 1
+        for step in getattr(obj, "steps", None) or []:
+            counts[step.__tablename__] = counts.get(step.__tablename__, 0) + 1
+    return counts

@@ -1,0 +1,275 @@
+"""Knowledge store schema (SQLAlchemy 1.4, written 2.0-style).
+
+Every statement the assistant makes is a row here, tied to a Source with an
+as-of date. Content tables are rebuilt from content/*.yml by the loader; user
+data tables (consultant requests) are never touched by a content reload.
+"""
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+
+class Source(Base):
+    __tablename__ = "sources"
+    key = Column(String(64), primary_key=True)
+    title = Column(Text, nullable=False)
+    # None for the seed article, which has no URL: cited as "seed article".
+    url = Column(Text)
+    publisher = Column(String(200))
+    as_of = Column(Date, nullable=False)
+    # article | web | vendor (vendor pages are estimates, labelled as such)
+    kind = Column(String(20), nullable=False)
+
+    def citation(self) -> str:
+        where = self.url or "seed article"
+        return f"{self.title} ({where}, {self.as_of.isoformat()})"
+
+
+class Framework(Base):
+    """ISO 9001, CMMI and the related standards people ask about."""
+
+    __tablename__ = "frameworks"
+    key = Column(String(32), primary_key=True)
+    name = Column(String(100), nullable=False)
+    full_name = Column(Text, nullable=False)
+    # standard | model | certification
+    kind = Column(String(20), nullable=False)
+    # primary (ISO 9001, CMMI) | related
+    category = Column(String(20), nullable=False)
+    summary = Column(Text, nullable=False)
+    relation_to_iso9001 = Column(Text)
+    includes_iso9001 = Column(Boolean, nullable=False, default=False)
+    source_key = Column(ForeignKey("sources.key"), nullable=False)
+    source = relationship(Source)
+
+
+class Fact(Base):
+    """One sourced statement. `status` says how to present it:
+    article (what the seed article states), current (newer source),
+    expected (announced, not confirmed), reported (single source), estimate (vendor figure).
+    `updates_key` links a newer fact to the article statement it corrects."""
+
+    __tablename__ = "facts"
+    key = Column(String(80), primary_key=True)
+    topic = Column(String(60), nullable=False, index=True)
+    framework_key = Column(ForeignKey("frameworks.key"), index=True)
+    text = Column(Text, nullable=False)
+    status = Column(String(20), nullable=False)
+    updates_key = Column(ForeignKey("facts.key"))
+    position = Column(Integer, nullable=False, default=0)
+    source_key = Column(ForeignKey("sources.key"), nullable=False)
+    as_of = Column(Date, nullable=False)
+    source = relationship(Source)
+    framework = relationship(Framework)
+
+
+class Process(Base):
+    __tablename__ = "processes"
+    key = Column(String(64), primary_key=True)
+    framework_key = Column(ForeignKey("frameworks.key"), nullable=False)
+    name = Column(Text, nullable=False)
+    min_months = Column(Integer, nullable=False)
+    max_months = Column(Integer, nullable=False)
+    source_key = Column(ForeignKey("sources.key"), nullable=False)
+    source = relationship(Source)
+    steps = relationship("ProcessStep", order_by="ProcessStep.position", cascade="all, delete-orphan")
+
+
+class ProcessStep(Base):
+    __tablename__ = "process_steps"
+    id = Column(Integer, primary_key=True)
+    process_key = Column(ForeignKey("processes.key"), nullable=False)
+    position = Column(Integer, nullable=False)
+    name = Column(String(100), nullable=False)
+    description = Column(Text, nullable=False)
+    __table_args__ = (UniqueConstraint("process_key", "position"),)
+
+
+class TimelineEstimate(Base):
+    """Durations beyond the article (mostly vendor estimates), by scope."""
+
+    __tablename__ = "timeline_estimates"
+    id = Column(Integer, primary_key=True)
+    framework_key = Column(ForeignKey("frameworks.key"), nullable=False)
+    scope = Column(Text, nullable=False)
+    min_months = Column(Integer, nullable=False)
+    max_months = Column(Integer, nullable=False)
+    # organization size band this applies to, for roadmaps (None: any size)
+    min_staff = Column(Integer)
+    max_staff = Column(Integer)
+    maturity_level = Column(Integer)
+    position = Column(Integer, nullable=False, default=0)
+    source_key = Column(ForeignKey("sources.key"), nullable=False)
+    source = relationship(Source)
+
+
+class Industry(Base):
+    __tablename__ = "industries"
+    key = Column(String(32), primary_key=True)
+    name = Column(String(100), nullable=False)
+
+
+class CustomerType(Base):
+    __tablename__ = "customer_types"
+    key = Column(String(32), primary_key=True)
+    name = Column(String(100), nullable=False)
+
+
+class IndustryFit(Base):
+    """A row of the article's "Should I get CMMI appraisal?" table."""
+
+    __tablename__ = "industry_fit"
+    id = Column(Integer, primary_key=True)
+    position = Column(Integer, nullable=False)
+    role = Column(Text, nullable=False)
+    qualifier = Column(Text)
+    # often_required | optional | rarely_needed | voluntary
+    cmmi_recommendation = Column(String(20), nullable=False)
+    label = Column(String(40), nullable=False)
+    why = Column(Text, nullable=False)
+    industry_key = Column(ForeignKey("industries.key"))
+    source_key = Column(ForeignKey("sources.key"), nullable=False)
+    source = relationship(Source)
+
+
+class ComparisonRow(Base):
+    """A row of the article's core-differences table."""
+
+    __tablename__ = "comparison_rows"
+    id = Column(Integer, primary_key=True)
+    position = Column(Integer, nullable=False)
+    area = Column(String(60), nullable=False)
+    iso9001 = Column(Text, nullable=False)
+    cmmi = Column(Text, nullable=False)
+    source_key = Column(ForeignKey("sources.key"), nullable=False)
+    source = relationship(Source)
+
+
+class Example(Base):
+    """One of the article's real-world examples, with its decision."""
+
+    __tablename__ = "examples"
+    number = Column(Integer, primary_key=True)
+    title = Column(Text, nullable=False)
+    description = Column(Text, nullable=False)
+    decision = Column(Text, nullable=False)
+    # the recommendation outcome key this decision corresponds to
+    outcome_key = Column(ForeignKey("outcomes.key"), nullable=False)
+    source_key = Column(ForeignKey("sources.key"), nullable=False)
+    source = relationship(Source)
+
+
+class Outcome(Base):
+    """A recommendation the assistant can give (ISO 9001 only, both, ...)."""
+
+    __tablename__ = "outcomes"
+    key = Column(String(40), primary_key=True)
+    title = Column(Text, nullable=False)
+    summary = Column(Text, nullable=False)
+    source_key = Column(ForeignKey("sources.key"), nullable=False)
+    source = relationship(Source)
+
+
+class Practice(Base):
+    """A management practice that transfers from ISO 9001 to CMMI."""
+
+    __tablename__ = "practices"
+    position = Column(Integer, primary_key=True)
+    name = Column(Text, nullable=False)
+    source_key = Column(ForeignKey("sources.key"), nullable=False)
+    source = relationship(Source)
+
+
+class MaturityLevel(Base):
+    __tablename__ = "maturity_levels"
+    number = Column(Integer, primary_key=True)
+    name = Column(String(60), nullable=False)
+    description = Column(Text, nullable=False)
+    source_key = Column(ForeignKey("sources.key"), nullable=False)
+    source = relationship(Source)
+
+
+class CostItem(Base):
+    """A cost range; all are estimates from their source."""
+
+    __tablename__ = "cost_items"
+    id = Column(Integer, primary_key=True)
+    framework_key = Column(ForeignKey("frameworks.key"), nullable=False)
+    position = Column(Integer, nullable=False, default=0)
+    item = Column(Text, nullable=False)
+    low = Column(Integer)
+    # None with low set means "low and up" (e.g. $10,000+)
+    high = Column(Integer)
+    currency = Column(String(3), nullable=False, default="USD")
+    note = Column(Text)
+    source_key = Column(ForeignKey("sources.key"), nullable=False)
+    source = relationship(Source)
+
+
+class CostDriver(Base):
+    __tablename__ = "cost_drivers"
+    id = Column(Integer, primary_key=True)
+    framework_key = Column(ForeignKey("frameworks.key"), nullable=False)
+    position = Column(Integer, nullable=False, default=0)
+    text = Column(Text, nullable=False)
+    source_key = Column(ForeignKey("sources.key"), nullable=False)
+    source = relationship(Source)
+
+
+class Alias(Base):
+    """A way people write an entity value ("iso9k" -> framework iso9001)."""
+
+    __tablename__ = "aliases"
+    id = Column(Integer, primary_key=True)
+    # framework | industry | customer_type | maturity_level
+    entity = Column(String(20), nullable=False)
+    value = Column(String(40), nullable=False)
+    text = Column(String(100), nullable=False)
+    __table_args__ = (UniqueConstraint("entity", "text"),)
+
+
+class ConsultantRequest(Base):
+    """User data, not content: survives content reloads."""
+
+    __tablename__ = "consultant_requests"
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(200), nullable=False, index=True)
+    name = Column(String(200), nullable=False)
+    email = Column(String(320), nullable=False)
+    recommendation = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False)
+
+
+# Tables rebuilt by a content reload, in dependency order (parents first).
+CONTENT_MODELS = [
+    Source,
+    Framework,
+    Industry,
+    CustomerType,
+    Outcome,
+    Fact,
+    Process,
+    ProcessStep,
+    TimelineEstimate,
+    IndustryFit,
+    ComparisonRow,
+    Example,
+    Practice,
+    MaturityLevel,
+    CostItem,
+    CostDriver,
+    Alias,
+]

@@ -1,0 +1,74 @@
+"""Shared fixtures: knowledge stores on SQLite and PostgreSQL.
+
+PostgreSQL tests never skip: if the server is unreachable they fail, so CI
+cannot pass without having run them."""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.settings import PROJECT_ROOT
+from bot.store import KnowledgeStore, get_engine
+from bot.store.loader import load_content
+
+CONTENT_DIR = PROJECT_ROOT / "content"
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="session")
+def postgres_schema_url():
+    """A throwaway schema in the test database, so parallel runs don't collide."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, future=True, connect_args={"connect_timeout": 5})
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+    except Exception as exc:  # noqa: BLE001 - any failure here must fail loudly
+        pytest.fail(f"PostgreSQL at {POSTGRES_URL} is required for these tests: {exc}")
+    sep = "&" if "?" in POSTGRES_URL else "?"
+    yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def loaded_engine(request, tmp_path_factory):
+    """An engine with the repository's content loaded, on each backend."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'knowledge.db'}"
+    else:
+        url = request.getfixturevalue("postgres_schema_url")
+    engine = get_engine(url)
+    load_content(engine, CONTENT_DIR)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def store(loaded_engine) -> KnowledgeStore:
+    return KnowledgeStore(loaded_engine)
+
+
+@pytest.fixture(scope="session")
+def sqlite_store(tmp_path_factory) -> KnowledgeStore:
+    """SQLite only, for tests that don't depend on the backend."""
+    engine = get_engine(f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'knowledge.db'}")
+    load_content(engine, CONTENT_DIR)
+    return KnowledgeStore(engine)
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory):
+    """The trained assistant over REST, with its own SQLite knowledge store."""
+    from tests.servers import start_assistant
+
+    workdir = tmp_path_factory.mktemp("assistant")
+    url = f"sqlite:///{workdir / 'knowledge.db'}"
+    load_content(get_engine(url), CONTENT_DIR)
+    running = start_assistant(workdir / "logs", url)
+    yield running
+    running.stop()
