@@ -138,6 +138,11 @@ def parse_content(content_dir: Path) -> list[object]:
 def load_content(engine: Engine, content_dir: Path) -> dict[str, int]:
     """Replace the store's content with content_dir; return row counts per table."""
     objects = parse_content(content_dir)
+    counts: dict[str, int] = {}
+    for obj in objects:
+        counts[obj.__tablename__] = counts.get(obj.__tablename__, 0) + 1
+        for step in getattr(obj, "steps", None) or []:
+            counts[step.__tablename__] = counts.get(step.__tablename__, 0) + 1
     try:
         with session_scope(engine) as session:
             for model in reversed(m.CONTENT_MODELS):
@@ -149,9 +154,4 @@ def load_content(engine: Engine, content_dir: Path) -> dict[str, int]:
     except IntegrityError as exc:
         reason = str(exc.orig).strip().splitlines()[0]
         raise ContentError(f"content refers to a missing or duplicate key: {reason}") from exc
-    counts: dict[str, int] = {}
-    for obj in objects:
-        counts[obj.__tablename__] = counts.get(obj.__tablename__, 0) + 1
-        for step in getattr(obj, "steps", None) or []:
-            counts[step.__tablename__] = counts.get(step.__tablename__, 0) + 1
     return counts

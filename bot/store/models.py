@@ -34,7 +34,10 @@ class Source(Base):
     kind = Column(String(20), nullable=False)
 
     def citation(self) -> str:
-        where = self.url or "seed article"
+        if self.kind == "article":
+            where = "seed article"
+        else:
+            where = self.url or self.publisher or "no public URL"
         return f"{self.title} ({where}, {self.as_of.isoformat()})"
 
 
