@@ -316,7 +316,7 @@ class AnswerComposer:
 
         def row_line(row: m.IndustryFit) -> str:
             who = f"{row.role} ({row.qualifier})" if row.qualifier else row.role
-            return f"{who}: CMMI {row.label.lower()}. {row.why} {cite.mark(row.source)}"
+            return f"{who} – CMMI appraisal: {row.label}. {row.why} {cite.mark(row.source)}"
 
         chosen: list[m.IndustryFit] = []
         if industry:

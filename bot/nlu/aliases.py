@@ -112,7 +112,7 @@ class AliasMatcher:
         return None
 
     def _closest(self, word: str) -> Optional[list[tuple[str, str]]]:
-        limit = 1 if len(word) < 8 else 2
+        limit = 1 if len(word) < 11 else 2
         best, best_d = None, limit + 1
         for text, owners in self.fuzzy_targets:
             if word[0] != text[0] and not word[0].isdigit():
@@ -139,9 +139,12 @@ class AliasMatcher:
         taken = {i for span in spans for i in range(span.start, span.end)}
         matches = [self._to_match(span, self._owners(span)) for span in spans]
         for token in doc:
-            if token.i in taken or len(token.text) < FUZZY_MIN_LENGTH or not any(c.isalpha() for c in token.text):
+            if token.i in taken or not any(c.isalpha() for c in token.text):
                 continue
-            owners = self._closest(token.lower_)
+            squeezed = token.lower_.replace(".", "")  # "C.M.M.I"
+            owners = self.by_text.get(squeezed) if squeezed != token.lower_ else None
+            if owners is None and len(token.text) >= FUZZY_MIN_LENGTH:
+                owners = self._closest(token.lower_)
             if owners:
                 matches.append(self._to_match(doc[token.i : token.i + 1], owners))
         return sorted(matches, key=lambda mt: mt.start)

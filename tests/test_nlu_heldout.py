@@ -1,0 +1,42 @@
+"""NLU quality on the held-out set (tests/nlu/heldout.yml), never used for training."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rasa.shared.nlu.training_data.loading import load_data
+
+from bot.nlu.evaluate import DEFAULT_DATA, evaluate
+from bot.settings import PROJECT_ROOT
+from tests.servers import MODEL_PATH
+
+MIN_INTENT_MACRO_F1 = 0.90
+MIN_ENTITY_F1 = 0.90
+
+
+def _texts(path: Path) -> set[str]:
+    return {" ".join(ex.get("text").lower().split()) for ex in load_data(str(path)).nlu_examples}
+
+
+def test_heldout_set_is_large_and_disjoint_from_training_data():
+    heldout = _texts(DEFAULT_DATA)
+    assert len(heldout) >= 150
+    training = _texts(PROJECT_ROOT / "data")
+    assert not heldout & training, sorted(heldout & training)[:10]
+
+
+@pytest.fixture(scope="module")
+def result():
+    assert MODEL_PATH.exists(), "no trained model: run ./run train first"
+    return evaluate(MODEL_PATH, DEFAULT_DATA)
+
+
+def test_intent_macro_f1_on_heldout_set(result):
+    misses = [(e["text"], e["intent"], e["predicted"]) for e in result["errors"] if e["intent"] != e["predicted"]]
+    assert result["intent"]["macro_f1"] >= MIN_INTENT_MACRO_F1, misses
+
+
+def test_entity_f1_on_heldout_set(result):
+    misses = [(e["text"], e["entities"], e["predicted_entities"]) for e in result["errors"]
+              if set(map(tuple, e["entities"])) != set(map(tuple, e["predicted_entities"]))]
+    assert result["entity"]["f1"] >= MIN_ENTITY_F1, misses
