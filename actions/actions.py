@@ -14,6 +14,9 @@ from bot.store import default_store
 FOLLOWUP_INTENT = "ask_followup"
 # A follow-up with no earlier question re-asks this one.
 DEFAULT_QUESTION = "ask_what_is"
+# Question kinds that use an industry / customer type, or a maturity level.
+INDUSTRY_QUESTIONS = ("ask_industry_fit",)
+LEVEL_QUESTIONS = ("ask_timeline", "ask_maturity_level", "ask_cost", "ask_industry_fit")
 
 
 def _entity_values(tracker: Tracker, entity: str) -> list[str]:
@@ -42,6 +45,12 @@ class ActionAnswerQuestion(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name") or DEFAULT_QUESTION
         if intent == FOLLOWUP_INTENT:
             intent = tracker.get_slot("last_question") or DEFAULT_QUESTION
+            # "what about manufacturing?" / "and level 4?" after an unrelated question
+            if (_entity_values(tracker, "industry") or _entity_values(tracker, "customer_type")) and \
+                    intent not in INDUSTRY_QUESTIONS:
+                intent = "ask_industry_fit"
+            elif _entity_values(tracker, "maturity_level") and intent not in LEVEL_QUESTIONS:
+                intent = "ask_maturity_level"
 
         frameworks = [k for k in _entity_values(tracker, "framework") if store.framework(k)]
         if not frameworks and tracker.get_slot("framework") and store.framework(tracker.get_slot("framework")):

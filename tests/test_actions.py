@@ -78,3 +78,14 @@ def test_unanswerable_question_gets_the_honest_reply():
     dispatcher = CollectingDispatcher()
     rasa_actions.ActionAnswerQuestion().run(dispatcher, make_tracker("ask_unsupported", "is cmmi agile?"), {})
     assert dispatcher.messages[0]["response"] == "utter_cannot_answer"
+
+
+def test_followup_with_only_an_industry_asks_about_industry_fit():
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "ask_followup", "what about manufacturing?", slots={"last_question": "ask_cost"},
+        entities=[{"entity": "industry", "value": "manufacturing", "start": 11, "end": 24}],
+    )
+    events = rasa_actions.ActionAnswerQuestion().run(dispatcher, tracker, {})
+    assert "Rarely needed" in dispatcher.messages[0]["text"]
+    assert {"event": "slot", "name": "last_question", "value": "ask_industry_fit", "timestamp": None} in events
