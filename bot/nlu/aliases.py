@@ -112,7 +112,7 @@ class AliasMatcher:
         return None
 
     def _closest(self, word: str) -> Optional[list[tuple[str, str]]]:
-        limit = 1 if len(word) < 11 else 2
+        limit = 1 if len(word) < 12 else 2
         best, best_d = None, limit + 1
         for text, owners in self.fuzzy_targets:
             if word[0] != text[0] and not word[0].isdigit():
