@@ -65,8 +65,13 @@ def entity_scores(gold: list[list[tuple]], predicted: list[list[tuple]]) -> dict
 
 
 def evaluate(model: Path, data: Path) -> dict:
+    import logging
+
     from rasa.core.agent import Agent
     from rasa.shared.nlu.training_data.loading import load_data
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # no per-message debug lines
 
     examples = load_data(str(data)).nlu_examples
     agent = Agent.load(str(model))
