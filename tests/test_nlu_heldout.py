@@ -1,13 +1,14 @@
 """NLU quality on the held-out set (tests/nlu/heldout.yml), never used for training."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 
-from bot.nlu.evaluate import DEFAULT_DATA, evaluate
+from bot.nlu.evaluate import DEFAULT_DATA, DEFAULT_OUT, evaluate
 from bot.settings import PROJECT_ROOT
 from tests.servers import MODEL_PATH
 
@@ -30,7 +31,11 @@ def test_heldout_set_is_large_and_disjoint_from_training_data():
 @pytest.fixture(scope="module")
 def result():
     assert MODEL_PATH.exists(), "no trained model: run ./run train first"
-    return evaluate(MODEL_PATH, DEFAULT_DATA)
+    result = evaluate(MODEL_PATH, DEFAULT_DATA)
+    # same file as ./run eval-nlu, so a test run also leaves the measured numbers
+    DEFAULT_OUT.mkdir(parents=True, exist_ok=True)
+    (DEFAULT_OUT / "nlu_heldout.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return result
 
 
 def test_intent_macro_f1_on_heldout_set(result):
