@@ -70,5 +70,6 @@ def assistant(tmp_path_factory):
     url = f"sqlite:///{workdir / 'knowledge.db'}"
     load_content(get_engine(url), CONTENT_DIR)
     running = start_assistant(workdir / "logs", url)
+    running.database_url = url  # tests may reload content into it (no retraining)
     yield running
     running.stop()

@@ -1,0 +1,1 @@
+"""NLU helpers built from the knowledge store's aliases (plain Python + spaCy)."""

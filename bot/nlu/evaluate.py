@@ -1,0 +1,135 @@
+"""Evaluate the trained NLU model on the held-out test set.
+
+    python -m bot.nlu.evaluate [--model models/assistant.tar.gz] [--data tests/nlu/heldout.yml] [--out var/eval]
+
+Reports intent macro-F1 (over the intents in the test set, after the fallback
+classifier, so a fallback counts as a miss) and entity F1. Entities are compared
+per message as (entity type, normalised value) pairs, which is what the
+assistant acts on; span-exact F1 (type, value, start, end) is reported beside it.
+Imports Rasa (to load the model); the scoring functions are plain Python."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from bot.settings import PROJECT_ROOT
+
+DEFAULT_MODEL = PROJECT_ROOT / "models" / "assistant.tar.gz"
+DEFAULT_DATA = PROJECT_ROOT / "tests" / "nlu" / "heldout.yml"
+DEFAULT_OUT = PROJECT_ROOT / "var" / "eval"
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), "support": tp + fn}
+
+
+def intent_scores(gold: list[str], predicted: list[str]) -> dict:
+    labels = sorted(set(gold))
+    per_intent = {}
+    for label in labels:
+        tp = sum(g == label and p == label for g, p in zip(gold, predicted))
+        fp = sum(g != label and p == label for g, p in zip(gold, predicted))
+        fn = sum(g == label and p != label for g, p in zip(gold, predicted))
+        per_intent[label] = _prf(tp, fp, fn)
+    macro = sum(s["f1"] for s in per_intent.values()) / len(per_intent) if per_intent else 0.0
+    accuracy = sum(g == p for g, p in zip(gold, predicted)) / len(gold) if gold else 0.0
+    return {"macro_f1": round(macro, 4), "accuracy": round(accuracy, 4), "per_intent": per_intent}
+
+
+def entity_scores(gold: list[list[tuple]], predicted: list[list[tuple]]) -> dict:
+    tp = fp = fn = 0
+    per_type: Counter = Counter()
+    for g, p in zip(gold, predicted):
+        g, p = set(g), set(p)
+        tp += len(g & p)
+        fp += len(p - g)
+        fn += len(g - p)
+        for item in g & p:
+            per_type[(item[0], "tp")] += 1
+        for item in p - g:
+            per_type[(item[0], "fp")] += 1
+        for item in g - p:
+            per_type[(item[0], "fn")] += 1
+    types = sorted({t for t, _ in per_type})
+    return {
+        **_prf(tp, fp, fn),
+        "per_type": {t: _prf(per_type[(t, "tp")], per_type[(t, "fp")], per_type[(t, "fn")]) for t in types},
+    }
+
+
+def evaluate(model: Path, data: Path) -> dict:
+    import logging
+
+    from rasa.core.agent import Agent
+    from rasa.shared.nlu.training_data.loading import load_data
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # no per-message debug lines
+
+    examples = load_data(str(data)).nlu_examples
+    agent = Agent.load(str(model))
+
+    async def parse_all() -> list[dict]:
+        return [await agent.parse_message(ex.get("text")) for ex in examples]
+
+    parsed = asyncio.run(parse_all())
+    gold_intents = [ex.get("intent") for ex in examples]
+    pred_intents = [(p.get("intent") or {}).get("name") for p in parsed]
+
+    def pairs(entities) -> list[tuple]:
+        return [(e["entity"], str(e["value"])) for e in entities or []]
+
+    def spans(entities) -> list[tuple]:
+        return [(e["entity"], str(e["value"]), e["start"], e["end"]) for e in entities or []]
+
+    gold_entities = [ex.get("entities") for ex in examples]
+    pred_entities = [p.get("entities") for p in parsed]
+    errors = [
+        {"text": ex.get("text"), "intent": g, "predicted": p,
+         "entities": pairs(ge), "predicted_entities": pairs(pe)}
+        for ex, g, p, ge, pe in zip(examples, gold_intents, pred_intents, gold_entities, pred_entities)
+        if g != p or set(pairs(ge)) != set(pairs(pe))
+    ]
+    return {
+        "model": str(model),
+        "data": str(data),
+        "examples": len(examples),
+        "intent": intent_scores(gold_intents, pred_intents),
+        "entity": entity_scores([pairs(e) for e in gold_entities], [pairs(e) for e in pred_entities]),
+        "entity_span_exact": entity_scores([spans(e) for e in gold_entities], [spans(e) for e in pred_entities]),
+        "errors": errors,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="eval-nlu")
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = parser.parse_args(argv)
+    if not args.model.exists():
+        print(f"error: no trained model at {args.model}: run ./run train first", file=sys.stderr)
+        return 2
+    result = evaluate(args.model, args.data)
+    args.out.mkdir(parents=True, exist_ok=True)
+    out_file = args.out / "nlu_heldout.json"
+    out_file.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    print(f"held-out examples: {result['examples']}")
+    print(f"intent macro-F1: {result['intent']['macro_f1']:.3f} (accuracy {result['intent']['accuracy']:.3f})")
+    print(f"entity F1 (type+value): {result['entity']['f1']:.3f}; span-exact: {result['entity_span_exact']['f1']:.3f}")
+    for err in result["errors"]:
+        print(f"  miss: {err['text']!r}: {err['intent']} -> {err['predicted']}; "
+              f"{sorted(err['entities'])} -> {sorted(err['predicted_entities'])}")
+    print(f"results: {out_file}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
