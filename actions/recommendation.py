@@ -4,7 +4,7 @@ bot/contact.py and the knowledge store."""
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
@@ -17,9 +17,6 @@ from bot.store import default_store
 
 FORM = "recommendation_form"
 CONTACT_SLOTS = ("contact_name", "contact_email")
-# Intents that are never an answer (a question or a control phrase).
-CONTROL_INTENTS = {"stop_recommendation", "restart_recommendation", "explain_recommendation",
-                   "show_recommendation", "forget_me", "start_recommendation", "request_consultant"}
 
 
 def _intent(tracker: Tracker) -> str:
@@ -28,11 +25,6 @@ def _intent(tracker: Tracker) -> str:
 
 def _text(tracker: Tracker) -> str:
     return tracker.latest_message.get("text") or ""
-
-
-def _is_question(tracker: Tracker) -> bool:
-    intent = _intent(tracker)
-    return intent.startswith("ask_") or intent in CONTROL_INTENTS
 
 
 def ask(dispatcher: CollectingDispatcher, slot: str, reask: bool = False) -> None:
@@ -83,6 +75,13 @@ class ValidateRecommendationForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_recommendation_form"
 
+    async def run(self, dispatcher, tracker, domain):
+        # rasa-sdk returns only the form's required slots; keep the target level too.
+        # (Per-run state: extraction and validation run back to back, without awaiting I/O.)
+        self._extra: List[EventType] = []
+        events = await super().run(dispatcher, tracker, domain)
+        return events + self._extra
+
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
@@ -103,6 +102,9 @@ class ValidateRecommendationForm(FormValidationAction):
         for slot, value in found.items():
             previous = tracker.get_slot(slot)
             if previous == value:
+                continue
+            if slot not in rec.SLOTS:
+                self._extra.append(SlotSet(slot, value))
                 continue
             events.append(SlotSet(slot, value))
             if previous not in (None, ""):
@@ -134,9 +136,9 @@ class ValidateRecommendationForm(FormValidationAction):
 
     def validate_rec_requirement(self, value, dispatcher, tracker, domain):
         result = self._validate("rec_requirement", value, dispatcher, tracker)
-        level = rec._LEVEL.search(str(value or ""))
+        level = rec.target_level(str(value or ""))
         if result["rec_requirement"] and "cmmi" in result["rec_requirement"] and level:
-            result["rec_target_level"] = level.group(1)
+            self._extra.append(SlotSet("rec_target_level", level))
         return result
 
     def validate_rec_certifications(self, value, dispatcher, tracker, domain):

@@ -21,10 +21,10 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Z
 def find_email(text: object) -> Optional[str]:
     """The email address in what the user wrote ("it's jane@example.com"), or None."""
     raw = str(text or "").strip()
-    candidates = [w.strip("<>()[],;:!?\"'") for w in raw.split()]
+    candidates = [w.strip("<>()[],;:!?\"'.") for w in raw.split()]
     for word in candidates:
         if _EMAIL.fullmatch(word) and ".." not in word and len(word) <= 320:
-            return word.rstrip(".")
+            return word
     return None
 
 

@@ -231,7 +231,7 @@ _GOALS = (
     ("process_maturity", r"\b(process maturity|maturity|mature|process improvement|improve (our )?(development )?"
                          r"process\w*|better process\w*|processes|predictab\w*|efficien\w*|performance)"),
     ("customer_satisfaction", r"\b(customer satisfaction|satisf\w*|quality|happy customers|complaints|"
-                              r"product quality|support|reputation|credibility|trust)"),
+                              r"product quality|support|reputation|credibility|trust|happ\w*( customers| clients)?)"),
 )
 
 
@@ -274,6 +274,12 @@ _REQUIRE = re.compile(r"\b(requir\w*|mandat\w*|demand\w*|need\w*|ask(?:s|ed|ing)
 _HOLD = re.compile(r"\b(have|hold|holding|already|certified|got|maintain|registered|achieved)\b")
 
 
+def target_level(text: str) -> Optional[str]:
+    """The CMMI maturity level named in text ("CMMI level 3", "ML2"), or None."""
+    match = _LEVEL.search(_norm(text))
+    return match.group(1) if match else None
+
+
 def parse_statement(store: KnowledgeStore, text: str, entities: Optional[list[dict]] = None) -> dict[str, str]:
     """Every profile slot a free statement fills ("we're a 300-person defense
     software company and our contracts require CMMI level 3"), as canonical values.
@@ -311,9 +317,9 @@ def parse_statement(store: KnowledgeStore, text: str, entities: Optional[list[di
         elif _HOLD.search(clause):
             previous = _keys(found.get("rec_certifications", ""))
             found["rec_certifications"] = ",".join(k for k in _FRAMEWORK_CHOICES if k in previous + frameworks)
-    level = _LEVEL.search(raw)
+    level = target_level(raw)
     if level and "cmmi" in _keys(found.get("rec_requirement", "")):
-        found["rec_target_level"] = level.group(1)
+        found["rec_target_level"] = level
     timeline = parse_timeline(raw)
     if timeline and timeline != UNKNOWN and re.search(r"\b(urgent|asap|deadline|no rush|months?|years?|no pressure)\b", raw):
         found["rec_timeline"] = timeline
