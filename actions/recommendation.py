@@ -165,11 +165,10 @@ class ActionResetRecommendation(Action):
         return "action_reset_recommendation"
 
     def run(self, dispatcher, tracker, domain):
-        events = _reset_events() + [SlotSet("requested_slot", None)]
+        # Always ends any active form (the rules say so), then the form starts afresh.
         if tracker.active_loop.get("name") == FORM:
-            events.insert(0, ActiveLoop(None))
             dispatcher.utter_message(text="Starting over.")
-        return events
+        return [ActiveLoop(None), SlotSet("requested_slot", None)] + _reset_events()
 
 
 def show_result(dispatcher: CollectingDispatcher, tracker: Tracker, profile: rec.Profile) -> List[EventType]:
@@ -304,7 +303,6 @@ class ActionForgetMe(Action):
             )
         else:
             dispatcher.utter_message(text="I had nothing stored about you; I've cleared your answers too.")
-        events: List[EventType] = [SlotSet(s, None) for s in CONTACT_SLOTS] + _reset_events()
-        if tracker.active_loop.get("name"):
-            events = [ActiveLoop(None), SlotSet("requested_slot", None)] + events
-        return events
+        # Also ends any form in progress (the rules say so).
+        return [ActiveLoop(None), SlotSet("requested_slot", None)] + [SlotSet(s, None) for s in CONTACT_SLOTS] \
+            + _reset_events()
