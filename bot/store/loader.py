@@ -47,6 +47,8 @@ _FILES: list[tuple[str, type, str | None]] = [
     ("examples.yml", m.Example, None),
     ("practices.yml", m.Practice, None),
     ("maturity_levels.yml", m.MaturityLevel, "maturity_level"),
+    ("next_steps.yml", m.NextStep, None),
+    ("questions.yml", m.Question, None),
 ]
 
 
@@ -108,6 +110,7 @@ def parse_content(content_dir: Path) -> list[object]:
             raw = dict(raw) if isinstance(raw, dict) else raw
             alias_texts = raw.pop("aliases", None) if isinstance(raw, dict) else None
             steps = raw.pop("steps", None) if isinstance(raw, dict) else None
+            options = raw.pop("options", None) if isinstance(raw, dict) else None
             row = _row(model, raw, position, where)
             if model is m.Source:
                 source_dates[row["key"]] = row["as_of"]
@@ -120,6 +123,11 @@ def parse_content(content_dir: Path) -> list[object]:
                 obj.steps = [
                     m.ProcessStep(**_row(m.ProcessStep, step, n, f"{where} step {n}"))
                     for n, step in enumerate(steps, start=1)
+                ]
+            if options is not None:
+                obj.options = [
+                    m.QuestionOption(**_row(m.QuestionOption, option, n, f"{where} option {n}"))
+                    for n, option in enumerate(options, start=1)
                 ]
             objects.append(obj)
             if alias_entity:
@@ -141,8 +149,8 @@ def load_content(engine: Engine, content_dir: Path) -> dict[str, int]:
     counts: dict[str, int] = {}
     for obj in objects:
         counts[obj.__tablename__] = counts.get(obj.__tablename__, 0) + 1
-        for step in getattr(obj, "steps", None) or []:
-            counts[step.__tablename__] = counts.get(step.__tablename__, 0) + 1
+        for child in (getattr(obj, "steps", None) or []) + (getattr(obj, "options", None) or []):
+            counts[child.__tablename__] = counts.get(child.__tablename__, 0) + 1
     try:
         with session_scope(engine) as session:
             for model in reversed(m.CONTENT_MODELS):

@@ -276,3 +276,43 @@ CONTENT_MODELS = [
     CostDriver,
     Alias,
 ]
+
+
+class NextStep(Base):
+    """A next step closing a recommendation outcome (content/next_steps.yml)."""
+
+    __tablename__ = "next_steps"
+    id = Column(Integer, primary_key=True)
+    outcome_key = Column(ForeignKey("outcomes.key"), nullable=False, index=True)
+    position = Column(Integer, nullable=False, default=0)
+    text = Column(Text, nullable=False)
+    source_key = Column(ForeignKey("sources.key"), nullable=False)
+    source = relationship(Source)
+
+
+class Question(Base):
+    """A question of the guided recommendation (content/questions.yml)."""
+
+    __tablename__ = "questions"
+    slot = Column(String(40), primary_key=True)
+    position = Column(Integer, nullable=False, default=0)
+    text = Column(Text, nullable=False)
+    # shown before the question again when an answer cannot be used
+    reask = Column(Text, nullable=False)
+    options = relationship("QuestionOption", order_by="QuestionOption.position", cascade="all, delete-orphan")
+
+
+class QuestionOption(Base):
+    """A button offered with a question: its title and the value it sends."""
+
+    __tablename__ = "question_options"
+    id = Column(Integer, primary_key=True)
+    question_slot = Column(ForeignKey("questions.slot"), nullable=False)
+    position = Column(Integer, nullable=False)
+    title = Column(String(100), nullable=False)
+    value = Column(String(60), nullable=False)
+    __table_args__ = (UniqueConstraint("question_slot", "position"),)
+
+
+# Rebuilt by a content reload too (appended: deleted before the tables they refer to).
+CONTENT_MODELS.extend([NextStep, Question, QuestionOption])

@@ -154,6 +154,17 @@ class KnowledgeStore:
             .order_by(m.CostDriver.position)
         )
 
+    def next_steps(self, outcome_key: str) -> list[m.NextStep]:
+        return self._all(
+            select(m.NextStep)
+            .options(selectinload(m.NextStep.source))
+            .where(m.NextStep.outcome_key == outcome_key)
+            .order_by(m.NextStep.position)
+        )
+
+    def question(self, slot: str) -> Optional[m.Question]:
+        return self._one(select(m.Question).options(selectinload(m.Question.options)).where(m.Question.slot == slot))
+
 
 _default_store: Optional[KnowledgeStore] = None
 

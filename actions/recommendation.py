@@ -1,0 +1,308 @@
+"""Rasa actions for the guided recommendation and consultant contact. Thin:
+parsing, the decision and the wording of facts live in bot/recommendation.py,
+bot/contact.py and the knowledge store."""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot import contact
+from bot import recommendation as rec
+from bot.store import default_store
+
+FORM = "recommendation_form"
+CONTACT_SLOTS = ("contact_name", "contact_email")
+
+
+def _intent(tracker: Tracker) -> str:
+    return (tracker.latest_message.get("intent") or {}).get("name") or ""
+
+
+def _text(tracker: Tracker) -> str:
+    return tracker.latest_message.get("text") or ""
+
+
+def ask(dispatcher: CollectingDispatcher, slot: str, reask: bool = False) -> None:
+    """Send a question with its buttons (and its re-ask line first if asked)."""
+    question = default_store().question(slot)
+    if question is None:
+        dispatcher.utter_message(response="utter_default")
+        return
+    buttons = []
+    for option in question.options:
+        if slot in CONTACT_SLOTS:
+            payload = "/deny"
+        else:
+            payload = "/inform_recommendation" + json.dumps({"rec_choice": option.value})
+        buttons.append({"title": option.title, "payload": payload})
+    text = f"{question.reask}\n\n{question.text}" if reask else question.text
+    dispatcher.utter_message(text=text, buttons=buttons)
+
+
+def _make_ask_action(slot: str) -> type:
+    def name(self) -> Text:
+        return f"action_ask_{slot}"
+
+    def run(self, dispatcher, tracker, domain):
+        ask(dispatcher, slot)
+        return []
+
+    return type(f"ActionAsk_{slot}", (Action,), {"name": name, "run": run})
+
+
+ASK_ACTIONS = [_make_ask_action(slot) for slot in rec.SLOTS + CONTACT_SLOTS]
+
+
+def _profile(tracker: Tracker) -> rec.Profile:
+    return rec.Profile.from_slots(tracker.slots)
+
+
+def _complete(tracker: Tracker) -> bool:
+    return all(tracker.get_slot(slot) not in (None, "") for slot in rec.SLOTS)
+
+
+def _describe_change(slot: str, value: str) -> str:
+    label = slot.replace("rec_", "").replace("_", " ")
+    return f"{label}: {value.replace(',', ', ').replace('_', ' ')}"
+
+
+class ValidateRecommendationForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_recommendation_form"
+
+    async def run(self, dispatcher, tracker, domain):
+        # rasa-sdk returns only the form's required slots; keep the target level too.
+        # (Per-run state: extraction and validation run back to back, without awaiting I/O.)
+        self._extra: List[EventType] = []
+        events = await super().run(dispatcher, tracker, domain)
+        return events + self._extra
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        """Take every slot a statement fills: the opening message (the form is
+        just activating) or a correction ("actually we're 50 people"); a size
+        with its unit ("300-person") is taken from any message."""
+        self._corrected = False
+        if _intent(tracker).startswith("ask_"):
+            return []
+        requested = tracker.get_slot("requested_slot")
+        opening = requested is None
+        correction = _intent(tracker) == "correct_recommendation"
+        found = rec.parse_statement(default_store(), _text(tracker), tracker.latest_message.get("entities"))
+        if not (opening or correction):
+            found = {k: v for k, v in found.items() if k == "rec_size" and k != requested}
+        events: List[EventType] = []
+        changes = []
+        for slot, value in found.items():
+            previous = tracker.get_slot(slot)
+            if previous == value:
+                continue
+            if slot not in rec.SLOTS:
+                self._extra.append(SlotSet(slot, value))
+                continue
+            events.append(SlotSet(slot, value))
+            if previous not in (None, ""):
+                changes.append(_describe_change(slot, value))
+        if changes:
+            self._corrected = True
+            dispatcher.utter_message(text="Updated " + "; ".join(changes) + ".")
+        return events
+
+    def _validate(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        if value is None:
+            return {slot: None}
+        if _intent(tracker).startswith("ask_"):
+            return {slot: None}  # a question is never an answer
+        parsed = rec.parse_answer(default_store(), slot, value)
+        if parsed is None:
+            if not getattr(self, "_corrected", False) and tracker.get_slot("requested_slot") == slot:
+                question = default_store().question(slot)
+                if question is not None:
+                    dispatcher.utter_message(text=question.reask)
+            return {slot: None}
+        return {slot: parsed}
+
+    def validate_rec_industry(self, value, dispatcher, tracker, domain):
+        return self._validate("rec_industry", value, dispatcher, tracker)
+
+    def validate_rec_customers(self, value, dispatcher, tracker, domain):
+        return self._validate("rec_customers", value, dispatcher, tracker)
+
+    def validate_rec_requirement(self, value, dispatcher, tracker, domain):
+        result = self._validate("rec_requirement", value, dispatcher, tracker)
+        level = rec.target_level(str(value or ""))
+        if result["rec_requirement"] and "cmmi" in result["rec_requirement"] and level:
+            self._extra.append(SlotSet("rec_target_level", level))
+        return result
+
+    def validate_rec_certifications(self, value, dispatcher, tracker, domain):
+        return self._validate("rec_certifications", value, dispatcher, tracker)
+
+    def validate_rec_size(self, value, dispatcher, tracker, domain):
+        return self._validate("rec_size", value, dispatcher, tracker)
+
+    def validate_rec_timeline(self, value, dispatcher, tracker, domain):
+        return self._validate("rec_timeline", value, dispatcher, tracker)
+
+    def validate_rec_goal(self, value, dispatcher, tracker, domain):
+        return self._validate("rec_goal", value, dispatcher, tracker)
+
+
+def _reset_events() -> List[EventType]:
+    return [SlotSet(slot, None) for slot in rec.SLOTS + ("rec_target_level", "rec_outcome")]
+
+
+class ActionResetRecommendation(Action):
+    """Start (or start over) from a clean profile."""
+
+    def name(self) -> Text:
+        return "action_reset_recommendation"
+
+    def run(self, dispatcher, tracker, domain):
+        # Always ends any active form (the rules say so), then the form starts afresh.
+        if tracker.active_loop.get("name") == FORM:
+            dispatcher.utter_message(text="Starting over.")
+        return [ActiveLoop(None), SlotSet("requested_slot", None)] + _reset_events()
+
+
+def show_result(dispatcher: CollectingDispatcher, tracker: Tracker, profile: rec.Profile) -> List[EventType]:
+    store = default_store()
+    result = rec.recommend(store, profile)
+    dispatcher.utter_message(text=rec.render(result, profile))
+    return [SlotSet("rec_outcome", result.key)]
+
+
+def _no_result_yet(dispatcher: CollectingDispatcher) -> None:
+    dispatcher.utter_message(
+        text="I haven't made a recommendation yet.",
+        buttons=[{"title": "Help me choose", "payload": "/start_recommendation"}],
+    )
+
+
+class ActionShowRecommendation(Action):
+    def name(self) -> Text:
+        return "action_show_recommendation"
+
+    def run(self, dispatcher, tracker, domain):
+        if not _complete(tracker):
+            _no_result_yet(dispatcher)
+            return []
+        return show_result(dispatcher, tracker, _profile(tracker))
+
+
+class ActionExplainRecommendation(Action):
+    def name(self) -> Text:
+        return "action_explain_recommendation"
+
+    def run(self, dispatcher, tracker, domain):
+        if not _complete(tracker):
+            _no_result_yet(dispatcher)
+            return []
+        profile = _profile(tracker)
+        dispatcher.utter_message(text=rec.render_reasons(rec.recommend(default_store(), profile)))
+        return []
+
+
+class ActionCorrectRecommendation(Action):
+    """"Actually we're 50 people": update what the user corrected and, when a
+    result was given, give the updated result."""
+
+    def name(self) -> Text:
+        return "action_correct_recommendation"
+
+    def run(self, dispatcher, tracker, domain):
+        store = default_store()
+        found = rec.parse_statement(store, _text(tracker), tracker.latest_message.get("entities"))
+        in_form = tracker.active_loop.get("name") == FORM
+        if not found:
+            dispatcher.utter_message(
+                text="I couldn't tell what to change. Say it like \"actually we're 50 people\", "
+                     "\"actually we're in aerospace\" or \"our contracts require ISO 9001\"."
+            )
+            return []
+        events: List[EventType] = [SlotSet(slot, value) for slot, value in found.items()]
+        dispatcher.utter_message(text="Updated " + "; ".join(_describe_change(s, v) for s, v in found.items()) + ".")
+        if in_form:
+            return events
+        slots = dict(tracker.slots)
+        slots.update(found)
+        if all(slots.get(slot) not in (None, "") for slot in rec.SLOTS):
+            profile = rec.Profile.from_slots(slots)
+            return events + show_result(dispatcher, tracker, profile)
+        # Not enough for a result yet: continue with the questions.
+        return events + [FollowupAction(FORM)]
+
+
+class ValidateConsultantForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_consultant_form"
+
+    def _reask(self, slot: str, dispatcher: CollectingDispatcher) -> None:
+        question = default_store().question(slot)
+        if question is not None:
+            dispatcher.utter_message(text=question.reask)
+
+    def validate_contact_name(self, value, dispatcher, tracker, domain):
+        name = contact.clean_name(value)
+        if name is None:
+            self._reask("contact_name", dispatcher)
+        return {"contact_name": name}
+
+    def validate_contact_email(self, value, dispatcher, tracker, domain):
+        email = contact.find_email(value)
+        if email is None:
+            self._reask("contact_email", dispatcher)
+        return {"contact_email": email}
+
+
+class ActionSubmitConsultantRequest(Action):
+    def name(self) -> Text:
+        return "action_submit_consultant_request"
+
+    def run(self, dispatcher, tracker, domain):
+        store = default_store()
+        name, email = tracker.get_slot("contact_name"), tracker.get_slot("contact_email")
+        if _complete(tracker):
+            profile = _profile(tracker)
+            summary = rec.summary_line(store, rec.recommend(store, profile), profile)
+        else:
+            summary = "No recommendation given yet."
+        contact.save_request(store.engine, tracker.sender_id, name, email, summary)
+        dispatcher.utter_message(
+            text=f"Thank you, {name}. I've stored your request with your recommendation, and a consultant "
+                 f"will write to {email}. Say \"forget me\" at any time to delete these details."
+        )
+        return []
+
+
+class ActionStopConsultantRequest(Action):
+    def name(self) -> Text:
+        return "action_stop_consultant_request"
+
+    def run(self, dispatcher, tracker, domain):
+        dispatcher.utter_message(text="OK, I haven't stored any contact details.")
+        return [ActiveLoop(None), SlotSet("requested_slot", None)] + [SlotSet(s, None) for s in CONTACT_SLOTS]
+
+
+class ActionForgetMe(Action):
+    def name(self) -> Text:
+        return "action_forget_me"
+
+    def run(self, dispatcher, tracker, domain):
+        deleted = contact.forget(default_store().engine, tracker.sender_id)
+        if deleted:
+            dispatcher.utter_message(
+                text="Done: I've deleted your name, email and the recommendation stored with them, "
+                     "and cleared your answers."
+            )
+        else:
+            dispatcher.utter_message(text="I had nothing stored about you; I've cleared your answers too.")
+        # Also ends any form in progress (the rules say so).
+        return [ActiveLoop(None), SlotSet("requested_slot", None)] + [SlotSet(s, None) for s in CONTACT_SLOTS] \
+            + _reset_events()

@@ -1,0 +1,72 @@
+"""Consultant requests: user data kept in the knowledge store's database.
+
+Stored only with the user's consent, keyed by conversation, and deleted on
+"forget me". Plain Python, no Rasa."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Optional
+
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Engine
+
+from bot.store.db import session_scope
+from bot.store.models import ConsultantRequest
+
+# Pragmatic address check: one @, no spaces, a dot in the domain, a 2+ letter TLD.
+_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+
+
+def find_email(text: object) -> Optional[str]:
+    """The email address in what the user wrote ("it's jane@example.com"), or None."""
+    raw = str(text or "").strip()
+    candidates = [w.strip("<>()[],;:!?\"'.") for w in raw.split()]
+    for word in candidates:
+        if _EMAIL.fullmatch(word) and ".." not in word and len(word) <= 320:
+            return word
+    return None
+
+
+def clean_name(text: object) -> Optional[str]:
+    """A usable name from what the user wrote ("I'm Jane Smith"), or None."""
+    raw = " ".join(str(text or "").split())
+    raw = re.sub(r"^(my name is|my name's|i am|i'm|im|it's|it is|this is|name:|call me)\s+", "", raw, flags=re.I)
+    raw = raw.strip(" .,!")
+    if not raw or len(raw) > 200 or "@" in raw or raw.startswith("/"):
+        return None
+    if not re.search(r"[^\W\d_]", raw):  # needs at least one letter
+        return None
+    if len(raw.split()) > 6:
+        return None
+    return raw
+
+
+def save_request(engine: Engine, conversation_id: str, name: str, email: str, recommendation: str) -> int:
+    with session_scope(engine) as session:
+        request = ConsultantRequest(
+            conversation_id=conversation_id,
+            name=name,
+            email=email,
+            recommendation=recommendation,
+            created_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
+        )
+        session.add(request)
+        session.flush()
+        return request.id
+
+
+def requests_for(engine: Engine, conversation_id: str) -> list[ConsultantRequest]:
+    with session_scope(engine) as session:
+        rows = session.execute(
+            select(ConsultantRequest).where(ConsultantRequest.conversation_id == conversation_id)
+        ).scalars().all()
+        session.expunge_all()
+        return list(rows)
+
+
+def forget(engine: Engine, conversation_id: str) -> int:
+    """Delete everything stored for a conversation; return how many requests."""
+    with session_scope(engine) as session:
+        result = session.execute(delete(ConsultantRequest).where(ConsultantRequest.conversation_id == conversation_id))
+        return result.rowcount or 0

@@ -1,0 +1,230 @@
+"""Decision rules of the guided recommendation (plain Python, both store backends).
+
+Inputs describe each situation as the seed article does; expected decisions
+come from the article (the table's "CMMI recommended?" column, the examples'
+outcome keys in the store), never from the code under test."""
+from __future__ import annotations
+
+import pytest
+
+from bot import recommendation as rec
+
+# Outcomes in which the organization pursues CMMI (now or as part of the set).
+PURSUES_CMMI_NOW = {"cmmi", "both", "both_cmmi_first", "both_iso_first", "iso9001_as9100"}
+
+
+def profile(**answers) -> rec.Profile:
+    defaults = dict(rec_customers="unknown", rec_requirement="unknown", rec_certifications="none",
+                    rec_size="unknown", rec_timeline="unknown", rec_goal="unknown")
+    defaults.update({f"rec_{k}": v for k, v in answers.items()})
+    return rec.Profile.from_slots(defaults)
+
+
+def row_at(store, position):
+    return next(r for r in store.industry_fit() if r.position == position)
+
+
+# -- every row of "Should I get CMMI appraisal?" ------------------------------
+# (row position, situation as the row describes it)
+TABLE_CASES = [
+    (1, "software company serving defense", dict(industry="software", customers="defense")),
+    (1, "software company serving large enterprises", dict(industry="software", customers="enterprise")),
+    (2, "defense contractor", dict(industry="defense", customers="defense")),
+    (2, "aerospace contractor", dict(industry="aerospace", customers="defense,commercial")),
+    (3, "IT services firm with commercial, non-defense clients",
+     dict(industry="it_services", customers="commercial", requirement="none", goal="market_access")),
+    (4, "general manufacturer, non-software, non-defense",
+     dict(industry="manufacturing", customers="commercial", requirement="none")),
+    (4, "general services firm, non-software, non-defense",
+     dict(industry="services", customers="commercial", requirement="none", goal="customer_satisfaction")),
+    (5, "IT services firm seeking process maturity, no contract requirement",
+     dict(industry="it_services", customers="commercial", requirement="none", goal="process_maturity")),
+]
+
+
+@pytest.mark.parametrize("position,situation,answers", TABLE_CASES, ids=[c[1] for c in TABLE_CASES])
+def test_every_row_of_the_cmmi_table_yields_the_articles_advice(store, position, situation, answers):
+    row = row_at(store, position)
+    result = rec.recommend(store, profile(**answers))
+    assert result.fit_row is not None and result.fit_row.position == position
+    # the reasons quote the row, so the user sees which row applied and why
+    assert any(row.why in reason and row.role in reason for reason in result.reasons)
+    if row.cmmi_recommendation == "often_required":
+        assert result.key in PURSUES_CMMI_NOW
+    elif row.cmmi_recommendation in ("optional", "rarely_needed"):
+        assert result.key == "iso9001_only"  # ISO 9001 is sufficient / the appropriate standard
+    elif row.cmmi_recommendation == "voluntary":
+        assert result.key == "iso_first_cmmi_later"  # CMMI used internally, appraisal only later
+    else:
+        pytest.fail(f"unexpected table value {row.cmmi_recommendation}")
+
+
+def test_the_table_has_the_five_rows_these_tests_cover(store):
+    assert [r.cmmi_recommendation for r in store.industry_fit()] == [
+        "often_required", "often_required", "optional", "rarely_needed", "voluntary"]
+
+
+# -- the article's five examples ------------------------------------------------
+EXAMPLE_SITUATIONS = {
+    # A defense software contractor with 300 employees: DoD mission-critical systems,
+    # contracts require CMMI Level 3, also wants non-defense commercial work.
+    1: dict(industry="defense", customers="defense,commercial", requirement="cmmi", size="300",
+            target_level="3", goal="market_access"),
+    # An aerospace components manufacturer: commercial and defense aircraft, contracts
+    # require AS9100 and some CMMI, maintains ISO 9001 as a baseline.
+    2: dict(industry="aerospace", customers="commercial,defense", requirement="cmmi,as9100",
+            certifications="iso9001", goal="market_access"),
+    # A commercial software company: sells to businesses, customers care about
+    # product quality and support, not process maturity.
+    3: dict(industry="software", customers="commercial", requirement="none", goal="customer_satisfaction"),
+    # An IT services provider bidding on federal contracts: some RFPs require CMMI,
+    # others ISO 9001.
+    4: dict(industry="it_services", customers="federal", requirement="cmmi,iso9001", goal="market_access"),
+    # A small software startup: wants to improve its development processes before
+    # seeking enterprise customers; no contract requirement yet.
+    5: dict(industry="software", customers="commercial", requirement="none", size="8", timeline="flexible",
+            goal="process_maturity"),
+}
+
+
+def test_the_store_has_the_five_examples(store):
+    assert sorted(e.number for e in store.examples()) == sorted(EXAMPLE_SITUATIONS)
+
+
+@pytest.mark.parametrize("number", sorted(EXAMPLE_SITUATIONS))
+def test_each_article_example_yields_the_articles_decision(store, number):
+    example = next(e for e in store.examples() if e.number == number)
+    result = rec.recommend(store, profile(**EXAMPLE_SITUATIONS[number]))
+    assert result.key == example.outcome_key, example.decision
+    assert any(f"example {number}" in reason for reason in result.reasons)
+
+
+# -- order and timing ------------------------------------------------------------
+def test_contracts_demanding_cmmi_under_pressure_put_cmmi_first(store):
+    result = rec.recommend(store, profile(industry="software", customers="defense,federal", requirement="cmmi",
+                                          timeline="urgent", goal="process_maturity"))
+    assert result.key == "both_cmmi_first"
+    assert [p.framework_key for p in result.phases] == ["cmmi", "iso9001"]
+
+
+def test_without_pressure_iso_9001_comes_first(store):
+    result = rec.recommend(store, profile(industry="software", customers="defense", requirement="cmmi",
+                                          timeline="flexible"))
+    assert result.key == "both_iso_first"
+    assert [p.framework_key for p in result.phases] == ["iso9001", "cmmi"]
+
+
+def test_urgent_defense_only_market_access_is_cmmi_alone(store):
+    result = rec.recommend(store, profile(industry="defense", customers="defense", requirement="cmmi",
+                                          timeline="urgent", goal="market_access"))
+    assert result.key == "cmmi"
+
+
+def test_roadmap_durations_come_from_the_store(store):
+    p = profile(industry="software", customers="defense", requirement="cmmi", timeline="flexible", size="50",
+                target_level="3")
+    result = rec.recommend(store, p)
+    iso, cmmi = result.phases
+    iso_process, cmmi_process = store.process("iso9001"), store.process("cmmi")
+    assert (iso.min_months, iso.max_months) == (iso_process.min_months, iso_process.max_months)
+    assert (cmmi.min_months, cmmi.max_months) == (cmmi_process.min_months, cmmi_process.max_months)
+    band = next(e for e in store.timeline_estimates("iso9001") if e.min_staff and e.min_staff <= 50 <= e.max_staff)
+    assert iso.estimate.id == band.id
+    level3 = [e for e in store.timeline_estimates("cmmi") if e.maturity_level == 3]
+    assert cmmi.estimate.id in {e.id for e in level3}
+    text = rec.render(result, p)
+    assert f"{band.min_months}–{band.max_months} months" in text
+    assert f"{iso_process.min_months}–{iso_process.max_months} months" in text
+
+
+def test_held_iso_9001_is_not_planned_again(store):
+    result = rec.recommend(store, profile(industry="it_services", customers="federal", requirement="cmmi,iso9001",
+                                          certifications="iso9001"))
+    assert [p.framework_key for p in result.phases] == ["cmmi"]
+    assert "Already held: ISO 9001" in rec.render(result, rec.Profile.from_slots({
+        "rec_industry": "it_services", "rec_certifications": "iso9001"}))
+
+
+def test_result_starts_with_the_outcome_title_and_ends_with_sources(store):
+    p = profile(industry="manufacturing", customers="commercial", requirement="none")
+    result = rec.recommend(store, p)
+    text = rec.render(result, p)
+    assert text.startswith(store.outcome("iso9001_only").title)
+    assert "seed article" in text.split("Sources:")[-1]
+    for step in store.next_steps("iso9001_only"):
+        assert step.text in text
+
+
+def test_skipped_answers_are_listed_as_assumptions(store):
+    p = profile(industry="software", customers="defense")  # everything else "not sure"
+    text = rec.render(rec.recommend(store, p), p)
+    assert "Assumed" in text and "timeline" in text and "contract requirements" in text
+
+
+def test_reasons_cite_the_users_answers(store):
+    p = profile(industry="aerospace", customers="defense", requirement="as9100", size="120")
+    reasons = " ".join(rec.recommend(store, p).reasons)
+    assert "Aerospace" in reasons and "AS9100" in reasons and "120 staff" in reasons
+
+
+# -- parsing answers -------------------------------------------------------------
+@pytest.mark.parametrize("text,expected", [
+    ("300-person", "300"), ("50 people", "50"), ("about 20 staff", "20"), ("1,200 employees", "1200"),
+    ("300", "300"), ("25-250", "25-250"), ("251+", "251+"), ("skip", "unknown"), ("not sure", "unknown"),
+    ("lots", None), ("-5", None), ("0", None), ("we are many", None),
+])
+def test_size_answers(text, expected):
+    assert rec.parse_size(text) == expected
+
+
+def test_rich_opening_fills_every_slot_it_states(sqlite_store):
+    found = rec.parse_statement(
+        sqlite_store, "we're a 300-person defense software company and our contracts require CMMI level 3")
+    assert found["rec_size"] == "300"
+    assert found["rec_industry"] == "defense"
+    assert "defense" in found["rec_customers"].split(",")
+    assert found["rec_requirement"] == "cmmi"
+    assert found["rec_target_level"] == "3"
+    assert "rec_certifications" not in found and "rec_goal" not in found
+
+
+def test_statement_separates_required_and_held_frameworks(sqlite_store):
+    found = rec.parse_statement(sqlite_store, "we already hold ISO 9001 but the RFPs require CMMI")
+    assert found["rec_certifications"] == "iso9001"
+    assert found["rec_requirement"] == "cmmi"
+
+
+@pytest.mark.parametrize("slot,text,expected", [
+    ("rec_industry", "we build software for banks", "software"),
+    ("rec_industry", "Aerospase", "aerospace"),
+    ("rec_industry", "it_services", "it_services"),
+    ("rec_industry", "underwater basket weaving", None),
+    ("rec_customers", "the DoD and some commercial clients", "defense,commercial"),
+    ("rec_customers", "federal,commercial", "federal,commercial"),
+    ("rec_customers", "not sure", "unknown"),
+    ("rec_requirement", "some RFPs require CMMI, others ISO 9001", "cmmi,iso9001"),
+    ("rec_requirement", "both", "cmmi,iso9001"),
+    ("rec_requirement", "neither", "none"),
+    ("rec_requirement", "iso9k", "iso9001"),
+    ("rec_requirement", "purple", None),
+    ("rec_certifications", "we have AS9100", "as9100"),
+    ("rec_certifications", "none yet", "none"),
+    ("rec_timeline", "a bid deadline in 3 months", "urgent"),
+    ("rec_timeline", "within a year", "within_year"),
+    ("rec_timeline", "no rush", "flexible"),
+    ("rec_timeline", "banana", None),
+    ("rec_goal", "we want to win government contracts", "market_access"),
+    ("rec_goal", "improve our development processes", "process_maturity"),
+    ("rec_goal", "happier customers", "customer_satisfaction"),
+    ("rec_goal", "skip", "unknown"),
+])
+def test_answers_are_normalised_to_store_keys(sqlite_store, slot, text, expected):
+    assert rec.parse_answer(sqlite_store, slot, text) == expected
+
+
+def test_every_button_value_is_an_answer_the_parser_accepts(sqlite_store):
+    for slot in rec.SLOTS:
+        question = sqlite_store.question(slot)
+        assert question is not None and question.options, slot
+        for option in question.options:
+            assert rec.parse_answer(sqlite_store, slot, option.value) == option.value, (slot, option.value)

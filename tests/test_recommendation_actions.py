@@ -1,0 +1,133 @@
+"""Recommendation actions with rasa-sdk's CollectingDispatcher and Tracker.from_dict."""
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+import actions.recommendation as rec_actions
+from bot import contact
+
+DOMAIN = {"forms": {"recommendation_form": {"required_slots": [
+    "rec_industry", "rec_customers", "rec_requirement", "rec_certifications", "rec_size", "rec_timeline", "rec_goal"]},
+    "consultant_form": {"required_slots": ["contact_name", "contact_email"]}}, "slots": {}}
+
+
+def tracker(intent: str, text: str, slots: dict | None = None, set_now: dict | None = None,
+            requested: str | None = None, loop: str | None = "recommendation_form", sender: str = "test-user") -> Tracker:
+    """A tracker whose latest user message is `text`; `set_now` are slots extracted from it."""
+    slots = dict(slots or {})
+    slots["requested_slot"] = requested
+    events = [{"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}]
+    for name, value in (set_now or {}).items():
+        slots[name] = value
+        events.append({"event": "slot", "name": name, "value": value})
+    return Tracker.from_dict({
+        "sender_id": sender, "slots": slots,
+        "latest_message": {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []},
+        "events": events, "paused": False, "followup_action": None,
+        "active_loop": {"name": loop} if loop else {}, "latest_action_name": "action_listen",
+    })
+
+
+def run(action, t: Tracker):
+    dispatcher = CollectingDispatcher()
+    events = action.run(dispatcher, t, DOMAIN)
+    if asyncio.iscoroutine(events):
+        events = asyncio.run(events)
+    return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+@pytest.fixture(autouse=True)
+def use_test_store(monkeypatch, sqlite_store):
+    monkeypatch.setattr(rec_actions, "default_store", lambda: sqlite_store)
+
+
+def test_unusable_size_is_reasked_with_examples(sqlite_store):
+    messages, slots = run(rec_actions.ValidateRecommendationForm(),
+                          tracker("inform_recommendation", "lots", set_now={"rec_size": "lots"}, requested="rec_size"))
+    assert slots["rec_size"] is None
+    assert messages[0]["text"] == sqlite_store.question("rec_size").reask
+    assert "50 people" in messages[0]["text"]
+
+
+def test_free_text_answer_is_normalised(sqlite_store):
+    _, slots = run(rec_actions.ValidateRecommendationForm(),
+                   tracker("inform_recommendation", "we make aircraft parts",
+                           set_now={"rec_industry": "we make aircraft parts"}, requested="rec_industry"))
+    assert slots["rec_industry"] == "aerospace"
+
+
+def test_a_question_is_never_taken_as_an_answer():
+    messages, slots = run(rec_actions.ValidateRecommendationForm(),
+                          tracker("ask_what_is", "what is cmmi?", set_now={"rec_requirement": "what is cmmi?"},
+                                  requested="rec_requirement"))
+    assert slots.get("rec_requirement") is None
+    assert messages == []
+
+
+def test_opening_fills_what_it_states():
+    _, slots = run(rec_actions.ValidateRecommendationForm(), tracker(
+        "start_recommendation", "we're a 300-person defense software company and our contracts require CMMI level 3"))
+    assert slots["rec_size"] == "300" and slots["rec_requirement"] == "cmmi" and slots["rec_industry"] == "defense"
+    assert slots["rec_target_level"] == "3"
+    assert "rec_goal" not in slots and "rec_timeline" not in slots
+
+
+def test_correction_mid_form_updates_and_says_so():
+    messages, slots = run(rec_actions.ValidateRecommendationForm(), tracker(
+        "correct_recommendation", "actually we're 50 people",
+        slots={"rec_industry": "software", "rec_size": "300"}, requested="rec_timeline"))
+    assert slots["rec_size"] == "50"
+    assert "Updated" in messages[0]["text"] and "50" in messages[0]["text"]
+
+
+def test_every_question_comes_with_buttons(sqlite_store):
+    for action in rec_actions.ASK_ACTIONS:
+        dispatcher = CollectingDispatcher()
+        action().run(dispatcher, tracker("inform_recommendation", "x"), DOMAIN)
+        assert dispatcher.messages[0]["buttons"], action().name()
+
+
+def test_correction_after_the_result_gives_the_updated_result(sqlite_store):
+    answers = {"rec_industry": "software", "rec_customers": "defense", "rec_requirement": "cmmi",
+               "rec_certifications": "none", "rec_size": "300", "rec_timeline": "flexible", "rec_goal": "market_access"}
+    messages, slots = run(rec_actions.ActionCorrectRecommendation(),
+                          tracker("correct_recommendation", "actually we're 50 people", slots=answers, loop=None))
+    assert slots["rec_size"] == "50"
+    result = messages[-1]["text"]
+    assert result.startswith(sqlite_store.outcome(slots["rec_outcome"]).title)
+    assert "50 staff" in result
+
+
+def test_invalid_email_is_reasked_and_valid_one_kept(sqlite_store):
+    messages, slots = run(rec_actions.ValidateConsultantForm(), tracker(
+        "inform_recommendation", "jane(at)example", set_now={"contact_email": "jane(at)example"},
+        requested="contact_email", loop="consultant_form"))
+    assert slots["contact_email"] is None
+    assert messages[0]["text"] == sqlite_store.question("contact_email").reask
+    _, slots = run(rec_actions.ValidateConsultantForm(), tracker(
+        "inform_recommendation", "jane@example.com", set_now={"contact_email": "jane@example.com"},
+        requested="contact_email", loop="consultant_form"))
+    assert slots["contact_email"] == "jane@example.com"
+
+
+def test_submit_stores_the_request_with_the_recommendation_and_forget_me_deletes_it(sqlite_store):
+    sender = f"t-{uuid.uuid4().hex}"
+    answers = {"rec_industry": "manufacturing", "rec_customers": "commercial", "rec_requirement": "none",
+               "rec_certifications": "none", "rec_size": "40", "rec_timeline": "flexible",
+               "rec_goal": "customer_satisfaction", "contact_name": "Jane Smith", "contact_email": "jane@example.com"}
+    messages, _ = run(rec_actions.ActionSubmitConsultantRequest(),
+                      tracker("inform_recommendation", "jane@example.com", slots=answers, loop=None, sender=sender))
+    assert "jane@example.com" in messages[0]["text"]
+    [stored] = contact.requests_for(sqlite_store.engine, sender)
+    assert (stored.name, stored.email) == ("Jane Smith", "jane@example.com")
+    assert stored.recommendation.startswith(sqlite_store.outcome("iso9001_only").title)
+    messages, slots = run(rec_actions.ActionForgetMe(), tracker("forget_me", "forget me", slots=answers,
+                                                                 loop=None, sender=sender))
+    assert contact.requests_for(sqlite_store.engine, sender) == []
+    assert slots["contact_email"] is None and slots["rec_industry"] is None
+    assert "deleted" in messages[0]["text"]
