@@ -14,6 +14,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import bot.settings  # noqa: F401 - loads .env (RASA_PUBLIC_URL, RASA_PORT)
+
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 RASA_URL_PLACEHOLDER = "{{RASA_URL}}"
 
