@@ -195,7 +195,7 @@ class ScriptedRasa:
         self.sio.on("session_request", self.session_request)
         self.sio.on("user_uttered", self.user_uttered)
         self.loop = asyncio.new_event_loop()
-        self.runner = web.AppRunner(self.app)
+        self.runner = web.AppRunner(self.app, shutdown_timeout=1.0)  # long-polls end at once
         self.web = web
 
     async def session_request(self, sid, data):
@@ -235,7 +235,14 @@ class ScriptedRasa:
         return self
 
     def stop(self) -> None:
-        asyncio.run_coroutine_threadsafe(self.runner.cleanup(), self.loop).result(10)
+        async def shutdown():
+            await self.runner.cleanup()
+            others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in others:  # engine.io's pingers
+                task.cancel()
+            await asyncio.gather(*others, return_exceptions=True)
+
+        asyncio.run_coroutine_threadsafe(shutdown(), self.loop).result(30)
         self.loop.call_soon_threadsafe(self.loop.stop)
 
 
@@ -290,6 +297,7 @@ def test_buttons_can_be_chosen_by_keyboard_and_send_their_payload(scripted_chat)
     ask(page, "buttons")
     second = page.get_by_role("group", name="Suggested replies").get_by_role("button", name="Second")
     expect(second).to_be_enabled(timeout=10_000)
+    screenshot(page, "desktop-buttons.png")
     message_box(page).focus()
     page.keyboard.press("Shift+Tab")
     expect(second).to_be_focused()

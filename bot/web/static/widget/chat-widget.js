@@ -229,7 +229,8 @@
     status.hidden = !text;
   }
 
-  var socket = window.io(SERVER, { path: "/socket.io", reconnection: true });
+  // Long-polling only: Rasa's server here can't do websockets (see channels/socketio.py).
+  var socket = window.io(SERVER, { path: "/socket.io", reconnection: true, upgrade: false });
 
   function emitMessage(message) {
     socket.emit("user_uttered", { message: message, session_id: sessionId });
