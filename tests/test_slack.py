@@ -218,6 +218,18 @@ def test_buttons_are_posted_as_block_kit(fake_slack):
     assert "Which one fits?" in post.text  # the notification fallback, without markup
 
 
+def test_bot_text_cannot_form_slack_markup(fake_slack):
+    """Text is escaped before it goes to Slack: no @channel pings or disguised links."""
+    from channels.slack import SlackOutput
+
+    _, channel = new_ids()
+    output = SlackOutput(TEST_SLACK_TOKEN, api_url=fake_slack.url)
+    asyncio.run(output.send_text_message(channel, "Costs <!channel> vary & <https://evil.example|click>\n\n**Note**"))
+
+    post = fake_slack.wait_for_post(channel, timeout=10)[0]
+    assert post.text == "Costs &lt;!channel&gt; vary &amp; &lt;https://evil.example|click&gt;\n\n*Note*"
+
+
 def test_full_recommendation_via_interactive_payloads(slack, fake_slack):
     """Say hi, then click the first button offered each time until the result comes.
     Needs the guided recommendation (branch rec)."""
