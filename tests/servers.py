@@ -85,7 +85,8 @@ def start_assistant(
         cwd=PROJECT_ROOT, env=env, stdout=open(log_dir / "rasa.log", "w"), stderr=subprocess.STDOUT,
     )
     assistant = Assistant(f"http://127.0.0.1:{rasa_port}", action_url, [actions, rasa], log_dir)
-    if not wait_ready([f"{assistant.rasa_url}/", f"{action_url}/health"], timeout=600):
+    # Loading the model takes minutes when other trainings share the 2 cores.
+    if not wait_ready([f"{assistant.rasa_url}/", f"{action_url}/health"], timeout=900):
         assistant.stop()
         raise RuntimeError(f"assistant did not start; logs in {log_dir}")
     return assistant
