@@ -283,9 +283,9 @@
     });
   });
 
-  socket.on("disconnect", function () {
+  socket.on("disconnect", function (reason) {
     confirmed = false;
-    setStatus("Connection lost. Reconnecting\u2026");
+    if (reason !== "io client disconnect") setStatus("Connection lost. Reconnecting\u2026");
   });
 
   socket.on("connect_error", function () {
