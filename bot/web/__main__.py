@@ -49,14 +49,21 @@ class PageHandler(SimpleHTTPRequestHandler):
         else:
             super().do_GET()
 
-    def _send_index(self) -> None:
+    def do_HEAD(self) -> None:  # noqa: N802 - http.server API
+        if self.path.split("?", 1)[0] in ("/", "/index.html"):
+            self._send_index(head_only=True)
+        else:
+            super().do_HEAD()
+
+    def _send_index(self, head_only: bool = False) -> None:
         page = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
         body = page.replace(RASA_URL_PLACEHOLDER, html.escape(self.rasa_url, quote=True)).encode("utf-8")
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        if not head_only:
+            self.wfile.write(body)
 
     def list_directory(self, path):  # no directory listings
         self.send_error(HTTPStatus.NOT_FOUND)
