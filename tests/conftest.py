@@ -62,14 +62,48 @@ def sqlite_store(tmp_path_factory) -> KnowledgeStore:
 
 
 @pytest.fixture(scope="session")
-def assistant(tmp_path_factory):
-    """The trained assistant over REST, with its own SQLite knowledge store."""
-    from tests.servers import start_assistant
+def fake_slack():
+    """A fake Slack Web API on loopback that the assistant posts its Slack replies to."""
+    from tests.fake_slack import FakeSlack
+    from tests.servers import TEST_SLACK_TOKEN
+
+    fake = FakeSlack(TEST_SLACK_TOKEN).start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def web_port() -> int:
+    from tests.servers import free_port
+
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory, fake_slack, web_port):
+    """The trained assistant (REST, socket.io for the web page on web_port, Slack
+    posting to fake_slack), with its own SQLite knowledge store."""
+    from tests.servers import TEST_SLACK_SIGNING_SECRET, TEST_SLACK_TOKEN, start_assistant
 
     workdir = tmp_path_factory.mktemp("assistant")
     url = f"sqlite:///{workdir / 'knowledge.db'}"
     load_content(get_engine(url), CONTENT_DIR)
-    running = start_assistant(workdir / "logs", url)
+    running = start_assistant(
+        workdir / "logs", url,
+        cors_origins=(f"http://127.0.0.1:{web_port}", f"http://localhost:{web_port}"),
+        SLACK_BOT_TOKEN=TEST_SLACK_TOKEN, SLACK_SIGNING_SECRET=TEST_SLACK_SIGNING_SECRET,
+        SLACK_API_URL=fake_slack.url,
+    )
     running.database_url = url  # tests may reload content into it (no retraining)
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def web_page(assistant, web_port, tmp_path_factory):
+    """The chat page served by python -m bot.web, its widget talking to the assistant."""
+    from tests.servers import start_web
+
+    page = start_web(tmp_path_factory.mktemp("web"), web_port, assistant.rasa_url)
+    yield page
+    page.stop()

@@ -1,0 +1,1 @@
+"""Rasa input/output channel subclasses (these import Rasa; bot/ stays free of it)."""
