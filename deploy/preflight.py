@@ -47,7 +47,7 @@ def check_tracker_db(env: Mapping[str, str]) -> str:
         try:
             conn = engine.connect()
         except SQLAlchemyError as exc:
-            if "does not exist" not in _reason(exc):
+            if not re.search(r'database ".*" does not exist', _reason(exc)):
                 raise
             _create_database(env, url.database, args)
             conn = engine.connect()

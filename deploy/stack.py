@@ -116,18 +116,23 @@ class Stack:
         if wait:
             self.wait_replica(index)
 
-    def wait_replica(self, index: int, timeout: float = 300) -> None:
-        self._wait([f"{self.replica_url(index)}/webhooks/rest/"], f"Rasa replica {index}", timeout)
+    def wait_replica(self, index: int) -> None:
+        self._wait([f"{self.replica_url(index)}/webhooks/rest/"], f"Rasa replica {index}")
 
-    def render_nginx_config(self) -> Path:
-        servers = [f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in self.rasa_ports]
+    def render_nginx_config(self, print_only: bool = False):
+        # RASA_UPSTREAMS (host:port,...) when the replicas run elsewhere (docker-compose).
+        upstreams = self.env.get("RASA_UPSTREAMS", "").split(",") if self.env.get("RASA_UPSTREAMS") \
+            else [f"127.0.0.1:{p}" for p in self.rasa_ports]
+        servers = [f"        server {u.strip()} max_fails=1 fail_timeout=5s;" for u in upstreams]
         template = Template((ROOT / "deploy" / "nginx.conf.template").read_text())
         conf = template.substitute(
             RUN_DIR=self.run_dir, MAX_BODY_BYTES=self.env["MAX_BODY_BYTES"],
             REST_SERVERS="\n".join(servers), SOCKETIO_SERVERS="\n".join(servers),
             PROXY_ADDRESS=self.env["PROXY_ADDRESS"], PROXY_PORT=self.proxy_port,
-            STATIC_DIR=ROOT / "bot" / "web" / "static",
+            STATIC_DIR=self.env.get("STATIC_DIR") or ROOT / "bot" / "web" / "static",
         )
+        if print_only:
+            return conf
         (self.run_dir / "nginx-tmp").mkdir(parents=True, exist_ok=True)
         path = self.run_dir / "nginx.conf"
         path.write_text(conf)
@@ -159,7 +164,9 @@ class Stack:
             self.stop()
             raise
 
-    def _wait(self, urls: list[str], what: str, timeout: float = 300) -> None:
+    def _wait(self, urls: list[str], what: str, timeout: Optional[float] = None) -> None:
+        # Loading a model takes 20-60 s on a quiet machine, minutes on a busy one.
+        timeout = timeout or float(self.env.get("STACK_START_TIMEOUT", "900"))
         if not wait_ready(urls, timeout):
             raise StackError(f"{what} did not start within {timeout:.0f} s; logs in {self.run_dir}")
 
@@ -195,6 +202,9 @@ class Stack:
 
 def main() -> int:
     stack = Stack()
+    if sys.argv[1:] == ["--print-nginx-config"]:
+        print(stack.render_nginx_config(print_only=True))
+        return 0
     if not shutil.which(NGINX):
         print(f"error: nginx not found at {NGINX} (Debian package nginx-light)", file=sys.stderr)
         return 1

@@ -6,6 +6,7 @@ these tests fail, never skip, without them."""
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import time
 import uuid
@@ -16,8 +17,6 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-
-import os
 
 from bot.settings import PROJECT_ROOT
 from bot.store import get_engine
