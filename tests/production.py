@@ -134,13 +134,14 @@ def prod_session(tmp_path_factory):
     run_dir = tmp_path_factory.mktemp("prod")
     stack = Stack(stack_env(run_dir, schema, lock_prefix, token), model=MODEL_PATH)
     try:
-        stack.start()
-    except (PreflightError, StackError) as exc:
-        pytest.fail(f"the production stack did not start: {exc}")
-    prod = ProdStack(stack, schema, lock_prefix, token, stack.env["WIDGET_ORIGIN"])
-    yield prod
-    stack.stop()
-    _drop_test_data(schema, lock_prefix, stack.env)
+        try:
+            stack.start()
+        except (PreflightError, StackError) as exc:
+            pytest.fail(f"the production stack did not start: {exc}")
+        yield ProdStack(stack, schema, lock_prefix, token, stack.env["WIDGET_ORIGIN"])
+    finally:
+        stack.stop()
+        _drop_test_data(schema, lock_prefix, stack.env)
 
 
 def _drop_test_data(schema: str, lock_prefix: str, env: dict) -> None:
