@@ -208,34 +208,31 @@ def main() -> int:
     if not shutil.which(NGINX):
         print(f"error: nginx not found at {NGINX} (Debian package nginx-light)", file=sys.stderr)
         return 1
-    stopping = False
 
-    def on_signal(*_):
-        nonlocal stopping
-        stopping = True
+    def interrupt(*_):
+        raise KeyboardInterrupt
 
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGTERM, interrupt)  # Ctrl-C (SIGINT) raises KeyboardInterrupt already
     print(f"starting: action server, {len(stack.rasa_ports)} Rasa replicas, nginx (logs in {stack.run_dir}) ...")
     try:
         stack.start()
-    except (PreflightError, StackError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    print(f"Ready. Chat at http://localhost:{stack.proxy_port}  "
-          f"(REST: POST http://localhost:{stack.proxy_port}/webhooks/rest/webhook). Ctrl-C stops.")
-    try:
-        while not stopping:
+        print(f"Ready. Chat at http://localhost:{stack.proxy_port}  "
+              f"(REST: POST http://localhost:{stack.proxy_port}/webhooks/rest/webhook). Ctrl-C stops.")
+        while True:
             dead = [p for p in stack.processes() if p.poll() is not None]
             if dead:
                 print(f"a process exited ({' '.join(map(str, dead[0].args[:3]))}); stopping. See {stack.run_dir}",
                       file=sys.stderr)
                 return 1
             time.sleep(1)
+    except (PreflightError, StackError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
     finally:
         stack.stop()
         print("stopped")
-    return 0
 
 
 if __name__ == "__main__":
