@@ -15,6 +15,9 @@ from bot.store import KnowledgeStore, get_engine
 from bot.store.loader import load_content
 
 CONTENT_DIR = PROJECT_ROOT / "content"
+# The production stack fixtures (prod, prod_session), shared by tests/test_production_*.py.
+pytest_plugins = ["tests.production"]
+
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 

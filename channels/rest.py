@@ -1,0 +1,69 @@
+"""The REST channel (POST /webhooks/rest/webhook), guarded against bad input.
+
+Same URL and reply format as Rasa's RestInput. Differences: invalid JSON,
+a wrong shape, a missing sender or an oversized body get a 4xx with a clear
+message (Rasa's would answer 500 for some); an empty or overlong message gets
+a polite reply without reaching the assistant; a failed turn says so."""
+from __future__ import annotations
+
+import json
+from typing import Any, Awaitable, Callable, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from channels.guard import MAX_BODY_BYTES, run_turn, sender_problem, text_problem
+
+
+def _error(status: int, message: str) -> HTTPResponse:
+    return response.json({"error": message}, status=status)
+
+
+class GuardedRestInput(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("guarded_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            body = request.body or b""
+            if len(body) > MAX_BODY_BYTES:
+                return _error(413, f"The request is too large ({len(body):,} bytes); the limit is {MAX_BODY_BYTES:,} bytes.")
+            try:
+                payload = json.loads(body)
+            except (ValueError, UnicodeDecodeError):
+                return _error(400, 'The body must be JSON like {"sender": "your-id", "message": "your question"}.')
+            if not isinstance(payload, dict):
+                return _error(400, 'The body must be a JSON object like {"sender": "your-id", "message": "your question"}.')
+            sender = payload.get("sender")
+            problem = sender_problem(sender)
+            if problem:
+                return _error(400, problem)
+            sender = str(sender)
+            text = payload.get("message")
+            if text is None:
+                text = ""
+            if not isinstance(text, str):
+                return _error(400, '"message" must be a string.')
+            metadata = payload.get("metadata")
+            if metadata is not None and not isinstance(metadata, dict):
+                return _error(400, '"metadata" must be a JSON object.')
+
+            reply = text_problem(text)
+            if reply:
+                return response.json([{"recipient_id": sender, "text": reply}])
+            collector = CollectingOutputChannel()
+            message = UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
+            await run_turn(on_new_message, message, lambda: len(collector.messages), request.app.ctx.agent)
+            return response.json(collector.messages)
+
+        return webhook

@@ -1,0 +1,55 @@
+"""A socket.io client that behaves like the web widget (events user_uttered /
+bot_uttered, a persistent session id), for the production tests."""
+from __future__ import annotations
+
+import queue
+import threading
+import uuid
+from typing import Any, Optional
+
+import socketio
+
+
+class WidgetClient:
+    def __init__(self, base_url: str, origin: str, session_id: Optional[str] = None,
+                 transports: tuple[str, ...] = ("polling",)):
+        self.session_id = session_id or uuid.uuid4().hex
+        self.replies: "queue.Queue[dict]" = queue.Queue()
+        self.confirmed = threading.Event()
+        self.sio = socketio.Client(reconnection=False)
+        self.sio.on("bot_uttered", self.replies.put)
+        self.sio.on("session_confirm", lambda _sid: self.confirmed.set())
+        self.sio.connect(base_url, headers={"Origin": origin}, transports=list(transports), wait_timeout=30)
+        self.sio.emit("session_request", {"session_id": self.session_id})
+        if not self.confirmed.wait(30):
+            self.close()
+            raise TimeoutError("no session_confirm from the socket.io server")
+
+    def emit(self, data: Any) -> None:
+        self.sio.emit("user_uttered", data)
+
+    def say(self, text: str, timeout: float = 90) -> list[dict]:
+        self.emit({"message": text, "session_id": self.session_id})
+        return self.collect(timeout)
+
+    def collect(self, timeout: float = 90, quiet: float = 1.5) -> list[dict]:
+        """The replies to one message: the first within timeout, then any that follow it closely."""
+        try:
+            out = [self.replies.get(timeout=timeout)]
+        except queue.Empty:
+            return []
+        while True:
+            try:
+                out.append(self.replies.get(timeout=quiet))
+            except queue.Empty:
+                return out
+
+    @property
+    def connected(self) -> bool:
+        return self.sio.connected
+
+    def close(self) -> None:
+        try:
+            self.sio.disconnect()
+        except Exception:  # noqa: BLE001 - closing a broken socket
+            pass
