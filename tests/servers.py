@@ -61,7 +61,10 @@ class Assistant:
                 proc.kill()
 
 
-def start_assistant(log_dir: Path, database_url: str, **env_extra: str) -> Assistant:
+def start_assistant(
+    log_dir: Path, database_url: str, endpoints: Path | str = "endpoints.yml", **env_extra: str
+) -> Assistant:
+    """Rasa and the action server on free ports; `endpoints` e.g. for a test's own tracker store."""
     assert MODEL_PATH.exists(), f"no trained model at {MODEL_PATH}: run ./run train first"
     rasa_port, action_port = free_port(), free_port()
     action_url = f"http://127.0.0.1:{action_port}"
@@ -73,7 +76,7 @@ def start_assistant(log_dir: Path, database_url: str, **env_extra: str) -> Assis
     )
     rasa = subprocess.Popen(
         [str(BIN / "rasa"), "run", "--model", str(MODEL_PATH), "--port", str(rasa_port),
-         "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
+         "--credentials", "credentials.yml", "--endpoints", str(endpoints)],
         cwd=PROJECT_ROOT, env=env, stdout=open(log_dir / "rasa.log", "w"), stderr=subprocess.STDOUT,
     )
     assistant = Assistant(f"http://127.0.0.1:{rasa_port}", action_url, [actions, rasa], log_dir)
