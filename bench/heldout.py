@@ -59,7 +59,7 @@ def evaluate(rasa_url: str, path: Path, resolve=None, timeout: float = 30) -> di
             entities = [(entity, value) for entity, value, _, _ in spans]
             predicted_intents.append(intent)
             predicted_entities.append(entities)
-            if intent != example.intent or sorted(map(str, entities)) != sorted(map(str, example.entities)):
+            if intent != example.intent or metrics.entity_micro_f1([example.entities], [entities]) not in (None, 1.0):
                 mistakes.append({"text": example.text, "expected": example.intent, "predicted": intent,
                                  "expected_entities": example.entities, "predicted_entities": sorted(entities)})
     expected_intents = [e.intent for e in examples]

@@ -80,7 +80,7 @@ def start_assistant(
         cwd=PROJECT_ROOT, env=env, stdout=open(log_dir / "rasa.log", "w"), stderr=subprocess.STDOUT,
     )
     assistant = Assistant(f"http://127.0.0.1:{rasa_port}", action_url, [actions, rasa], log_dir)
-    if not wait_ready([f"{assistant.rasa_url}/", f"{action_url}/health"], timeout=240):
+    if not wait_ready([f"{assistant.rasa_url}/", f"{action_url}/health"], timeout=480):
         assistant.stop()
         raise RuntimeError(f"assistant did not start; logs in {log_dir}")
     return assistant
