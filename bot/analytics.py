@@ -303,7 +303,8 @@ def write_html(report: Report, out_dir: Path, title: str = "What users ask") -> 
         table(["outcome", "recommendations"], report.recommendations.items()),
         "<h2>Recommendation funnel</h2>",
         img("funnel", "recommendation funnel"),
-        table(["step", "conversations"], report.funnel),
+        "<p>Each start of the form counts once; a step counts the runs that reached it.</p>",
+        table(["step", "runs"], report.funnel),
         "</body></html>",
     ]
     path = out_dir / "index.html"
@@ -317,6 +318,7 @@ def _time(timestamp: float) -> str:
 
 def _charts(report: Report, out_dir: Path) -> dict[str, str]:
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     charts: dict[str, str] = {}
 
@@ -335,11 +337,12 @@ def _charts(report: Report, out_dir: Path) -> dict[str, str]:
         ax.set_xticks(list(x))
         ax.set_xticklabels(labels, rotation=45, ha="right")
         ax.legend()
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         save(fig, "per_day")
     for name, data, xlabel in (
         ("topics", report.questions_per_topic, "questions"),
         ("outcomes", report.recommendations, "recommendations"),
-        ("funnel", dict(report.funnel), "conversations"),
+        ("funnel", dict(report.funnel), "recommendation runs"),
     ):
         if not data:
             continue
@@ -347,6 +350,7 @@ def _charts(report: Report, out_dir: Path) -> dict[str, str]:
         labels = list(data)[::-1]
         ax.barh(labels, [data[k] for k in labels])
         ax.set_xlabel(xlabel)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         save(fig, name)
     return charts
 
