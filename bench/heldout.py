@@ -1,6 +1,7 @@
 """The held-out NLU set and its evaluation against a running Rasa server (/model/parse)."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
@@ -47,10 +48,12 @@ def evaluate(rasa_url: str, path: Path, resolve=None, timeout: float = 30) -> di
     if not path.exists():
         return {"status": "missing", "path": str(path)}
     examples = load_examples(path, resolve)
-    predicted_intents, predicted_entities, mistakes = [], [], []
+    predicted_intents, predicted_entities, mistakes, parse_ms = [], [], [], []
     with requests.Session() as session:
         for example in examples:
+            start = time.perf_counter()
             resp = session.post(f"{rasa_url}/model/parse", json={"text": example.text}, timeout=timeout)
+            parse_ms.append((time.perf_counter() - start) * 1000)
             resp.raise_for_status()
             parsed = resp.json()
             intent = (parsed.get("intent") or {}).get("name") or ""
@@ -71,6 +74,8 @@ def evaluate(rasa_url: str, path: Path, resolve=None, timeout: float = 30) -> di
         "intent_accuracy": sum(e == p for e, p in zip(expected_intents, predicted_intents)) / len(examples)
         if examples else None,
         "entity_f1": metrics.entity_micro_f1([e.entities for e in examples], predicted_entities),
+        # NLU's share of a reply's latency (one user, no dialogue policy, no action).
+        "parse_p50_ms": metrics.median(parse_ms),
         "intent_f1": metrics.intent_f1_per_label(expected_intents, predicted_intents),
         "mistakes": mistakes,
     }

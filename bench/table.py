@@ -36,6 +36,7 @@ def figures(results: dict) -> list[dict]:
         ("reply latency p50, 1 user", "ms", ("load", "1", "p50_ms"), "≤ 1.2× baseline",
          lambda o, b: b is not None and o <= 1.2 * b, 0),
         ("reply latency p95, 1 user", "ms", ("load", "1", "p95_ms"), "", None, 0),
+        ("of which NLU: /model/parse p50, 1 user", "ms", ("nlu", "parse_p50_ms"), "", None, 0),
         (f"reply latency p50, {users} users", "ms", ("load", str(users), "p50_ms"), "", None, 0),
         (f"reply latency p95, {users} users", "ms", ("load", str(users), "p95_ms"), "≤ 400 ms", _at_most(400), 0),
         (f"throughput, {users} users", "msg/s", ("load", str(users), "throughput"), "≥ 20", _at_least(20), 1),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import subprocess
 import tempfile
 import time
@@ -50,11 +51,15 @@ def train(name: str, config: Path, log_dir: Path, reuse: bool = False) -> dict:
                 "measured_at": previous["measured_at"]}
     MODELS_DIR.mkdir(parents=True, exist_ok=True)
     log_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="bench-rasa-cache-") as cache, open(log_dir / f"train-{name}.log", "w") as log:
-        env = base_env(RASA_MAX_CACHE_SIZE="0", RASA_CACHE_DIRECTORY=cache)
+    with tempfile.TemporaryDirectory(prefix="bench-train-") as tmp, open(log_dir / f"train-{name}.log", "w") as log:
+        # Rasa writes the auto-configured defaults and an assistant_id into an
+        # empty config; train from a copy so the repository's file stays as it is.
+        config_copy = Path(tmp) / config.name
+        shutil.copyfile(config, config_copy)
+        env = base_env(RASA_MAX_CACHE_SIZE="0", RASA_CACHE_DIRECTORY=str(Path(tmp) / "cache"))
         start = time.perf_counter()
         done = subprocess.run(
-            [str(BIN / "rasa"), "train", "--config", str(config), "--domain", "domain.yml", "--data", "data",
+            [str(BIN / "rasa"), "train", "--config", str(config_copy), "--domain", "domain.yml", "--data", "data",
              "--fixed-model-name", name, "--out", str(MODELS_DIR), "--force"],
             cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
