@@ -36,6 +36,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--messages-single", type=int, default=60, help="messages at 1 user (default 60)")
     parser.add_argument("--messages-concurrent", type=int, default=300, help="messages at N users (default 300)")
     parser.add_argument("--max-seconds", type=float, default=60, help="time bound per load level (default 60)")
+    parser.add_argument("--start-timeout", type=float, default=900,
+                        help="give up on a server not ready after this many seconds (default 900)")
     parser.add_argument("--store-calls", type=int, default=300, help="calls per store lookup (default 300)")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "bench" / "results")
     parser.add_argument("--no-readme", action="store_true", help="don't copy the table into README.md")
@@ -71,7 +73,11 @@ def _load_figures(result: load.LoadResult) -> dict:
 def measure_pipeline(name: str, model: str, action_url: str, args, resolve, log_dir: Path, say) -> dict:
     figures: dict = {}
     say(f"{name}: starting Rasa")
-    server = serve.start_rasa(model, action_url, log_dir / f"rasa-{name}.log")
+    try:
+        server = serve.start_rasa(model, action_url, log_dir / f"rasa-{name}.log", args.start_timeout)
+    except RuntimeError as exc:
+        say(f"{name}: {exc}; its figures are n/a (log in {log_dir})")
+        return {"error": str(exc), "nlu": {"status": "not measured"}}
     try:
         figures["start_seconds"] = server.start_seconds
         say(f"{name}: ready in {server.start_seconds:.1f} s")
@@ -130,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         engine = get_engine(database_url)
         load_content(engine, PROJECT_ROOT / "content")
         store = KnowledgeStore(engine)
-        actions = serve.start_action_server(database_url, log_dir)
+        actions = serve.start_action_server(database_url, log_dir, args.start_timeout)
         try:
             for name in PIPELINES:
                 figures = measure_pipeline(name, trained[name]["model"], actions.url, args, store.resolve, log_dir, say)
@@ -147,8 +153,8 @@ def main(argv: list[str] | None = None) -> int:
                         "medians_ms": medians, "slowest": slowest, "slowest_ms": medians[slowest],
                         "note": f"Store lookups: SQLite, median of {args.store_calls} calls per method; "
                                 "the same store serves both pipelines, so it has no ratio."}
-    nlu = results["pipelines"]["ours"]["nlu"]
-    results["heldout"] = {k: nlu.get(k) for k in ("status", "path", "examples")}
+    results["heldout"] = {"status": "ok" if args.heldout.exists() else "missing", "path": str(args.heldout),
+                          "examples": results["pipelines"]["ours"]["nlu"].get("examples")}
     results["machine"] = machine(load_before)
     results["figures"] = table.figures(results)
 

@@ -101,6 +101,9 @@ def markdown(results: dict) -> str:
         if training.get("reused"):
             notes.append(f"Training time of {name} reused from the measured training of {training['measured_at']} "
                          "(--reuse-models; nothing changed since).")
+    for name in ("ours", "baseline"):
+        if _get(results, name, "error"):
+            notes.append(f"{name}: {_get(results, name, 'error')}")
     if results["store"].get("note"):
         notes.append(results["store"]["note"])
     return "\n".join(lines + [""] + [f"- {n}" for n in notes]) + "\n"
