@@ -65,10 +65,15 @@ class Assistant:
 
 
 def start_assistant(
-    log_dir: Path, database_url: str, cors_origins: tuple[str, ...] = (), **env_extra: str
+    log_dir: Path,
+    database_url: str,
+    cors_origins: tuple[str, ...] = (),
+    endpoints: Path | str = "endpoints.yml",
+    **env_extra: str,
 ) -> Assistant:
-    """Rasa (REST, socket.io and Slack channels of credentials.yml) and the action server.
-    cors_origins: pages allowed to talk to Rasa from a browser (the web widget)."""
+    """Rasa (REST, socket.io and Slack channels of credentials.yml) and the action server, on free ports.
+    cors_origins: pages allowed to talk to Rasa from a browser (the web widget);
+    endpoints: e.g. a test's own tracker store."""
     assert MODEL_PATH.exists(), f"no trained model at {MODEL_PATH}: run ./run train first"
     rasa_port, action_port = free_port(), free_port()
     action_url = f"http://127.0.0.1:{action_port}"
@@ -80,7 +85,7 @@ def start_assistant(
     )
     rasa = subprocess.Popen(
         [str(BIN / "rasa"), "run", "--model", str(MODEL_PATH), "--port", str(rasa_port),
-         "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+         "--credentials", "credentials.yml", "--endpoints", str(endpoints),
          *(["--cors", *cors_origins] if cors_origins else [])],
         cwd=PROJECT_ROOT, env=env, stdout=open(log_dir / "rasa.log", "w"), stderr=subprocess.STDOUT,
     )

@@ -1,0 +1,1 @@
+"""The benchmark: `./run bench` (python -m bench). See bench/README.md."""
