@@ -51,7 +51,7 @@ REQUESTED_SLOT = "requested_slot"
 class ReportSettings:
     """Names the report looks for; they follow the domain's conventions."""
 
-    recommendation_slot: str = "recommendation"
+    recommendation_slot: str = "rec_outcome"
     form_name: str = "recommendation_form"
     start_intent: str = "start_recommendation"
     # Responses that mean "I have no answer to that" (honest no-answer / default fallback).

@@ -88,7 +88,7 @@ def _conversations():
         *_form_turn(t + 13, "inform", "government", "maturity"), _action("action_listen", t + 13),
         _user("none yet", "inform", t + 14), _action("recommendation_form", t + 14),
         _slot("requested_slot", None, t + 14), _loop(None, t + 14),
-        _action("action_recommend", t + 14), _slot("recommendation", "as9100_first", t + 14),
+        _action("action_recommend", t + 14), _slot("rec_outcome", "as9100_first", t + 14),
         _bot("AS9100 first ...", None, t + 14), _action("action_listen", t + 14),
         _user("what is cmmi", "ask_what_is", t + 15), _action("action_answer_question", t + 15),
         _action("action_listen", t + 15),
@@ -109,14 +109,14 @@ def _conversations():
         _action("action_default_fallback", t + 1),
         _bot("Sorry, I didn't understand that.", "utter_default", t + 1), _action("action_listen", t + 1),
     ]
-    bob_again.insert(2, _slot("recommendation", "as9100_first", t))
+    bob_again.insert(2, _slot("rec_outcome", "as9100_first", t))
     dave = _session(t + 5) + [
         _user("/start_recommendation", "start_recommendation", t + 6), _action("recommendation_form", t + 6),
         _loop("recommendation_form", t + 6), _slot("requested_slot", "industry", t + 6),
         _action("action_listen", t + 6),
         _user("software", "inform", t + 7), _action("recommendation_form", t + 7),
         _slot("requested_slot", None, t + 7), _loop(None, t + 7),
-        _action("action_recommend", t + 7), _slot("recommendation", "cmmi_first", t + 7),
+        _action("action_recommend", t + 7), _slot("rec_outcome", "cmmi_first", t + 7),
         _action("action_listen", t + 7),
         _user("what is iso 9001", "ask_what_is", t + 8), _action("action_answer_question", t + 8),
         _action("action_listen", t + 8),
