@@ -402,6 +402,11 @@ class AnswerComposer:
                     lines.append(f"Relation to ISO 9001: {framework.relation_to_iso9001} {cite.mark(framework.source)}")
                 lines += self._topic_lines(["timeline"], key, cite)
         else:
+            if frameworks:
+                # "what is ISO 9001?" read as a related-standards question: answer it, then list them
+                overview = self.what_is(frameworks)
+                lines += [overview.text, ""] if overview.found else []
+                cite.sources = list(overview.sources)
             for framework in self.store.frameworks(category="related"):
                 lines.append(f"{framework.name}: {framework.relation_to_iso9001} {cite.mark(framework.source)}")
             lines += self._topic_lines(["related"], None, cite, general_only=True)

@@ -179,3 +179,9 @@ def test_editing_content_and_reloading_changes_the_answer(tmp_path):
     load_content(engine, content)
     text = composer.answer("ask_timeline", frameworks=["iso9001"]).text
     assert "7–8 weeks (edited)" in text and "2–6 months" not in text
+
+
+def test_related_standards_question_about_iso_9001_also_says_what_it_is(composer, store):
+    text = composer.answer("ask_related_standard", frameworks=["iso9001"]).text
+    assert store.facts(topic="overview", framework_key="iso9001")[0].text in text
+    assert "AS9100:" in text

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 
-from bot.nlu.evaluate import DEFAULT_DATA, DEFAULT_OUT, evaluate
+from bot.eval_nlu import DEFAULT_DATA, DEFAULT_OUT, evaluate
 from bot.settings import PROJECT_ROOT
 from tests.servers import MODEL_PATH
 

@@ -1,6 +1,6 @@
 """Evaluate the trained NLU model on the held-out test set.
 
-    python -m bot.nlu.evaluate [--model models/assistant.tar.gz] [--data tests/nlu/heldout.yml] [--out var/eval]
+    python -m bot.eval_nlu [--model models/assistant.tar.gz] [--data tests/nlu/heldout.yml] [--out var/eval]
 
 Reports intent macro-F1 (over the intents in the test set, after the fallback
 classifier, so a fallback counts as a miss) and entity F1. Entities are compared
