@@ -11,7 +11,16 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Optional
 
+import yaml
+
+from tests.conftest import CONTENT_DIR
 from tests.production import texts
+
+
+def _question_text(slot: str) -> str:
+    """The recommendation form's question for a slot, as the store has it."""
+    questions = yaml.safe_load((CONTENT_DIR / "questions.yml").read_text(encoding="utf-8"))
+    return next(q["text"] for q in questions if q["slot"] == slot)
 
 
 @dataclass
@@ -29,6 +38,10 @@ SCENARIOS = [
     Scenario("framework slot from a question", ["hello", "what is ISO 9001?"],
              {"framework": "iso9001"}, "what is CMMI?", "CMMI"),
     Scenario("framework slot, then thanks", ["what is CMMI?"], {"framework": "cmmi"}, "thanks", "welcome"),
+    Scenario("half-finished recommendation form",
+             ["/start_recommendation", '/inform_recommendation{"rec_choice": "software"}'],
+             {"rec_industry": "software"}, '/inform_recommendation{"rec_choice": "defense"}',
+             _question_text("rec_requirement"), expected_active_loop="recommendation_form"),
 ]
 
 
