@@ -88,7 +88,7 @@ def test_with_buttons_from_the_greeting_to_a_stored_and_forgotten_consultant_req
     assert chat.asked() == "contact_name"
     chat.say("Jane Smith")
     assert chat.asked() == "contact_email"
-    chat.say("jane at example")
+    chat.say("jane at acme")
     assert sqlite_store.question("contact_email").reask in chat.text
     assert chat.asked() == "contact_email"
     chat.say("jane.smith@example.com")
