@@ -55,7 +55,7 @@ class ReportSettings:
     form_name: str = "recommendation_form"
     start_intent: str = "start_recommendation"
     # Responses that mean "I have no answer to that" (honest no-answer / default fallback).
-    no_answer_responses: tuple[str, ...] = ("utter_default", "utter_cannot_answer")
+    no_answer_responses: tuple[str, ...] = ("utter_default", "utter_cannot_answer", "utter_out_of_scope")
     question_prefix: str = "ask_"
 
 
@@ -367,7 +367,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--recommendation-slot", default=ReportSettings.recommendation_slot)
     parser.add_argument("--form", default=ReportSettings.form_name)
     parser.add_argument("--no-answer-response", action="append",
-                        help="a response meaning 'no answer' (repeatable; default utter_default, utter_cannot_answer)")
+                        help="a response meaning 'no answer' (repeatable; default utter_default, utter_cannot_answer, utter_out_of_scope)")
     args = parser.parse_args(argv)
 
     try:
