@@ -32,6 +32,9 @@ _RENAMES = {
     "updates": "updates_key",
 }
 
+# Nested lists in a row -> the model of their rows (ordered children of the row).
+_CHILD_ROWS = {"steps": m.ProcessStep, "options": m.QuestionOption}
+
 # file -> (model, alias entity type or None)
 _FILES: list[tuple[str, type, str | None]] = [
     ("sources.yml", m.Source, None),
@@ -109,8 +112,7 @@ def parse_content(content_dir: Path) -> list[object]:
             where = f"{filename} row {position}"
             raw = dict(raw) if isinstance(raw, dict) else raw
             alias_texts = raw.pop("aliases", None) if isinstance(raw, dict) else None
-            steps = raw.pop("steps", None) if isinstance(raw, dict) else None
-            options = raw.pop("options", None) if isinstance(raw, dict) else None
+            children = {name: raw.pop(name, None) if isinstance(raw, dict) else None for name in _CHILD_ROWS}
             row = _row(model, raw, position, where)
             if model is m.Source:
                 source_dates[row["key"]] = row["as_of"]
@@ -119,16 +121,13 @@ def parse_content(content_dir: Path) -> list[object]:
                     raise ContentError(f"{where}: unknown source {row.get('source_key')!r}")
                 row["as_of"] = source_dates[row["source_key"]]
             obj = model(**row)
-            if steps is not None:
-                obj.steps = [
-                    m.ProcessStep(**_row(m.ProcessStep, step, n, f"{where} step {n}"))
-                    for n, step in enumerate(steps, start=1)
-                ]
-            if options is not None:
-                obj.options = [
-                    m.QuestionOption(**_row(m.QuestionOption, option, n, f"{where} option {n}"))
-                    for n, option in enumerate(options, start=1)
-                ]
+            for name, child_rows in children.items():
+                if child_rows is not None:
+                    child_model = _CHILD_ROWS[name]
+                    setattr(obj, name, [
+                        child_model(**_row(child_model, child, n, f"{where} {name} {n}"))
+                        for n, child in enumerate(child_rows, start=1)
+                    ])
             objects.append(obj)
             if alias_entity:
                 key = row.get("key", row.get("number"))
@@ -149,7 +148,7 @@ def load_content(engine: Engine, content_dir: Path) -> dict[str, int]:
     counts: dict[str, int] = {}
     for obj in objects:
         counts[obj.__tablename__] = counts.get(obj.__tablename__, 0) + 1
-        for child in (getattr(obj, "steps", None) or []) + (getattr(obj, "options", None) or []):
+        for child in [c for name in _CHILD_ROWS for c in (getattr(obj, name, None) or [])]:
             counts[child.__tablename__] = counts.get(child.__tablename__, 0) + 1
     try:
         with session_scope(engine) as session:
