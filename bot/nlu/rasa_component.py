@@ -1,11 +1,15 @@
-"""Rasa graph component around AliasMatcher (the only NLU module that imports Rasa).
+"""Rasa graph components around IntentModel and AliasMatcher (the only NLU module
+that imports Rasa).
 
-Runs after DIETClassifier: alias matches win; a DIET entity that overlaps a match
+LinearIntentClassifier sets the intent and its ranking from IntentModel.
+
+AliasEntityExtractor runs after DIETClassifier: alias matches win; a DIET entity that overlaps a match
 only chooses between the entity types the matched text can name ("defense" as
 industry or customer type); a DIET entity elsewhere is kept only if its text
 resolves to a store key, so every entity value is a key of the store."""
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any, Dict, List, Optional, Text
 
@@ -14,14 +18,81 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu import aliases as aliases_module, intent_model as intent_model_module
 from bot.nlu.aliases import AliasMatcher, AliasRow, aliases_from_content
+from bot.nlu.intent_model import IntentModel
 from bot.settings import get_settings
 
 ALIASES_FILE = "aliases.json"
+INTENT_MODEL_FILE = "intent_model.pkl"
+
+
+def _digest(*parts: bytes) -> str:
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()
+
+
+def _source(module) -> bytes:
+    with open(module.__file__, "rb") as f:
+        return f.read()
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class LinearIntentClassifier(GraphComponent, IntentClassifier):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        # c: the SVM's regularisation; ranking_length: intents kept in intent_ranking
+        return {"c": 1.0, "max_char_ngram": 5, "ranking_length": 10, "random_seed": 42}
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 model: Optional[IntentModel] = None) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.model = model
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        # Rasa's training cache sees this class's source, not the modules it calls:
+        # a change to the model's code must retrain it.
+        return _digest(_source(intent_model_module), _source(aliases_module))
+
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context: ExecutionContext) -> "LinearIntentClassifier":
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(cls, config, model_storage, resource, execution_context: ExecutionContext, **kwargs: Any):
+        try:
+            with model_storage.read_from(resource) as path:
+                model = IntentModel.from_bytes((path / INTENT_MODEL_FILE).read_bytes())
+        except (ValueError, FileNotFoundError):
+            return cls(config, model_storage, resource)
+        return cls(config, model_storage, resource, model)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [ex for ex in training_data.intent_examples if ex.get(TEXT)]
+        self.model = IntentModel(self._config["c"], self._config["max_char_ngram"], self._config["random_seed"])
+        self.model.fit([ex.get(TEXT) for ex in examples], [ex.get(INTENT) for ex in examples])
+        with self._model_storage.write_to(self._resource) as path:
+            (path / INTENT_MODEL_FILE).write_bytes(self.model.to_bytes())
+        return self._resource
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self.model is None:
+            return messages
+        for message in messages:
+            ranking = self.model.rank(message.get(TEXT) or "", self._config["ranking_length"])
+            if not ranking:
+                continue
+            name, confidence = ranking[0]
+            message.set(INTENT, {"name": name, "confidence": confidence}, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [{"name": n, "confidence": c} for n, c in ranking], add_to_output=True)
+        return messages
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
@@ -37,6 +108,13 @@ class AliasEntityExtractor(GraphComponent, EntityExtractorMixin):
         self._model_storage = model_storage
         self._resource = resource
         self.matcher = AliasMatcher(aliases) if aliases else None
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        # The aliases come from content/, which Rasa's training cache does not see.
+        content_dir = config.get("content_dir") or get_settings().content_dir
+        rows = json.dumps([row.__dict__ for row in aliases_from_content(content_dir)]).encode()
+        return _digest(_source(aliases_module), rows)
 
     @classmethod
     def create(cls, config, model_storage, resource, execution_context: ExecutionContext) -> "AliasEntityExtractor":

@@ -1,0 +1,75 @@
+"""The intent classifier (plain Python + scikit-learn), trained on the project's data."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from rasa.shared.nlu.training_data.loading import load_data
+
+from bot.nlu.intent_model import IntentModel, TooFewExamples
+from bot.settings import PROJECT_ROOT
+
+
+def _normalised(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+@pytest.fixture(scope="module")
+def training():
+    examples = load_data(str(PROJECT_ROOT / "data" / "nlu")).intent_examples
+    return [ex.get("text") for ex in examples], [ex.get("intent") for ex in examples]
+
+
+@pytest.fixture(scope="module")
+def model(training) -> IntentModel:
+    return IntentModel().fit(*training)
+
+
+# Misspelt, abbreviated and chatty forms that are in neither the training data
+# nor the held-out set (the first test checks the training side).
+UNSEEN = [
+    ("hw much wud iso9k cost us", "ask_cost"),
+    ("how lnog does cmmi tkae", "ask_timeline"),
+    ("certifcation vs apraisal whats the diff", "ask_certification_vs_appraisal"),
+    ("do i need both iso and cmmi??", "ask_need_both"),
+    ("thx a ton", "thank"),
+    ("whats the best pizza place nearby", "out_of_scope"),
+    ("which practises carry over from iso9001 into cmmi", "ask_transfer"),
+    ("wat does maturity lvl 4 mean", "ask_maturity_level"),
+]
+
+
+def test_unseen_phrasings_are_not_in_the_training_data(training):
+    seen = {_normalised(text) for text in training[0]}
+    assert not {_normalised(text) for text, _ in UNSEEN} & seen
+
+
+@pytest.mark.parametrize("text, intent", UNSEEN)
+def test_unseen_phrasings_get_the_right_intent(model, text, intent):
+    assert model.rank(text)[0][0] == intent, model.rank(text, 3)
+
+
+def test_ranking_is_best_first_with_probabilities(model):
+    ranking = model.rank("how much does cmmi cost", limit=5)
+    assert len(ranking) == 5
+    confidences = [c for _, c in ranking]
+    assert confidences == sorted(confidences, reverse=True)
+    assert all(0.0 <= c <= 1.0 for c in confidences)
+    full = model.rank("how much does cmmi cost", limit=len(model.intents))
+    assert sum(c for _, c in full) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_saved_model_ranks_the_same(model):
+    restored = IntentModel.from_bytes(model.to_bytes())
+    assert restored.rank("is iso 9001 worth it for a bank") == model.rank("is iso 9001 worth it for a bank")
+
+
+def test_an_intent_with_one_example_is_a_clear_error():
+    texts = ["hi", "hello", "bye", "goodbye", "thanks"]
+    intents = ["greet", "greet", "goodbye", "goodbye", "thank"]
+    with pytest.raises(TooFewExamples, match="thank"):
+        IntentModel().fit(texts, intents)
+
+
+def test_an_untrained_model_ranks_nothing():
+    assert IntentModel().rank("hello") == []
