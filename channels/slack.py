@@ -40,6 +40,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 import bot.settings  # noqa: F401 - loads .env into the environment
+from channels.guard import run_turn, text_problem
 
 logger = logging.getLogger(__name__)
 
@@ -123,11 +124,13 @@ class SlackOutput(SlackBot):
     ) -> None:
         super().__init__(token, slack_channel, thread_id, proxy)
         self.client = AsyncWebClient(token, proxy=proxy, base_url=api_url)
+        self.sent = 0  # messages posted for this turn (the turn guard reads it)
 
     async def _post_message(self, channel: Text, **kwargs: Any) -> None:
         # as_user is for classic apps only; a bot token posts as the bot anyway.
         kwargs.pop("as_user", None)
         kwargs.pop("type", None)
+        self.sent += 1
         try:
             await super()._post_message(channel, **kwargs)
         except SlackApiError as exc:
@@ -296,7 +299,7 @@ class SlackInput(RasaSlackInput):
             return response.text("Channel not supported.")
         sender_id = body["event"].get("user", "")
         text = self._sanitize_user_message(body["event"].get("text", ""), metadata["users"])
-        self._dispatch(on_new_message, text, sender_id, metadata)
+        self._dispatch(on_new_message, text, sender_id, metadata, getattr(request.app.ctx, "agent", None))
         return response.text("")
 
     async def _handle_interaction(
@@ -314,7 +317,7 @@ class SlackInput(RasaSlackInput):
         sender_id = payload["user"]["id"]
         if action.get("type") == "button":
             self._run_in_background(self._show_choice(payload, action))
-        self._dispatch(on_new_message, value, sender_id, metadata)
+        self._dispatch(on_new_message, value, sender_id, metadata, getattr(request.app.ctx, "agent", None))
         return response.text("")
 
     async def _show_choice(self, payload: Dict[Text, Any], action: Dict[Text, Any]) -> None:
@@ -338,18 +341,20 @@ class SlackInput(RasaSlackInput):
         text: Text,
         sender_id: Text,
         metadata: Dict[Text, Any],
+        agent: Any,
     ) -> None:
-        """Hand the message to Rasa in the background: Slack wants an answer within 3 seconds."""
+        """Hand the message to Rasa in the background: Slack wants an answer within
+        3 seconds. As on the other channels, an empty or overlong text gets a
+        polite reply, and a turn that fails silently gets "temporarily unavailable"."""
         thread_id = metadata.get("thread_id") if self.use_threads else None
         conversation_id = self._get_conversation_id(sender_id, metadata.get("out_channel"), metadata.get("thread_id"))
-        message = UserMessage(
-            text,
-            self.get_output_channel(metadata.get("out_channel"), thread_id),
-            conversation_id,
-            input_channel=self.name(),
-            metadata=metadata,
-        )
-        self._run_in_background(on_new_message(message))
+        output = self.get_output_channel(metadata.get("out_channel"), thread_id)
+        problem = text_problem(text)
+        if problem:
+            self._run_in_background(output.send_text_message(conversation_id, problem))
+            return
+        message = UserMessage(text, output, conversation_id, input_channel=self.name(), metadata=metadata)
+        self._run_in_background(run_turn(on_new_message, message, lambda: output.sent, agent))
 
     def _run_in_background(self, coroutine: Awaitable[Any]) -> None:
         # Keep a reference so the task isn't garbage-collected before it ends.

@@ -283,3 +283,32 @@ def test_secrets_in_credentials_yml_are_refused():
 
     with pytest.raises(InvalidConfigException, match="SLACK_SIGNING_SECRET"):
         SlackInput.from_credentials({"slack_token": "xoxb-1", "slack_signing_secret": "s"})
+
+
+def test_an_overlong_message_gets_a_polite_reply(slack, fake_slack):
+    from channels.guard import MAX_MESSAGE_CHARS, too_long_reply
+
+    user, channel = new_ids()
+    text = "why " * (MAX_MESSAGE_CHARS // 4 + 10)
+    assert slack.send_event(event(text, user, channel)).status_code == 200
+    assert fake_slack.wait_for_post(channel)[0].readable() == too_long_reply(len(text.strip()))
+
+
+def test_a_turn_that_fails_tells_the_slack_user_instead_of_going_silent(fake_slack):
+    """What the user sees when Rasa fails on their message (e.g. the action server is down)."""
+    from channels.guard import UNAVAILABLE_REPLY
+    from channels.slack import SlackInput
+
+    channel_input = SlackInput(slack_token=TEST_SLACK_TOKEN, slack_signing_secret=TEST_SLACK_SIGNING_SECRET,
+                               api_url=fake_slack.url)
+    user, channel = new_ids()
+
+    async def failing_rasa(message):
+        raise RuntimeError("the action server is unreachable")
+
+    async def dispatch_and_wait():
+        channel_input._dispatch(failing_rasa, "what is CMMI?", user, {"out_channel": channel, "users": []}, None)
+        await asyncio.gather(*channel_input._background_tasks)
+
+    asyncio.run(dispatch_and_wait())
+    assert fake_slack.wait_for_post(channel, timeout=10)[0].readable() == UNAVAILABLE_REPLY

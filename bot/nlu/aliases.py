@@ -16,7 +16,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.util import filter_spans
 
 # When one alias text names several entity types ("defense" is an industry and a
-# customer type), this order decides unless DIET labelled the span.
+# customer type), this order decides unless another extractor (e.g. DIET) labelled the span.
 ENTITY_PRIORITY = ("framework", "maturity_level", "customer_type", "industry")
 # Fuzzy matching only for aliases this long, and never for maturity-level names
 # ("defined", "managed" are ordinary words).

@@ -3,10 +3,12 @@ that imports Rasa).
 
 LinearIntentClassifier sets the intent and its ranking from IntentModel.
 
-AliasEntityExtractor runs after DIETClassifier: alias matches win; a DIET entity that overlaps a match
-only chooses between the entity types the matched text can name ("defense" as
-industry or customer type); a DIET entity elsewhere is kept only if its text
-resolves to a store key, so every entity value is a key of the store."""
+AliasEntityExtractor sets the entities from the store's aliases. The pipeline has
+no other entity extractor now (see config.yml); if one (e.g. DIET) runs before it:
+alias matches win, an entity of the other extractor that overlaps a match only
+chooses between the entity types the matched text can name ("defense" as
+industry or customer type), and one elsewhere is kept only if its text resolves
+to a store key, so every entity value is a key of the store."""
 from __future__ import annotations
 
 import hashlib
