@@ -73,3 +73,15 @@ def test_an_intent_with_one_example_is_a_clear_error():
 
 def test_an_untrained_model_ranks_nothing():
     assert IntentModel().rank("hello") == []
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("how lnog does cmmi tkae", "how long does cmmi take"),
+    ("we are a sofware compnay with 50 employes", "we are a software company with 50 employees"),
+    # real words the training data lacks stay as typed: "weaving" is one letter
+    # from "leaving", "song" from "long"
+    ("underwater basket weaving", "underwater basket weaving"),
+    ("sing me a song", "sing me a song"),
+])
+def test_spelling_correction_fixes_typos_not_words(model, typed, meant):
+    assert model.corrected(typed) == meant
