@@ -43,6 +43,15 @@ def _source(module) -> bytes:
         return f.read()
 
 
+def _saved(model_storage: ModelStorage, resource: Resource, filename: str) -> Optional[bytes]:
+    """The file a component saved when it was trained, or None if there is none."""
+    try:
+        with model_storage.read_from(resource) as path:
+            return (path / filename).read_bytes()
+    except (ValueError, FileNotFoundError):
+        return None
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class LinearIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
@@ -69,12 +78,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     @classmethod
     def load(cls, config, model_storage, resource, execution_context: ExecutionContext, **kwargs: Any):
-        try:
-            with model_storage.read_from(resource) as path:
-                model = IntentModel.from_bytes((path / INTENT_MODEL_FILE).read_bytes())
-        except (ValueError, FileNotFoundError):
-            return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, model)
+        saved = _saved(model_storage, resource, INTENT_MODEL_FILE)
+        return cls(config, model_storage, resource, IntentModel.from_bytes(saved) if saved else None)
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [ex for ex in training_data.intent_examples if ex.get(TEXT)]
@@ -124,11 +129,8 @@ class AliasEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     @classmethod
     def load(cls, config, model_storage, resource, execution_context: ExecutionContext, **kwargs: Any):
-        try:
-            with model_storage.read_from(resource) as path:
-                rows = json.loads((path / ALIASES_FILE).read_text(encoding="utf-8"))
-        except (ValueError, FileNotFoundError):
-            return cls(config, model_storage, resource)
+        saved = _saved(model_storage, resource, ALIASES_FILE)
+        rows = json.loads(saved.decode("utf-8")) if saved else []
         return cls(config, model_storage, resource, [AliasRow(**row) for row in rows])
 
     def train(self, training_data: TrainingData) -> Resource:
