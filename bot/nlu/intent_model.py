@@ -35,11 +35,9 @@ from bot.nlu.aliases import edit_distance
 CALIBRATION_FOLDS = 5
 
 WORD = re.compile(r"[a-z]+")
-# Spelling correction leaves short words alone (too easily turned into other
-# words: "song" is one letter from "long"), except for a swap of two adjacent
-# letters in a four-letter word ("lnog"); one edit up to seven letters, two from
-# eight on.
-SPELLING_MIN_LENGTH = 5
+# Spelling correction: words of at least four letters, one edit (a swap of two
+# adjacent letters counts as one) up to seven letters, two from eight on.
+SPELLING_MIN_LENGTH = 4
 SPELLING_LONG_WORD = 8
 # Words at least this frequent in English (log probability from spaCy's lookup
 # tables, spacy-lookups-data) are real words, never corrected: about 32,000
@@ -69,11 +67,6 @@ def _deletions(word: str, depth: int) -> set[str]:
     return result
 
 
-def _is_adjacent_swap(a: str, b: str) -> bool:
-    diff = [i for i in range(len(a)) if a[i] != b[i]] if len(a) == len(b) else []
-    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
-
-
 class SpellingCorrector:
     """Replaces a word that is neither in the training vocabulary nor a common
     English word by the closest training word (fewest edits, then the most frequent)."""
@@ -83,8 +76,11 @@ class SpellingCorrector:
         self.english_words = english_words
         self._index: dict[str, list[str]] | None = None
 
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_index": None}  # rebuilt on first use, not saved with the model
+
     def _candidates(self, word: str, depth: int) -> set[str]:
-        if self._index is None:  # built on first use, not pickled with the model
+        if self._index is None:
             self._index = {}
             for known in self.counts:
                 for deleted in _deletions(known, 2):
@@ -92,11 +88,8 @@ class SpellingCorrector:
         return {c for d in _deletions(word, depth) for c in self._index.get(d, ())}
 
     def correct_word(self, word: str) -> str:
-        if word in self.counts or word in self.english_words or len(word) < SPELLING_MIN_LENGTH - 1:
+        if word in self.counts or word in self.english_words or len(word) < SPELLING_MIN_LENGTH:
             return word
-        if len(word) < SPELLING_MIN_LENGTH:
-            swaps = [c for c in self._candidates(word, 1) if _is_adjacent_swap(word, c)]
-            return max(swaps, key=lambda c: self.counts[c], default=word)
         limit = 1 if len(word) < SPELLING_LONG_WORD else 2
         scored = [(edit_distance(word, c, limit), -self.counts[c], c) for c in self._candidates(word, limit)]
         best = min((s for s in scored if s[0] <= limit), default=None)

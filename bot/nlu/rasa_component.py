@@ -30,9 +30,6 @@ from bot.nlu.aliases import AliasMatcher, AliasRow, aliases_from_content
 from bot.nlu.intent_model import IntentModel
 from bot.settings import get_settings
 
-ALIASES_FILE = "aliases.json"
-INTENT_MODEL_FILE = "intent_model.pkl"
-
 
 def _digest(*parts: bytes) -> str:
     return hashlib.sha256(b"\0".join(parts)).hexdigest()
@@ -43,28 +40,53 @@ def _source(module) -> bytes:
         return f.read()
 
 
-def _saved(model_storage: ModelStorage, resource: Resource, filename: str) -> Optional[bytes]:
-    """The file a component saved when it was trained, or None if there is none."""
-    try:
-        with model_storage.read_from(resource) as path:
-            return (path / filename).read_bytes()
-    except (ValueError, FileNotFoundError):
-        return None
+class _TrainedFromOneFile(GraphComponent):
+    """What both components share: the config with defaults, and one file written
+    when trained and read back when the model is loaded."""
+
+    FILENAME: str
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 saved: Optional[bytes] = None) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self._restore(saved)
+
+    def _restore(self, saved: Optional[bytes]) -> None:
+        """Set up from the saved file's bytes (None before training)."""
+        raise NotImplementedError
+
+    def _save(self, data: bytes) -> Resource:
+        with self._model_storage.write_to(self._resource) as path:
+            (path / self.FILENAME).write_bytes(data)
+        return self._resource
+
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context: ExecutionContext):
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(cls, config, model_storage, resource, execution_context: ExecutionContext, **kwargs: Any):
+        try:
+            with model_storage.read_from(resource) as path:
+                saved = (path / cls.FILENAME).read_bytes()
+        except (ValueError, FileNotFoundError):  # a model trained without this component's file
+            saved = None
+        return cls(config, model_storage, resource, saved)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class LinearIntentClassifier(GraphComponent, IntentClassifier):
+class LinearIntentClassifier(_TrainedFromOneFile, IntentClassifier):
+    FILENAME = "intent_model.pkl"
+
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         # c: the SVM's regularisation; ranking_length: intents kept in intent_ranking
         return {"c": 1.0, "max_char_ngram": 5, "ranking_length": 10, "random_seed": 42}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 model: Optional[IntentModel] = None) -> None:
-        self._config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
-        self.model = model
+    def _restore(self, saved: Optional[bytes]) -> None:
+        self.model = IntentModel.from_bytes(saved) if saved else None
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
@@ -72,22 +94,11 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         # a change to the model's code must retrain it.
         return _digest(_source(intent_model_module), _source(aliases_module))
 
-    @classmethod
-    def create(cls, config, model_storage, resource, execution_context: ExecutionContext) -> "LinearIntentClassifier":
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(cls, config, model_storage, resource, execution_context: ExecutionContext, **kwargs: Any):
-        saved = _saved(model_storage, resource, INTENT_MODEL_FILE)
-        return cls(config, model_storage, resource, IntentModel.from_bytes(saved) if saved else None)
-
     def train(self, training_data: TrainingData) -> Resource:
         examples = [ex for ex in training_data.intent_examples if ex.get(TEXT)]
         self.model = IntentModel(self._config["c"], self._config["max_char_ngram"], self._config["random_seed"])
         self.model.fit([ex.get(TEXT) for ex in examples], [ex.get(INTENT) for ex in examples])
-        with self._model_storage.write_to(self._resource) as path:
-            (path / INTENT_MODEL_FILE).write_bytes(self.model.to_bytes())
-        return self._resource
+        return self._save(self.model.to_bytes())
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self.model is None:
@@ -103,18 +114,17 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
-class AliasEntityExtractor(GraphComponent, EntityExtractorMixin):
+class AliasEntityExtractor(_TrainedFromOneFile, EntityExtractorMixin):
+    FILENAME = "aliases.json"
+
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         # content_dir: where the aliases come from at training time (default: CONTENT_DIR)
         return {"content_dir": None}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 aliases: Optional[List[AliasRow]] = None) -> None:
-        self._config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
-        self.matcher = AliasMatcher(aliases) if aliases else None
+    def _restore(self, saved: Optional[bytes]) -> None:
+        rows = json.loads(saved.decode("utf-8")) if saved else []
+        self.matcher = AliasMatcher([AliasRow(**row) for row in rows]) if rows else None
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
@@ -123,23 +133,11 @@ class AliasEntityExtractor(GraphComponent, EntityExtractorMixin):
         rows = json.dumps([row.__dict__ for row in aliases_from_content(content_dir)]).encode()
         return _digest(_source(aliases_module), rows)
 
-    @classmethod
-    def create(cls, config, model_storage, resource, execution_context: ExecutionContext) -> "AliasEntityExtractor":
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(cls, config, model_storage, resource, execution_context: ExecutionContext, **kwargs: Any):
-        saved = _saved(model_storage, resource, ALIASES_FILE)
-        rows = json.loads(saved.decode("utf-8")) if saved else []
-        return cls(config, model_storage, resource, [AliasRow(**row) for row in rows])
-
     def train(self, training_data: TrainingData) -> Resource:
         content_dir = self._config["content_dir"] or get_settings().content_dir
         aliases = aliases_from_content(content_dir)
         self.matcher = AliasMatcher(aliases)
-        with self._model_storage.write_to(self._resource) as path:
-            (path / ALIASES_FILE).write_text(json.dumps([row.__dict__ for row in aliases]), encoding="utf-8")
-        return self._resource
+        return self._save(json.dumps([row.__dict__ for row in aliases]).encode("utf-8"))
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self.matcher is None:
