@@ -1,76 +1,137 @@
-"""Rasa custom actions. Thin: they read the tracker, ask bot/ for the answer
-and send it. All content comes from the knowledge store."""
+"""Rasa custom actions for questions. Thin: they read the tracker, ask bot/ for
+the reply and send it. All content comes from the knowledge store.
+
+One action answers every question: `ask_question` (the NLU component names the
+catalogue question kinds as `question` entities), the follow-ups `ask_followup`
+("and for CMMI?", "I meant CMMI"), `more_detail` ("tell me more", "why?"),
+`ask_shorter` ("too long"), and messages the NLU could not place
+(`nlu_fallback`, `out_of_scope`), which get the closest stored fact or the
+honest no-answer reply."""
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.answers import AnswerComposer
+from bot.answers import AnswerComposer, Reply, Situation
+from bot.lookup import closest_fact
+from bot.recommendation import size_range
 from bot.store import default_store
+from bot.store.snapshot import SnapshotCache
 
-FOLLOWUP_INTENT = "ask_followup"
-# A follow-up with no earlier question re-asks this one.
-DEFAULT_QUESTION = "ask_what_is"
-# Question kinds that use an industry / customer type, or a maturity level.
-INDUSTRY_QUESTIONS = ("ask_industry_fit",)
-LEVEL_QUESTIONS = ("ask_timeline", "ask_maturity_level", "ask_cost", "ask_industry_fit")
+FOLLOWUP_INTENTS = ("ask_followup", "more_detail", "ask_shorter")
+UNPLACED_INTENTS = ("nlu_fallback", "out_of_scope")
+# A question kind guessed below this confidence is answered only if the
+# closest-fact lookup agrees it is on topic; else it is treated as unplaced.
+QUESTION_CONFIDENCE = 0.2
+RECOMMENDATION_ACTIONS = ("action_show_recommendation", "action_explain_recommendation")
+
+_snapshots: Optional[SnapshotCache] = None
 
 
-def _entity_values(tracker: Tracker, entity: str) -> list[str]:
-    return [str(e["value"]) for e in tracker.latest_message.get("entities", []) if e.get("entity") == entity]
+def snapshot_cache() -> SnapshotCache:
+    global _snapshots
+    if _snapshots is None:
+        _snapshots = SnapshotCache(default_store())
+    return _snapshots
 
 
-def _level(values: list[str]) -> Optional[int]:
-    for value in values:
-        if value.isdigit():
-            return int(value)
-    return None
+def _entities(tracker: Tracker, entity: str) -> list[Dict[str, Any]]:
+    return [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == entity]
+
+
+def _values(tracker: Tracker, entity: str) -> list[str]:
+    return [str(e["value"]) for e in _entities(tracker, entity)]
+
+
+def named_subjects(tracker: Tracker) -> list[str]:
+    """The subjects the message names: a payload's subject, frameworks, a CMMI
+    maturity level (ml3), industries and customer types, in that order."""
+    subjects = _values(tracker, "subject") + _values(tracker, "framework")
+    subjects += [f"ml{v}" for v in _values(tracker, "maturity_level") if v.isdigit()]
+    subjects += _values(tracker, "industry") + _values(tracker, "customer_type")
+    return list(dict.fromkeys(subjects))
+
+
+def situation(tracker: Tracker) -> Situation:
+    size = _values(tracker, "size")
+    staff = size_range(size[0] if size else tracker.get_slot("rec_size"))
+    held = str(tracker.get_slot("rec_certifications") or "")
+    return Situation(staff=staff, held=frozenset(k for k in held.split(",") if k and k not in ("none", "unknown")))
+
+
+def _last_answer_was_recommendation(tracker: Tracker) -> bool:
+    for event in reversed(tracker.events):
+        if event.get("event") == "action":
+            name = event.get("name")
+            if name == "action_answer_question":
+                return False
+            if name in RECOMMENDATION_ACTIONS:
+                return True
+    return False
 
 
 class ActionAnswerQuestion(Action):
-    """Answers every ask_* intent from the store; "and for CMMI?" (ask_followup)
-    re-asks the previous question with the new framework, industry or level."""
-
     def name(self) -> Text:
         return "action_answer_question"
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        store = default_store()
-        composer = AnswerComposer(store)
-        intent = (tracker.latest_message.get("intent") or {}).get("name") or DEFAULT_QUESTION
-        if intent == FOLLOWUP_INTENT:
-            intent = tracker.get_slot("last_question") or DEFAULT_QUESTION
-            # "what about manufacturing?" / "and level 4?" after an unrelated question
-            if (_entity_values(tracker, "industry") or _entity_values(tracker, "customer_type")) and \
-                    intent not in INDUSTRY_QUESTIONS:
-                intent = "ask_industry_fit"
-            elif _entity_values(tracker, "maturity_level") and intent not in LEVEL_QUESTIONS:
-                intent = "ask_maturity_level"
-
-        frameworks = [k for k in _entity_values(tracker, "framework") if store.framework(k)]
-        if not frameworks and tracker.get_slot("framework") and store.framework(tracker.get_slot("framework")):
-            frameworks = [tracker.get_slot("framework")]
-        industries = _entity_values(tracker, "industry")
-        customers = _entity_values(tracker, "customer_type")
-        answer = composer.answer(
-            intent,
-            frameworks=frameworks,
-            industry=industries[0] if industries else None,
-            customer_type=customers[0] if customers else None,
-            maturity_level=_level(_entity_values(tracker, "maturity_level")),
-        )
-        events: List[Dict[Text, Any]] = []
-        if composer.answers(intent):
-            events.append(SlotSet("last_question", intent))
-        if len(frameworks) == 1:
-            events.append(SlotSet("framework", frameworks[0]))
-        if not answer.found:
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        if intent == "more_detail" and not _entities(tracker, "question") and _last_answer_was_recommendation(tracker):
+            return [FollowupAction("action_explain_recommendation")]
+        # the store is a database: keep its I/O off the action server's event loop
+        reply = await asyncio.to_thread(self.compose, tracker, intent)
+        events: List[EventType] = []
+        size = _values(tracker, "size")
+        if size:
+            events.append(SlotSet("rec_size", size[0]))
+        if reply is None:
+            dispatcher.utter_message(response="utter_ask_away")
+            return events
+        if not reply.found:
             dispatcher.utter_message(response="utter_cannot_answer")
             return events
-        dispatcher.utter_message(text=answer.render(), buttons=answer.buttons or None)
+        if reply.closest:
+            dispatcher.utter_message(response="utter_closest_match", closest=reply.text)
+            return events
+        dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
+        if reply.needs_size:
+            dispatcher.utter_message(response="utter_ask_size_for_answer")
+        if reply.questions:
+            events.append(SlotSet("last_question", reply.questions[-1]))
+        events.append(SlotSet("subject", reply.subject))
         return events
+
+    def compose(self, tracker: Tracker, intent: str) -> Optional[Reply]:
+        snapshot = snapshot_cache().get()
+        composer = AnswerComposer(snapshot)
+        text = tracker.latest_message.get("text") or ""
+        message = "" if text.startswith("/") else text
+        guesses = _entities(tracker, "question")
+        questions = [str(g["value"]) for g in guesses]
+        last = tracker.get_slot("last_question")
+        if intent in FOLLOWUP_INTENTS and not questions and last:
+            questions = [last]
+        confident = any(float(g.get("confidence_entity", 1.0)) >= QUESTION_CONFIDENCE for g in guesses)
+        if intent in UNPLACED_INTENTS or (guesses and not confident):
+            fact = closest_fact(snapshot, message) if message else None
+            if fact is not None:
+                return composer.closest(fact)
+            if not (guesses and composer.premises(message)):
+                return Reply(text="", found=False)
+        if not questions and not composer.premises(message):
+            return None if intent == "ask_question" else Reply(text="", found=False)
+        return composer.reply(
+            questions,
+            message=message,
+            named=named_subjects(tracker),
+            current_subject=tracker.get_slot("subject"),
+            situation=situation(tracker),
+            detail=intent == "more_detail",
+            short=intent == "ask_shorter",
+        )

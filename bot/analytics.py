@@ -55,8 +55,12 @@ class ReportSettings:
     form_name: str = "recommendation_form"
     start_intent: str = "start_recommendation"
     # Responses that mean "I have no answer to that" (honest no-answer / default fallback).
-    no_answer_responses: tuple[str, ...] = ("utter_default", "utter_cannot_answer", "utter_out_of_scope")
-    question_prefix: str = "ask_"
+    no_answer_responses: tuple[str, ...] = (
+        "utter_default", "utter_cannot_answer", "utter_out_of_scope", "utter_closest_match",
+    )
+    # the intent of every catalogue question; its `question` entities name the question kinds
+    question_intent: str = "ask_question"
+    question_entity: str = "question"
 
 
 @dataclass
@@ -177,8 +181,10 @@ def build_report(events: Iterable[Event], settings: ReportSettings = ReportSetti
                 in_session_start = False
                 last_user, last_user_unanswered = event, False
                 intent = event.intent_name or ""
-                if intent.startswith(settings.question_prefix):
-                    topics[intent[len(settings.question_prefix):]] += 1
+                if intent == settings.question_intent:
+                    for entity in event.data.get("parse_data", {}).get("entities") or []:
+                        if entity.get("entity") == settings.question_entity:
+                            topics[str(entity.get("value"))] += 1
                 if intent == FALLBACK_INTENT:
                     last_user_unanswered = _mark_unanswered(report, event, FALLBACK_INTENT)
                 if intent == settings.start_intent and (run is None or run.closed):

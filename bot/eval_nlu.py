@@ -16,10 +16,14 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import yaml
+
+from bot.answers import SOURCES_HEADING
 from bot.settings import PROJECT_ROOT
 
 DEFAULT_MODEL = PROJECT_ROOT / "models" / "assistant.tar.gz"
 DEFAULT_DATA = PROJECT_ROOT / "tests" / "nlu" / "heldout.yml"
+DEFAULT_QUESTIONS = PROJECT_ROOT / "tests" / "nlu" / "questions_heldout.yml"
 DEFAULT_OUT = PROJECT_ROOT / "var" / "eval"
 
 
@@ -83,11 +87,13 @@ def evaluate(model: Path, data: Path) -> dict:
     gold_intents = [ex.get("intent") for ex in examples]
     pred_intents = [(p.get("intent") or {}).get("name") for p in parsed]
 
+    # question kinds are scored on their own held-out set (evaluate_questions)
     def pairs(entities) -> list[tuple]:
-        return [(e["entity"], str(e["value"])) for e in entities or []]
+        return [(e["entity"], str(e["value"])) for e in entities or [] if e["entity"] != "question"]
 
     def spans(entities) -> list[tuple]:
-        return [(e["entity"], str(e["value"]), e["start"], e["end"]) for e in entities or []]
+        return [(e["entity"], str(e["value"]), e["start"], e["end"]) for e in entities or []
+                if e["entity"] != "question"]
 
     gold_entities = [ex.get("entities") for ex in examples]
     pred_entities = [p.get("entities") for p in parsed]
@@ -108,10 +114,79 @@ def evaluate(model: Path, data: Path) -> dict:
     }
 
 
+def _words_before_sources(text: str) -> int:
+    return len(text.split(SOURCES_HEADING, 1)[0].split())
+
+
+def evaluate_questions(model: Path, data: Path = DEFAULT_QUESTIONS) -> dict:
+    """Question-kind accuracy, top-3 accuracy and macro-F1 on the held-out
+    questions, and the length of the first message the user would get."""
+    import logging
+    import statistics
+
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    from bot.answers import AnswerComposer
+    from bot.store import default_store
+    from bot.store.snapshot import SnapshotCache
+
+    configure_structlog(logging.WARNING)
+    items = yaml.safe_load(data.read_text(encoding="utf-8"))["questions"]
+    agent = Agent.load(str(model))
+    composer = AnswerComposer(SnapshotCache(default_store()).get())
+
+    async def parse_all() -> list[dict]:
+        return [await agent.parse_message(item["text"]) for item in items]
+
+    parsed = asyncio.run(parse_all())
+    gold, predicted, top3_hits, lengths, errors, parts_hit = [], [], 0, [], [], 0
+    for item, parse in zip(items, parsed):
+        keys = [e["value"] for e in parse.get("entities") or [] if e["entity"] == "question"]
+        ranking = [r["question"] for r in parse.get("question_ranking") or []]
+        intent = (parse.get("intent") or {}).get("name")
+        first = keys[0] if keys and intent == "ask_question" else f"<{intent}>"
+        expected = [item["key"]] + ([item["also"]] if item.get("also") else [])
+        # a two-part question is right when its first part is; both parts are counted apart
+        hit = first in expected or item["key"] in keys
+        gold.append(item["key"])
+        predicted.append(item["key"] if hit else first)
+        top3_hits += item["key"] in ranking[:3] or hit
+        if item.get("also"):
+            parts_hit += item["also"] in keys
+        if not hit:
+            errors.append({"text": item["text"], "key": item["key"], "predicted": first, "ranking": ranking})
+        if keys and intent == "ask_question":
+            named = [str(e["value"]) for e in parse.get("entities") or [] if e["entity"] == "framework"]
+            reply = composer.reply(keys, message=item["text"], named=named)
+            if reply.found:
+                lengths.append(_words_before_sources(reply.text))
+    scores = intent_scores(gold, predicted)
+    two_part = sum(1 for i in items if i.get("also"))
+    return {
+        "model": str(model),
+        "data": str(data),
+        "questions": len(items),
+        "accuracy": scores["accuracy"],
+        "top3_accuracy": round(top3_hits / len(items), 4) if items else 0.0,
+        "macro_f1": scores["macro_f1"],
+        "two_part_questions": two_part,
+        "second_part_found": parts_hit,
+        "first_message_words": {
+            "median": statistics.median(lengths) if lengths else None,
+            "max": max(lengths) if lengths else None,
+            "over_60": sum(n > 60 for n in lengths),
+            "replies": len(lengths),
+        },
+        "errors": errors,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="eval-nlu")
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
     if not args.model.exists():
@@ -127,7 +202,16 @@ def main(argv: list[str] | None = None) -> int:
     for err in result["errors"]:
         print(f"  miss: {err['text']!r}: {err['intent']} -> {err['predicted']}; "
               f"{sorted(err['entities'])} -> {sorted(err['predicted_entities'])}")
-    print(f"results: {out_file}")
+    questions = evaluate_questions(args.model, args.questions)
+    (args.out / "questions_heldout.json").write_text(json.dumps(questions, indent=2), encoding="utf-8")
+    words = questions["first_message_words"]
+    print(f"held-out questions: {questions['questions']}: question-kind accuracy {questions['accuracy']:.3f}, "
+          f"top-3 {questions['top3_accuracy']:.3f}, macro-F1 {questions['macro_f1']:.3f}; second part of "
+          f"{questions['two_part_questions']} two-part questions found: {questions['second_part_found']}")
+    print(f"first message: median {words['median']} words, max {words['max']}, over 60: {words['over_60']}")
+    for err in questions["errors"]:
+        print(f"  miss: {err['text']!r}: {err['key']} -> {err['predicted']} (top 3: {err['ranking']})")
+    print(f"results: {out_file}, {args.out / 'questions_heldout.json'}")
     return 0
 
 

@@ -1,24 +1,28 @@
-"""Custom actions with rasa-sdk's CollectingDispatcher and Tracker.from_dict."""
+"""The question action with rasa-sdk's CollectingDispatcher and Tracker.from_dict:
+the reply a user gets and the full list of events the action returns."""
 from __future__ import annotations
+
+import asyncio
 
 import pytest
 from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.actions as rasa_actions
+from bot.store.snapshot import SnapshotCache
+from tests.test_answers import FACTS, QUESTIONS, answer_keys
 
 
-def make_tracker(intent: str, text: str, slots: dict | None = None, entities: list | None = None) -> Tracker:
+def make_tracker(intent: str, text: str, slots: dict | None = None, entities: list | None = None,
+                 events: list | None = None) -> Tracker:
     return Tracker.from_dict(
         {
             "sender_id": "test-user",
             "slots": slots or {},
-            "latest_message": {
-                "text": text,
-                "intent": {"name": intent, "confidence": 0.99},
-                "entities": entities or [],
-            },
-            "events": [],
+            "latest_message": {"text": text, "intent": {"name": intent, "confidence": 0.99},
+                               "entities": entities or []},
+            "events": events or [],
             "paused": False,
             "followup_action": None,
             "active_loop": {},
@@ -27,65 +31,92 @@ def make_tracker(intent: str, text: str, slots: dict | None = None, entities: li
     )
 
 
+def question(key: str, confidence: float = 0.9) -> dict:
+    return {"entity": "question", "value": key, "confidence_entity": confidence}
+
+
+def run(tracker: Tracker) -> tuple[CollectingDispatcher, list]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(rasa_actions.ActionAnswerQuestion().run(dispatcher, tracker, {}))
+    return dispatcher, events
+
+
 @pytest.fixture(autouse=True)
 def use_test_store(monkeypatch, sqlite_store):
-    monkeypatch.setattr(rasa_actions, "default_store", lambda: sqlite_store)
+    monkeypatch.setattr(rasa_actions, "_snapshots", SnapshotCache(sqlite_store))
 
 
-def test_answer_what_is_cmmi_cites_the_article(sqlite_store):
-    dispatcher = CollectingDispatcher()
-    tracker = make_tracker("ask_what_is", "what is cmmi", slots={"framework": "cmmi"})
-    events = rasa_actions.ActionAnswerQuestion().run(dispatcher, tracker, {})
+def first_fact(key: str, subject: str = "") -> str:
+    return FACTS[answer_keys(QUESTIONS[key], subject)[0]]["text"]
+
+
+def test_a_question_is_answered_and_remembered():
+    dispatcher, events = run(make_tracker("ask_question", "is cmmi a certification?",
+                                          entities=[question("cmmi_is_certification")]))
     assert len(dispatcher.messages) == 1
-    text = dispatcher.messages[0]["text"]
-    overview = sqlite_store.facts(topic="overview", framework_key="cmmi")
-    assert overview[0].text in text
-    assert "seed article" in text
-    assert {"event": "slot", "name": "last_question", "value": "ask_what_is", "timestamp": None} in events
+    assert dispatcher.messages[0]["text"].startswith(first_fact("cmmi_is_certification"))
+    assert events == [SlotSet("last_question", "cmmi_is_certification"), SlotSet("subject", None)]
 
 
-def test_answer_without_framework_answers_both_side_by_side():
-    dispatcher = CollectingDispatcher()
-    rasa_actions.ActionAnswerQuestion().run(dispatcher, make_tracker("ask_what_is", "what is it"), {})
-    text = dispatcher.messages[0]["text"]
-    assert text.startswith("ISO 9001:") and "\n\nCMMI:\n" in text
-
-
-def test_followup_reasks_the_last_question_for_the_new_framework(sqlite_store):
-    dispatcher = CollectingDispatcher()
+def test_and_for_cmmi_reasks_the_last_question_about_cmmi():
     tracker = make_tracker(
-        "ask_followup", "and for cmmi?", slots={"framework": "cmmi", "last_question": "ask_timeline"},
+        "ask_followup", "and for cmmi?", slots={"subject": "iso9001", "last_question": "how_long"},
         entities=[{"entity": "framework", "value": "cmmi", "start": 8, "end": 12}],
     )
-    rasa_actions.ActionAnswerQuestion().run(dispatcher, tracker, {})
+    dispatcher, events = run(tracker)
     text = dispatcher.messages[0]["text"]
-    assert sqlite_store.fact("cmmi_timeline_article").text in text
-    assert sqlite_store.fact("iso9001_timeline_article").text not in text
+    assert first_fact("how_long", "cmmi") in text
+    assert first_fact("how_long", "iso9001") not in text
+    assert events == [SlotSet("last_question", "how_long"), SlotSet("subject", "cmmi")]
 
 
-def test_entity_in_the_message_wins_over_the_slot(sqlite_store):
-    dispatcher = CollectingDispatcher()
-    tracker = make_tracker(
-        "ask_process", "steps for iso 9001", slots={"framework": "cmmi"},
-        entities=[{"entity": "framework", "value": "iso9001", "start": 10, "end": 18}],
-    )
-    events = rasa_actions.ActionAnswerQuestion().run(dispatcher, tracker, {})
-    assert sqlite_store.fact("iso9001_process_article").text in dispatcher.messages[0]["text"]
-    assert {"event": "slot", "name": "framework", "value": "iso9001", "timestamp": None} in events
+def test_a_follow_up_question_keeps_the_conversation_subject():
+    tracker = make_tracker("ask_question", "what would that cost?", slots={"subject": "cmmi"},
+                           entities=[question("cost")])
+    dispatcher, events = run(tracker)
+    assert first_fact("cost", "cmmi") in dispatcher.messages[0]["text"]
+    assert events[-1] == SlotSet("subject", "cmmi")
 
 
-def test_unanswerable_question_gets_the_honest_reply():
-    dispatcher = CollectingDispatcher()
-    rasa_actions.ActionAnswerQuestion().run(dispatcher, make_tracker("ask_unsupported", "is cmmi agile?"), {})
+def test_a_size_button_answers_the_last_question_for_that_size():
+    tracker = make_tracker("ask_followup", '/ask_followup{"size": "25-250"}',
+                           slots={"subject": "iso9001", "last_question": "how_long"},
+                           entities=[{"entity": "size", "value": "25-250"}])
+    dispatcher, events = run(tracker)
+    banded = [FACTS[k] for k in answer_keys(QUESTIONS["how_long"], "iso9001") if FACTS[k].get("min_staff") == 25]
+    assert banded and banded[0]["text"] in dispatcher.messages[0]["text"]
+    assert events == [SlotSet("rec_size", "25-250"), SlotSet("last_question", "how_long"),
+                      SlotSet("subject", "iso9001")]
+
+
+def test_without_a_size_the_answer_asks_for_it_with_buttons():
+    dispatcher, _ = run(make_tracker("ask_question", "how long does iso 9001 take",
+                                     entities=[question("how_long"),
+                                               {"entity": "framework", "value": "iso9001"}]))
+    assert [m.get("response") for m in dispatcher.messages] == [None, "utter_ask_size_for_answer"]
+
+
+def test_more_detail_after_a_recommendation_explains_it():
+    events = [{"event": "action", "name": "action_show_recommendation"}]
+    dispatcher, result = run(make_tracker("more_detail", "why?", events=events))
+    assert result == [FollowupAction("action_explain_recommendation")]
+    assert dispatcher.messages == []
+
+
+def test_a_question_the_catalogue_has_no_answer_for_gets_the_honest_reply():
+    dispatcher, events = run(make_tracker("ask_question", "is cmmi agile?", entities=[question("cmmi_agile")]))
+    assert dispatcher.messages[0]["response"] == "utter_cannot_answer"
+    assert events == []
+
+
+def test_an_unplaced_question_gets_the_closest_fact_or_the_honest_reply():
+    dispatcher, _ = run(make_tracker("nlu_fallback", "how many ISO 9001 certificates did the 2024 survey count"))
+    assert dispatcher.messages[0]["response"] == "utter_closest_match"
+    dispatcher, _ = run(make_tracker("nlu_fallback", "what's a good recipe for lasagna"))
     assert dispatcher.messages[0]["response"] == "utter_cannot_answer"
 
 
-def test_followup_with_only_an_industry_asks_about_industry_fit():
-    dispatcher = CollectingDispatcher()
-    tracker = make_tracker(
-        "ask_followup", "what about manufacturing?", slots={"last_question": "ask_cost"},
-        entities=[{"entity": "industry", "value": "manufacturing", "start": 11, "end": 24}],
-    )
-    events = rasa_actions.ActionAnswerQuestion().run(dispatcher, tracker, {})
-    assert "Rarely needed" in dispatcher.messages[0]["text"]
-    assert {"event": "slot", "name": "last_question", "value": "ask_industry_fit", "timestamp": None} in events
+def test_an_announced_question_is_invited():
+    dispatcher, events = run(make_tracker("ask_question", "i have a question"))
+    assert dispatcher.messages[0]["response"] == "utter_ask_away"
+    assert events == []

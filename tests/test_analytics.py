@@ -25,9 +25,14 @@ DAY2 = datetime(2026, 3, 3, 15, 0, tzinfo=timezone.utc).timestamp()
 
 
 def _user(text, intent, ts, confidence=0.9):
+    """A user event; "ask_<kind>" stands for the question intent with its question kind."""
     from rasa.shared.core.events import UserUttered
 
-    return UserUttered(text, {"name": intent, "confidence": confidence}, timestamp=ts)
+    entities = []
+    if intent.startswith("ask_"):
+        entities = [{"entity": "question", "value": intent[len("ask_"):], "start": 0, "end": len(text)}]
+        intent = "ask_question"
+    return UserUttered(text, {"name": intent, "confidence": confidence}, entities, timestamp=ts)
 
 
 def _action(name, ts):

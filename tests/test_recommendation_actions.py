@@ -63,7 +63,7 @@ def test_free_text_answer_is_normalised(sqlite_store):
 
 def test_a_question_is_never_taken_as_an_answer():
     messages, slots = run(rec_actions.ValidateRecommendationForm(),
-                          tracker("ask_what_is", "what is cmmi?", set_now={"rec_requirement": "what is cmmi?"},
+                          tracker("ask_question", "what is cmmi?", set_now={"rec_requirement": "what is cmmi?"},
                                   requested="rec_requirement"))
     assert slots.get("rec_requirement") is None
     assert messages == []

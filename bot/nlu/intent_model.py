@@ -67,22 +67,38 @@ def _deletions(word: str, depth: int) -> set[str]:
     return result
 
 
+# A token the corrector never touches: it has a capital, a digit, or an @ / dot
+# inside (names, "ISO", "9001", "ml3", emails, domains).
+_PROTECTED = re.compile(r"[A-Z0-9@]|\w\.\w")
+TOKEN = re.compile(r"\S+")
+
+
 class SpellingCorrector:
     """Replaces a word that is neither in the training vocabulary nor a common
-    English word by the closest training word (fewest edits, then the most frequent)."""
+    English word by the closest training word (fewest edits, then the most
+    frequent). It never changes names, numbers or emails, and never produces a
+    word of `protected_targets` (the words of commands such as "forget me"), so
+    a typo is never turned into a command."""
 
-    def __init__(self, texts: Sequence[str], english_words: frozenset[str] = frozenset()):
+    def __init__(self, texts: Sequence[str], english_words: frozenset[str] = frozenset(),
+                 protected_targets: frozenset[str] = frozenset()):
         self.counts = Counter(word for text in texts for word in WORD.findall(text.lower()))
         self.english_words = english_words
+        self.protected_targets = protected_targets
         self._index: dict[str, list[str]] | None = None
 
     def __getstate__(self) -> dict:
         return {**self.__dict__, "_index": None}  # rebuilt on first use, not saved with the model
 
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update({"protected_targets": frozenset(), **state})
+
     def _candidates(self, word: str, depth: int) -> set[str]:
         if self._index is None:
             self._index = {}
             for known in self.counts:
+                if known in self.protected_targets:
+                    continue
                 for deleted in _deletions(known, 2):
                     self._index.setdefault(deleted, []).append(known)
         return {c for d in _deletions(word, depth) for c in self._index.get(d, ())}
@@ -95,8 +111,13 @@ class SpellingCorrector:
         best = min((s for s in scored if s[0] <= limit), default=None)
         return best[2] if best else word
 
+    def _token(self, token: str) -> str:
+        if _PROTECTED.search(token):
+            return token.lower()
+        return WORD.sub(lambda m: self.correct_word(m.group()), token.lower())
+
     def __call__(self, text: str) -> str:
-        return WORD.sub(lambda m: self.correct_word(m.group()), text.lower())
+        return TOKEN.sub(lambda m: self._token(m.group()), text)
 
 
 class IntentModel:
@@ -111,7 +132,10 @@ class IntentModel:
     def intents(self) -> list[str]:
         return list(self._pipeline.classes_) if self._pipeline is not None else []
 
-    def fit(self, texts: Sequence[str], intents: Sequence[str]) -> "IntentModel":
+    def fit(self, texts: Sequence[str], intents: Sequence[str],
+            protected_intents: Sequence[str] = ()) -> "IntentModel":
+        """Train on texts and their labels. Words that occur only in the examples of
+        protected_intents (commands) are never the result of a spelling correction."""
         counts = Counter(intents)
         if len(counts) < 2:
             raise TooFewExamples("intent classification needs at least two intents")
@@ -123,7 +147,9 @@ class IntentModel:
             ("words", TfidfVectorizer(analyzer="word", token_pattern=r"(?u)\b\w+\b", sublinear_tf=True)),
             ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, self.max_char_ngram), sublinear_tf=True)),
         ])
-        self._speller = SpellingCorrector(texts, common_english_words())
+        command_words = {w for t, i in zip(texts, intents) if i in protected_intents for w in WORD.findall(t.lower())}
+        other_words = {w for t, i in zip(texts, intents) if i not in protected_intents for w in WORD.findall(t.lower())}
+        self._speller = SpellingCorrector(texts, common_english_words(), frozenset(command_words - other_words))
         svm = LinearSVC(C=self.c, random_state=self.random_state)
         self._pipeline = Pipeline([
             ("features", features),

@@ -1,7 +1,10 @@
-"""Rasa graph components around IntentModel and AliasMatcher (the only NLU module
+"""Rasa graph components around QuestionReader and AliasMatcher (the only NLU module
 that imports Rasa).
 
-LinearIntentClassifier sets the intent and its ranking from IntentModel.
+LinearIntentClassifier sets the intent and its ranking, and for a question the
+`question` entities (catalogue keys, one per part of a multi-part question) and
+`question_ranking` (the top three keys, for evaluation), from QuestionReader.
+The catalogue's examples are read from content/ at training time.
 
 AliasEntityExtractor sets the entities from the store's aliases. The pipeline has
 no other entity extractor now (see config.yml); if one (e.g. DIET) runs before it:
@@ -25,9 +28,10 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu import aliases as aliases_module, intent_model as intent_model_module
-from bot.nlu.aliases import AliasMatcher, AliasRow, aliases_from_content
+from bot.nlu import aliases as aliases_module, intent_model as intent_model_module, questions as questions_module
+from bot.nlu.aliases import ENTITY_PRIORITY, AliasMatcher, AliasRow, aliases_from_content
 from bot.nlu.intent_model import IntentModel
+from bot.nlu.questions import QuestionReader, question_examples
 from bot.settings import get_settings
 
 
@@ -82,34 +86,57 @@ class LinearIntentClassifier(_TrainedFromOneFile, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        # c: the SVM's regularisation; ranking_length: intents kept in intent_ranking
-        return {"c": 1.0, "max_char_ngram": 5, "ranking_length": 10, "random_seed": 42}
+        # c: the SVM's regularisation; ranking_length: intents kept in intent_ranking;
+        # protected_intents: commands no spelling correction may produce;
+        # content_dir: where the question catalogue is read at training time (default: CONTENT_DIR)
+        return {"c": 1.0, "max_char_ngram": 5, "ranking_length": 10, "random_seed": 42,
+                "protected_intents": ["forget_me", "stop_recommendation", "restart_recommendation"],
+                "content_dir": None}
 
     def _restore(self, saved: Optional[bytes]) -> None:
-        self.model = IntentModel.from_bytes(saved) if saved else None
+        self.reader = QuestionReader(IntentModel.from_bytes(saved)) if saved else None
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
-        # Rasa's training cache sees this class's source, not the modules it calls:
-        # a change to the model's code must retrain it.
-        return _digest(_source(intent_model_module), _source(aliases_module))
+        # Rasa's training cache sees this class's source, not the modules it calls
+        # nor the catalogue in content/: a change to either must retrain it.
+        content_dir = config.get("content_dir") or get_settings().content_dir
+        examples = json.dumps(question_examples(content_dir)).encode()
+        return _digest(_source(intent_model_module), _source(aliases_module), _source(questions_module), examples)
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [ex for ex in training_data.intent_examples if ex.get(TEXT)]
-        self.model = IntentModel(self._config["c"], self._config["max_char_ngram"], self._config["random_seed"])
-        self.model.fit([ex.get(TEXT) for ex in examples], [ex.get(INTENT) for ex in examples])
-        return self._save(self.model.to_bytes())
+        content_dir = self._config["content_dir"] or get_settings().content_dir
+        self.reader = QuestionReader.train(
+            [ex.get(TEXT) for ex in examples], [ex.get(INTENT) for ex in examples], question_examples(content_dir),
+            protected_intents=self._config["protected_intents"], c=self._config["c"],
+            max_char_ngram=self._config["max_char_ngram"], random_state=self._config["random_seed"],
+        )
+        return self._save(self.reader.model.to_bytes())
 
     def process(self, messages: List[Message]) -> List[Message]:
-        if self.model is None:
+        if self.reader is None:
             return messages
         for message in messages:
-            ranking = self.model.rank(message.get(TEXT) or "", self._config["ranking_length"])
-            if not ranking:
+            text = message.get(TEXT) or ""
+            if text.startswith("/"):  # a button payload: Rasa sets its intent and entities itself
                 continue
+            reading = self.reader.read(text)
+            if not reading.intent_ranking:
+                continue
+            ranking = reading.intent_ranking[: self._config["ranking_length"]]
             name, confidence = ranking[0]
             message.set(INTENT, {"name": name, "confidence": confidence}, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [{"name": n, "confidence": c} for n, c in ranking], add_to_output=True)
+            message.set("question_ranking", [{"question": k, "confidence": c} for k, c in reading.question_ranking],
+                        add_to_output=True)
+            entities = [e for e in message.get(ENTITIES, []) if e.get("entity") != "question"]
+            entities += [
+                {"entity": "question", "value": q.key, "start": q.start, "end": q.end,
+                 "confidence_entity": q.confidence, "extractor": self.__class__.__name__}
+                for q in reading.questions
+            ]
+            message.set(ENTITIES, entities, add_to_output=True)
         return messages
 
 
@@ -161,6 +188,9 @@ class AliasEntityExtractor(_TrainedFromOneFile, EntityExtractorMixin):
                            "confidence_entity": 1.0})
         result = self.add_extractor_name(result)
         for other in predicted:
+            if other["entity"] not in ENTITY_PRIORITY:  # not an alias entity (e.g. `question`): keep it
+                result.append(other)
+                continue
             if any(other["start"] < mt.end and mt.start < other["end"] for mt in matches):
                 continue
             value = self.matcher.resolve(other["entity"], text[other["start"]:other["end"]])

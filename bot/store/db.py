@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import inspect, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -51,8 +51,26 @@ def get_engine(url: str, connect_timeout: int = 5) -> Engine:
         raise StoreUnavailable(
             f"Cannot connect to the knowledge store at {mask_url(url)}: {reason}"
         ) from exc
+    _upgrade_content_tables(engine)
     Base.metadata.create_all(engine)
     return engine
+
+
+def _upgrade_content_tables(engine: Engine) -> None:
+    """Content tables hold nothing that a reload does not rebuild: when one
+    lacks a column of the current schema, drop them all so create_all makes them
+    anew (user data tables are never dropped)."""
+    from bot.store.models import CONTENT_MODELS
+
+    existing = inspect(engine)
+    names = set(existing.get_table_names())
+    for model in CONTENT_MODELS:
+        table = model.__table__
+        if table.name in names:
+            columns = {c["name"] for c in existing.get_columns(table.name)}
+            if set(table.columns.keys()) - columns:
+                Base.metadata.drop_all(engine, tables=[m.__table__ for m in reversed(CONTENT_MODELS)])
+                return
 
 
 def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:

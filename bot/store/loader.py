@@ -7,6 +7,8 @@ assistant sees either the old or the new content, never a mix. User data
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,7 @@ _RENAMES = {
 
 # Nested lists in a row -> the model of their rows (ordered children of the row).
 _CHILD_ROWS = {"steps": m.ProcessStep, "options": m.QuestionOption}
+_CATALOGUE_CHILDREN = ("examples", "facts", "related", "patterns", "corrections")
 
 # file -> (model, alias entity type or None)
 _FILES: list[tuple[str, type, str | None]] = [
@@ -88,9 +91,104 @@ def _row(model: type, raw: dict, position: int, where: str) -> dict:
     return row
 
 
+CATALOGUE_DIR = "catalogue"
+# What a catalogue file may add to the rows of a content file.
+_CATALOGUE_ROWS = {"sources.yml": "sources", "facts.yml": "facts"}
+
+
+def _catalogue_files(content_dir: Path) -> list[tuple[str, dict]]:
+    files = []
+    for path in sorted((content_dir / CATALOGUE_DIR).glob("*.yml")):
+        doc = _read(path) or {}
+        if not isinstance(doc, dict):
+            raise ContentError(f"{CATALOGUE_DIR}/{path.name}: expected sources/facts/questions/misconceptions")
+        unknown = set(doc) - {"sources", "facts", "questions", "misconceptions"}
+        if unknown:
+            raise ContentError(f"{CATALOGUE_DIR}/{path.name}: unknown section(s) {sorted(unknown)}")
+        files.append((f"{CATALOGUE_DIR}/{path.name}", doc))
+    return files
+
+
+def content_digest(content_dir: Path) -> str:
+    """A digest of every content file: changes whenever the content does."""
+    digest = hashlib.sha256()
+    for path in sorted(content_dir.rglob("*.yml")):
+        digest.update(str(path.relative_to(content_dir)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _by_subject(value: Any, where: str) -> list[tuple[str, list[str]]]:
+    """answer/detail: a list of fact keys (any subject) or a mapping subject -> list."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [("", [str(k) for k in value])]
+    if isinstance(value, dict):
+        return [(str(subject), [str(k) for k in keys or []]) for subject, keys in value.items()]
+    raise ContentError(f"{where}: expected a list of fact keys or a mapping by subject")
+
+
+def _catalogue_objects(files: list[tuple[str, dict]], fact_keys: set[str]) -> list[object]:
+    objects: list[object] = []
+    questions: dict[str, str] = {}
+    related: list[tuple[str, str, str]] = []
+    position = 0
+    for filename, doc in files:
+        for n, raw in enumerate(doc.get("questions") or [], start=1):
+            where = f"{filename} question {n}"
+            key = str(raw.get("key") or "")
+            if not re.fullmatch(r"[a-z0-9_]+", key):
+                raise ContentError(f"{where}: key must be snake_case, got {key!r}")
+            if key in questions:
+                raise ContentError(f"{where}: question {key!r} is also in {questions[key]}")
+            questions[key] = filename
+            examples = [str(e).strip() for e in raw.get("examples") or [] if str(e).strip()]
+            position += 1
+            question = m.CatalogueQuestion(key=key, title=str(raw.get("title") or ""), position=position)
+            if not question.title:
+                raise ContentError(f"{where}: no title")
+            question.examples = [m.QuestionExample(position=i, text=t) for i, t in enumerate(examples, start=1)]
+            rows = []
+            for role in ("answer", "detail"):
+                for subject, keys in _by_subject(raw.get(role), f"{where} {role}"):
+                    for i, fact_key in enumerate(keys, start=1):
+                        if fact_key not in fact_keys:
+                            raise ContentError(f"{where} {role}: unknown fact {fact_key!r}")
+                        rows.append(m.QuestionFact(role=role, subject=subject, position=i, fact_key=fact_key))
+            question.facts = rows
+            question.related = [m.QuestionRelated(position=i, related_key=str(r))
+                                for i, r in enumerate(raw.get("related") or [], start=1)]
+            related += [(where, key, str(r)) for r in raw.get("related") or []]
+            objects.append(question)
+        for n, raw in enumerate(doc.get("misconceptions") or [], start=1):
+            where = f"{filename} misconception {n}"
+            position += 1
+            item = m.Misconception(key=str(raw.get("key")), position=position)
+            patterns = [str(p) for p in raw.get("match") or []]
+            for pattern in patterns:
+                try:
+                    re.compile(pattern, re.I)
+                except re.error as exc:
+                    raise ContentError(f"{where}: invalid pattern {pattern!r}: {exc}") from exc
+            corrections = [str(k) for k in raw.get("correction") or []]
+            if not patterns or not corrections:
+                raise ContentError(f"{where}: needs match and correction")
+            for fact_key in corrections:
+                if fact_key not in fact_keys:
+                    raise ContentError(f"{where}: unknown fact {fact_key!r}")
+            item.patterns = [m.MisconceptionPattern(position=i, pattern=p) for i, p in enumerate(patterns, 1)]
+            item.corrections = [m.MisconceptionFact(position=i, fact_key=k) for i, k in enumerate(corrections, 1)]
+            objects.append(item)
+    for where, key, other in related:
+        if other not in questions:
+            raise ContentError(f"{where}: related question {other!r} is not in the catalogue")
+    return objects
+
+
 def parse_content(content_dir: Path) -> list[object]:
     """Parse and check all content files; return ORM objects in insert order."""
     objects: list[object] = []
+    catalogue = _catalogue_files(content_dir)
     aliases: dict[tuple[str, str], str] = {}
     source_dates: dict[str, dt.date] = {}
 
@@ -108,8 +206,13 @@ def parse_content(content_dir: Path) -> list[object]:
         rows = _read(content_dir / filename) or []
         if not isinstance(rows, list):
             raise ContentError(f"{filename}: expected a list of rows")
-        for position, raw in enumerate(rows, start=1):
-            where = f"{filename} row {position}"
+        origins = [filename] * len(rows)
+        for catalogue_file, doc in catalogue:
+            extra = doc.get(_CATALOGUE_ROWS.get(filename, ""), None) or []
+            rows = rows + list(extra)
+            origins += [catalogue_file] * len(extra)
+        for position, (raw, origin) in enumerate(zip(rows, origins), start=1):
+            where = f"{origin} row {position}"
             raw = dict(raw) if isinstance(raw, dict) else raw
             alias_texts = raw.pop("aliases", None) if isinstance(raw, dict) else None
             children = {name: raw.pop(name, None) if isinstance(raw, dict) else None for name in _CHILD_ROWS}
@@ -135,6 +238,8 @@ def parse_content(content_dir: Path) -> list[object]:
 
     # A fact that corrects another must be inserted after it.
     objects.sort(key=lambda obj: isinstance(obj, m.Fact) and obj.updates_key is not None)
+    fact_keys = {obj.key for obj in objects if isinstance(obj, m.Fact)}
+    objects += _catalogue_objects(catalogue, fact_keys)
     costs = _read(content_dir / "costs.yml") or {}
     for section, model in (("items", m.CostItem), ("drivers", m.CostDriver)):
         for position, raw in enumerate(costs.get(section) or [], start=1):
@@ -148,7 +253,8 @@ def load_content(engine: Engine, content_dir: Path) -> dict[str, int]:
     counts: dict[str, int] = {}
     for obj in objects:
         counts[obj.__tablename__] = counts.get(obj.__tablename__, 0) + 1
-        for child in [c for name in _CHILD_ROWS for c in (getattr(obj, name, None) or [])]:
+        names = _CATALOGUE_CHILDREN if isinstance(obj, (m.CatalogueQuestion, m.Misconception)) else _CHILD_ROWS
+        for child in [c for name in names for c in (getattr(obj, name, None) or [])]:
             counts[child.__tablename__] = counts.get(child.__tablename__, 0) + 1
     try:
         with session_scope(engine) as session:
@@ -158,6 +264,7 @@ def load_content(engine: Engine, content_dir: Path) -> dict[str, int]:
                 session.add(obj)
                 # Flush in dependency order so foreign keys are checked row by row.
                 session.flush()
+            session.add(m.ContentVersion(id=1, digest=content_digest(content_dir), loaded_at=dt.datetime.utcnow()))
     except IntegrityError as exc:
         reason = str(exc.orig).strip().splitlines()[0]
         raise ContentError(f"content refers to a missing or duplicate key: {reason}") from exc

@@ -32,13 +32,17 @@ class Source(Base):
     as_of = Column(Date, nullable=False)
     # article | web | vendor (vendor pages are estimates, labelled as such)
     kind = Column(String(20), nullable=False)
+    # False when the page has no date of its own: as_of is then when it was checked.
+    dated = Column(Boolean, nullable=False, default=True)
 
     def citation(self) -> str:
-        if self.kind == "article":
-            where = "seed article"
-        else:
-            where = self.url or self.publisher or "no public URL"
-        return f"{self.title} ({where}, {self.as_of.isoformat()})"
+        """A short footnote: who, what kind, when, and the link where there is one:
+        "CMMI vs ISO 9001 (consultancy article, 24 Sep 2023)"."""
+        name = self.title if self.kind == "article" else (self.publisher or self.title)
+        when = self.as_of.strftime("%-d %b %Y") if self.dated else "checked " + self.as_of.strftime("%b %Y")
+        label = {"article": "consultancy article", "vendor": "vendor estimate"}.get(self.kind)
+        text = f"{name} ({label}, {when})" if label else f"{name} ({when})"
+        return f"{text} {self.url}" if self.url else text
 
 
 class Framework(Base):
@@ -75,6 +79,12 @@ class Fact(Base):
     position = Column(Integer, nullable=False, default=0)
     source_key = Column(ForeignKey("sources.key"), nullable=False)
     as_of = Column(Date, nullable=False)
+    # The user's situation a fact applies to (None: any): organization size in
+    # staff, and a framework the user holds (when_held) or does not (unless_held).
+    min_staff = Column(Integer)
+    max_staff = Column(Integer)
+    when_held = Column(String(32))
+    unless_held = Column(String(32))
     source = relationship(Source)
     framework = relationship(Framework)
 
@@ -316,3 +326,93 @@ class QuestionOption(Base):
 
 # Rebuilt by a content reload too (appended: deleted before the tables they refer to).
 CONTENT_MODELS.extend([NextStep, Question, QuestionOption])
+
+
+class CatalogueQuestion(Base):
+    """A kind of question people ask (content/catalogue/*.yml), answered by facts."""
+
+    __tablename__ = "catalogue_questions"
+    key = Column(String(64), primary_key=True)
+    position = Column(Integer, nullable=False, default=0)
+    title = Column(Text, nullable=False)
+    examples = relationship("QuestionExample", order_by="QuestionExample.position", cascade="all, delete-orphan")
+    facts = relationship("QuestionFact", order_by="QuestionFact.position", cascade="all, delete-orphan")
+    related = relationship("QuestionRelated", order_by="QuestionRelated.position", cascade="all, delete-orphan")
+
+
+class QuestionExample(Base):
+    """A phrasing of a question, the training data of the question classifier."""
+
+    __tablename__ = "question_examples"
+    id = Column(Integer, primary_key=True)
+    question_key = Column(ForeignKey("catalogue_questions.key"), nullable=False, index=True)
+    position = Column(Integer, nullable=False)
+    text = Column(Text, nullable=False)
+
+
+class QuestionFact(Base):
+    """A fact answering a question: role "answer" (the direct answer) or "detail"
+    ("More detail"), for a subject ("" for any; a framework, industry or
+    customer type key, or ml1..ml5 for a CMMI maturity level)."""
+
+    __tablename__ = "question_facts"
+    id = Column(Integer, primary_key=True)
+    question_key = Column(ForeignKey("catalogue_questions.key"), nullable=False, index=True)
+    role = Column(String(10), nullable=False)
+    subject = Column(String(32), nullable=False, default="")
+    position = Column(Integer, nullable=False)
+    fact_key = Column(ForeignKey("facts.key"), nullable=False)
+
+
+class QuestionRelated(Base):
+    __tablename__ = "question_related"
+    id = Column(Integer, primary_key=True)
+    question_key = Column(ForeignKey("catalogue_questions.key"), nullable=False, index=True)
+    position = Column(Integer, nullable=False)
+    related_key = Column(String(64), nullable=False)
+
+
+class Misconception(Base):
+    """A false premise people bring (e.g. "maturity level 6"), with its correction."""
+
+    __tablename__ = "misconceptions"
+    key = Column(String(64), primary_key=True)
+    position = Column(Integer, nullable=False, default=0)
+    patterns = relationship("MisconceptionPattern", order_by="MisconceptionPattern.position",
+                            cascade="all, delete-orphan")
+    corrections = relationship("MisconceptionFact", order_by="MisconceptionFact.position",
+                               cascade="all, delete-orphan")
+
+
+class MisconceptionPattern(Base):
+    """A case-insensitive regular expression that fires when a message holds the premise."""
+
+    __tablename__ = "misconception_patterns"
+    id = Column(Integer, primary_key=True)
+    misconception_key = Column(ForeignKey("misconceptions.key"), nullable=False, index=True)
+    position = Column(Integer, nullable=False)
+    pattern = Column(Text, nullable=False)
+
+
+class MisconceptionFact(Base):
+    __tablename__ = "misconception_facts"
+    id = Column(Integer, primary_key=True)
+    misconception_key = Column(ForeignKey("misconceptions.key"), nullable=False, index=True)
+    position = Column(Integer, nullable=False)
+    fact_key = Column(ForeignKey("facts.key"), nullable=False)
+
+
+class ContentVersion(Base):
+    """One row: a digest of the loaded content, so running assistants notice a reload."""
+
+    __tablename__ = "content_version"
+    id = Column(Integer, primary_key=True)
+    digest = Column(String(64), nullable=False)
+    loaded_at = Column(DateTime, nullable=False)
+
+
+# Rebuilt by a content reload too (after the facts they refer to).
+CONTENT_MODELS.extend([
+    CatalogueQuestion, QuestionExample, QuestionFact, QuestionRelated,
+    Misconception, MisconceptionPattern, MisconceptionFact, ContentVersion,
+])

@@ -1,0 +1,126 @@
+"""Which catalogue questions a message asks. Plain Python around IntentModel.
+
+One model is trained on the Rasa intents (greet, start_recommendation, ...) and
+on the catalogue's questions, each question kind a label of its own
+(`ask_question/<key>`). For Rasa, every question label is one intent,
+`ask_question`, whose confidence is their summed probability (so the
+FallbackClassifier compares "a question" with "a greeting", not two close
+question kinds), and the question kinds found become `question` entities.
+
+A message with up to three questions ("what does ISO 9001 cost and who does the
+audit?") is split at question marks, sentence ends and "and"/"also" where each
+part on its own is confidently a different question kind."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional, Sequence
+
+from bot.nlu.intent_model import IntentModel
+
+QUESTION_INTENT = "ask_question"
+PREFIX = QUESTION_INTENT + "/"
+MAX_PARTS = 3
+# A part of a message counts as a question of its own at this probability.
+PART_CONFIDENCE = 0.45
+PART_MIN_WORDS = 3
+_SENTENCES = re.compile(r"(?<=[?!.])\s+|\n+|\?(?=\w)")
+_JOINS = re.compile(r",?\s+(?:and also|and|also|plus)\s+|;\s*", re.I)
+
+
+@dataclass(frozen=True)
+class QuestionGuess:
+    key: str
+    confidence: float
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Reading:
+    intent_ranking: list[tuple[str, float]]
+    # question kinds asked, in the order of the message (empty if not a question)
+    questions: list[QuestionGuess]
+    # the best question kinds for the whole message, for evaluation (top 3)
+    question_ranking: list[tuple[str, float]]
+
+
+def question_examples(content_dir: Path) -> list[tuple[str, str]]:
+    """(text, question key) for every example of the catalogue in content_dir."""
+    from bot.store import models as m
+    from bot.store.loader import parse_content
+
+    pairs = []
+    for obj in parse_content(content_dir):
+        if isinstance(obj, m.CatalogueQuestion):
+            pairs += [(e.text, obj.key) for e in obj.examples]
+    return pairs
+
+
+class QuestionReader:
+    def __init__(self, model: IntentModel):
+        self.model = model
+
+    @staticmethod
+    def train(texts: Sequence[str], intents: Sequence[str], questions: Sequence[tuple[str, str]],
+              protected_intents: Sequence[str], **model_args) -> "QuestionReader":
+        labels = [PREFIX if i == QUESTION_INTENT else i for i in intents]
+        model = IntentModel(**model_args)
+        model.fit(list(texts) + [t for t, _ in questions], labels + [PREFIX + k for _, k in questions],
+                  protected_intents=protected_intents)
+        return QuestionReader(model)
+
+    def _rank(self, text: str) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+        ranking = self.model.rank(text, limit=len(self.model.intents))
+        intents: dict[str, float] = {}
+        questions: list[tuple[str, float]] = []
+        for label, p in ranking:
+            if label.startswith(PREFIX):
+                intents[QUESTION_INTENT] = intents.get(QUESTION_INTENT, 0.0) + p
+                if label != PREFIX:
+                    questions.append((label[len(PREFIX):], p))
+            else:
+                intents[label] = intents.get(label, 0.0) + p
+        return sorted(intents.items(), key=lambda kv: -kv[1]), questions
+
+    def read(self, text: str) -> Reading:
+        intents, questions = self._rank(text)
+        guesses: list[QuestionGuess] = []
+        if intents and intents[0][0] == QUESTION_INTENT and questions:
+            guesses = self._parts(text) or [QuestionGuess(questions[0][0], questions[0][1], 0, len(text))]
+        return Reading(intents, guesses, questions[:3])
+
+    def _parts(self, text: str) -> list[QuestionGuess]:
+        """The questions of a multi-part message, or [] if it asks one."""
+        spans = _split(text, _SENTENCES, [(0, len(text))])
+        spans = _split(text, _JOINS, spans)
+        guesses: list[QuestionGuess] = []
+        for start, end in spans:
+            part = text[start:end]
+            if len(part.split()) < PART_MIN_WORDS:
+                continue
+            intents, questions = self._rank(part)
+            if intents[0][0] != QUESTION_INTENT or not questions or questions[0][1] < PART_CONFIDENCE:
+                continue
+            key, p = questions[0]
+            if all(g.key != key for g in guesses):
+                guesses.append(QuestionGuess(key, p, start, end))
+        return guesses[:MAX_PARTS] if len(guesses) > 1 else []
+
+    def best_question(self, text: str) -> Optional[str]:
+        reading = self.read(text)
+        return reading.question_ranking[0][0] if reading.question_ranking else None
+
+
+def _split(text: str, pattern: re.Pattern, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    result = []
+    for start, end in spans:
+        cut = start
+        for match in pattern.finditer(text, start, end):
+            if match.start() > cut:
+                result.append((cut, match.start()))
+            cut = match.end()
+        if cut < end:
+            result.append((cut, end))
+    return [(s, e) for s, e in result if text[s:e].strip()]
