@@ -326,8 +326,10 @@ def timeline_from_months(months: int) -> str:
 
 _FLEXIBLE = re.compile(r"\b(?:no rush|no hurry|not urgent|no pressure|no deadline|flexible|whenever|long[- ]term|"
                        r"no time pressure|take our time|eventually|next few years|someday|not in a hurry)\b")
-_URGENT = re.compile(r"\b(?:urgent\w*|asap|immediately|right away|right now|soon|next bid|upcoming bid|this quarter|"
-                     r"yesterday|quickly|fast|rfp due|time pressure|tight deadline|deadline is close)\b")
+_URGENT = re.compile(r"\b(?:urgent\w*|asap|immediately|right away|next bid|upcoming bid|this quarter|rfp due|"
+                     r"tight deadline|deadline is close|under (?:time )?pressure)\b")
+# Only as the answer to the timeline question ("soon" in an opening may be about anything).
+_URGENT_ASKED = re.compile(r"\b(?:soon|right now|now|yesterday|quickly|fast|deadline|pressure|weeks|tender)\b")
 _WITHIN_YEAR = re.compile(r"\b(?:this year|within a year|next year|within the year|in a year|moderate|some pressure|"
                           r"by year end|end of the year|by the end of the year)\b")
 
@@ -345,7 +347,7 @@ def parse_timeline(text: object, asked: bool = True) -> Optional[str]:
     months = deadline_months(raw, asked=asked)
     if months is not None:
         return timeline_from_months(months)
-    if _URGENT.search(raw) or (asked and re.search(r"\b(?:deadline|pressure|weeks|now|tender)\b", raw)):
+    if _URGENT.search(raw) or (asked and _URGENT_ASKED.search(raw)):
         return "urgent"
     if _WITHIN_YEAR.search(raw):
         return "within_year"
@@ -465,8 +467,6 @@ def extract_profile(store: KnowledgeStore, text: object, entities: Optional[list
     industries = [m.value for m in mentions if m.entity == "industry" and not m.negated]
     if industries:
         found["rec_industry"] = industries[0]
-    elif asked == "rec_industry" and is_skip(raw_norm):
-        found["rec_industry"] = "other"
 
     # customers: the positive ones; only-negated government/defense means commercial
     positive = [m.value for m in mentions if m.entity == "customer_type" and not m.negated]
