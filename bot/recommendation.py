@@ -1,33 +1,57 @@
-"""Guided recommendation: parse a user's answers and decide which framework to
+"""Guided recommendation: read a user's profile and decide which framework to
 pursue, in which order and why. Plain Python, no Rasa.
 
 The decision follows the seed article: its "Should I get CMMI appraisal?" table
 (store: industry_fit), "Do I also need ISO 9001?", its five examples and the
 integrated approach. Every statement of substance in the result (table rows,
-outcomes, durations, next steps) is read from the knowledge store and cited.
+outcomes, durations, next steps) is read from the knowledge store and cited;
+every statement about the user repeats what the user stated.
+
+Reading messages lives in bot/profile.py: `extract_profile(store, text,
+entities=None, asked=None)` is the one function the form and the question
+answering call; `parse_answer` and `parse_statement` below are its two uses.
 
 Slot values are canonical strings so they survive the tracker unchanged and
 parsing them again gives the same value (validation is idempotent):
-  industry      an industries.yml key, e.g. "software"
-  customers     comma-separated customer_types.yml keys, or "unknown"
-  requirement   comma-separated framework keys, "none" or "unknown"
-  certifications comma-separated framework keys, or "none"
-  size          "300", a band "25-250" / "251+", or "unknown"
-  timeline      "urgent" | "within_year" | "flexible" | "unknown"
-  goal          "market_access" | "process_maturity" | "customer_satisfaction" | "unknown"
+  rec_industry        an industries.yml key, e.g. "software"
+  rec_customers       comma-separated customer_types.yml keys, or "unknown";
+                      "commercial" also when the user only excluded government /
+                      defense ("not government", "nothing for government")
+  rec_requirement     comma-separated framework keys ("cmmi", "iso9001", "as9100"),
+                      "either" (contracts accept CMMI or ISO 9001), "none" or "unknown"
+  rec_certifications  comma-separated framework keys, "none" or "unknown"
+  rec_size            "300", a band "1-24" / "25-250" / "251+", or "unknown"
+  rec_timeline        "urgent" | "within_year" | "flexible" | "unknown"
+                      (from a deadline: <= 6 months urgent, <= 12 within_year)
+  rec_goal            "market_access" | "process_maturity" | "customer_satisfaction" | "unknown"
+  rec_target_level    "2".."5": the CMMI maturity level contracts require
+  rec_deadline_months "8": months until the user's deadline ("the RFP closes in 8 months")
+Outcome keys (content/outcomes.yml): iso9001_only, cmmi, both_cmmi_first,
+both_iso_first, both, iso9001_as9100, iso_first_cmmi_later, cmmi_optional,
+cmmi_optional_iso_held, iso9001_held, iso9001_held_add_cmmi, iso9001_held_cmmi_later.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Optional
 
 from bot.answers import Citations
+from bot.profile import (  # noqa: F401 - re-exported for the actions and tests
+    EITHER,
+    NONE,
+    UNKNOWN,
+    describe_found,
+    extract_profile,
+    is_skip,
+    keys_of,
+    parse_goal,
+    parse_size,
+    parse_timeline,
+    scan_aliases,
+    target_level,
+)
 from bot.store import KnowledgeStore
 from bot.store import models as m
-
-UNKNOWN = "unknown"
-NONE = "none"
 
 # Slot names, in the order the form asks them.
 SLOTS = (
@@ -39,152 +63,10 @@ SLOTS = (
     "rec_timeline",
     "rec_goal",
 )
+# Filled from what the user states, never asked on their own.
+EXTRA_SLOTS = ("rec_target_level", "rec_deadline_months")
 
-_SKIP = re.compile(
-    r"^\s*(skip|pass|not sure|unsure|no idea|don'?t know|dunno|i don'?t know|not certain|no clue|"
-    r"idk|n/?a|unknown|whatever|next|no preference|doesn'?t matter)\b",
-    re.I,
-)
-_NONE = re.compile(r"^\s*(none|no|nope|nothing|neither|no one|nobody|not yet|not really|zero|0)\b", re.I)
-
-
-def _norm(text: object) -> str:
-    return " ".join(str(text or "").lower().split())
-
-
-def is_skip(text: object) -> bool:
-    return bool(_SKIP.match(_norm(text))) or _norm(text) == UNKNOWN
-
-
-# -- alias scanning --------------------------------------------------------
-def scan_aliases(store: KnowledgeStore, entity: str, text: str) -> list[str]:
-    """Store keys whose aliases occur in text as whole words, longest alias first,
-    non-overlapping, in order of appearance."""
-    norm = _norm(text)
-    hits: list[tuple[int, int, str]] = []
-    taken: list[tuple[int, int]] = []
-    for alias in sorted(store.aliases(entity), key=lambda a: -len(a.text)):
-        for match in re.finditer(r"(?<![\w-])" + re.escape(alias.text) + r"(?![\w-])", norm):
-            span = match.span()
-            if any(span[0] < end and start < span[1] for start, end in taken):
-                continue
-            taken.append(span)
-            hits.append((span[0], span[1], alias.value))
-    keys: list[str] = []
-    for _, _, value in sorted(hits):
-        if value not in keys:
-            keys.append(value)
-    return keys
-
-
-def _keys(value: str) -> list[str]:
-    return [k for k in str(value).split(",") if k]
-
-
-# -- answer parsers: canonical string, or None when the answer is unusable ----
-def parse_industry(store: KnowledgeStore, text: object) -> Optional[str]:
-    raw = _norm(text)
-    if not raw:
-        return None
-    if store.industry(raw.replace(" ", "_")) is not None:
-        return raw.replace(" ", "_")
-    key = store.resolve("industry", raw)
-    if key:
-        return key
-    found = scan_aliases(store, "industry", raw)
-    return found[0] if found else None
-
-
-def parse_customers(store: KnowledgeStore, text: object) -> Optional[str]:
-    raw = _norm(text)
-    if not raw:
-        return None
-    if is_skip(raw):
-        return UNKNOWN
-    parts = _keys(raw.replace(" ", ""))
-    if parts and all(store.customer_type(p) is not None for p in parts):
-        return ",".join(parts)
-    found = scan_aliases(store, "customer_type", raw)
-    if not found and re.search(r"\b(both|all of (them|these|the above)|mix)\b", raw):
-        return None
-    return ",".join(found) if found else None
-
-
-_FRAMEWORK_CHOICES = ("cmmi", "iso9001", "as9100")
-
-
-def _frameworks_in(store: KnowledgeStore, text: str) -> list[str]:
-    return [k for k in scan_aliases(store, "framework", text) if k in _FRAMEWORK_CHOICES]
-
-
-def parse_requirement(store: KnowledgeStore, text: object) -> Optional[str]:
-    """Which frameworks contracts or RFPs require."""
-    raw = _norm(text)
-    if not raw:
-        return None
-    if raw in (NONE, UNKNOWN) or is_skip(raw):
-        return UNKNOWN if raw != NONE else NONE
-    found = _frameworks_in(store, raw)
-    if re.search(r"\bboth\b", raw) and not found:
-        found = ["cmmi", "iso9001"]
-    if found:
-        return ",".join(k for k in _FRAMEWORK_CHOICES if k in found)
-    if _NONE.match(raw) or re.search(r"\b(no requirement|not required|don'?t require|doesn'?t require)\b", raw):
-        return NONE
-    return None
-
-
-def parse_certifications(store: KnowledgeStore, text: object) -> Optional[str]:
-    """Certifications already held; "none" when none."""
-    raw = _norm(text)
-    if not raw:
-        return None
-    if raw == NONE or is_skip(raw):
-        return NONE
-    found = _frameworks_in(store, raw)
-    if found:
-        return ",".join(k for k in _FRAMEWORK_CHOICES if k in found)
-    if _NONE.match(raw):
-        return NONE
-    return None
-
-
-_SIZE_UNITS = r"(?:people|persons?|staff|employees?|emps|ftes?|engineers|developers|devs|workers|heads?|headcount|strong)"
-_NUMBER = r"\d{1,3}(?:,\d{3})+|\d+"
-
-
-def _int(text: str) -> int:
-    return int(text.replace(",", ""))
-
-
-def parse_size(text: object, bare_number: bool = True) -> Optional[str]:
-    """Organization size as "300" or a band "25-250" / "251+"; "unknown" on skip.
-
-    bare_number: accept a number without a unit (only when the question is asked)."""
-    raw = _norm(text)
-    if not raw:
-        return None
-    if raw == UNKNOWN or is_skip(raw):
-        return UNKNOWN
-    band = re.fullmatch(r"(\d+)\s*(?:-|–|to)\s*(\d+)|(\d+)\s*\+", raw.replace(",", ""))
-    if band:
-        if band.group(3):
-            return f"{int(band.group(3))}+" if int(band.group(3)) > 0 else None
-        low, high = int(band.group(1)), int(band.group(2))
-        return f"{low}-{high}" if 0 < low <= high else None
-    if re.search(r"(^|\s)-\s*\d", raw):
-        return None  # negative numbers are not a size
-    with_unit = re.search(rf"({_NUMBER})\s*(?:-\s*)?(?:{_SIZE_UNITS})\b", raw)
-    if with_unit:
-        value = _int(with_unit.group(1))
-        return str(value) if value > 0 else None
-    if re.search(r"\b(solo|just me|one-person|sole trader|freelancer)\b", raw):
-        return "1"
-    if bare_number:
-        numbers = re.findall(rf"(?<![\w.])({_NUMBER})(?![\w.])", raw)
-        if len(numbers) == 1 and _int(numbers[0]) > 0:
-            return str(_int(numbers[0]))
-    return None
+_keys = keys_of
 
 
 def size_range(size: Optional[str]) -> Optional[tuple[int, Optional[int]]]:
@@ -199,131 +81,17 @@ def size_range(size: Optional[str]) -> Optional[tuple[int, Optional[int]]]:
     return int(size), int(size)
 
 
-def parse_timeline(text: object) -> Optional[str]:
-    raw = _norm(text)
-    if not raw:
-        return None
-    if raw in ("urgent", "within_year", "flexible", UNKNOWN):
-        return raw
-    if is_skip(raw):
-        return UNKNOWN
-    if re.search(r"\b(no rush|no hurry|not urgent|no pressure|no deadline|flexible|whenever|"
-                 r"long[- ]term|no time pressure|take our time|eventually|next few years|someday)\b", raw):
-        return "flexible"
-    months = re.search(r"(\d+)\s*(months?|mos?)\b", raw)
-    if months:
-        n = int(months.group(1))
-        return "urgent" if n <= 6 else "within_year" if n <= 12 else "flexible"
-    years = re.search(r"(\d+)\s*years?\b", raw)
-    if years:
-        return "within_year" if int(years.group(1)) <= 1 else "flexible"
-    if re.search(r"\b(urgent|asap|immediately|right away|now|soon|deadline|next bid|upcoming bid|"
-                 r"this quarter|weeks|pressure|yesterday|quickly|fast|rfp due|tender)\b", raw):
-        return "urgent"
-    if re.search(r"\b(this year|within a year|next year|a year|12 months|within the year|moderate|some)\b", raw):
-        return "within_year"
-    return None
-
-
-_GOALS = (
-    ("market_access", r"\b(market access|market|win|bid|bids|bidding|contracts?|tenders?|rfps?|eligib\w*|"
-                      r"qualify|sales|new customers|access|compliance|compliant|requirement)"),
-    ("process_maturity", r"\b(process maturity|maturity|mature|process improvement|improve (our )?(development )?"
-                         r"process\w*|better process\w*|processes|predictab\w*|efficien\w*|performance)"),
-    ("customer_satisfaction", r"\b(customer satisfaction|satisf\w*|quality|happy customers|complaints|"
-                              r"product quality|support|reputation|credibility|trust|happ\w*( customers| clients)?)"),
-)
-
-
-def parse_goal(text: object) -> Optional[str]:
-    raw = _norm(text)
-    if not raw:
-        return None
-    if raw in ("market_access", "process_maturity", "customer_satisfaction", UNKNOWN):
-        return raw
-    if is_skip(raw):
-        return UNKNOWN
-    for key, pattern in _GOALS:
-        if re.search(pattern, raw):
-            return key
-    return None
-
-
-PARSERS = {
-    "rec_industry": lambda store, text: parse_industry(store, text),
-    "rec_customers": parse_customers,
-    "rec_requirement": parse_requirement,
-    "rec_certifications": parse_certifications,
-    "rec_size": lambda store, text: parse_size(text),
-    "rec_timeline": lambda store, text: parse_timeline(text),
-    "rec_goal": lambda store, text: parse_goal(text),
-}
-
-
 def parse_answer(store: KnowledgeStore, slot: str, value: object) -> Optional[str]:
     """The canonical value for the answer to `slot`'s question, or None if unusable."""
     if value is None:
         return None
-    if isinstance(value, list):
-        value = ",".join(str(v) for v in value)
-    return PARSERS[slot](store, value)
-
-
-_LEVEL = re.compile(r"\b(?:cmmi\s*)?(?:maturity\s*)?(?:level|ml|l)\s*-?\s*([2-5])\b", re.I)
-_REQUIRE = re.compile(r"\b(requir\w*|mandat\w*|demand\w*|need\w*|ask(?:s|ed|ing)? for|insist\w*|must have|call for)\b")
-_HOLD = re.compile(r"\b(have|hold|holding|already|certified|got|maintain|registered|achieved)\b")
-
-
-def target_level(text: str) -> Optional[str]:
-    """The CMMI maturity level named in text ("CMMI level 3", "ML2"), or None."""
-    match = _LEVEL.search(_norm(text))
-    return match.group(1) if match else None
+    return extract_profile(store, value, asked=slot).get(slot)
 
 
 def parse_statement(store: KnowledgeStore, text: str, entities: Optional[list[dict]] = None) -> dict[str, str]:
-    """Every profile slot a free statement fills ("we're a 300-person defense
-    software company and our contracts require CMMI level 3"), as canonical values.
-    Used for the opening message and for corrections; it only takes what the
-    text states clearly, never guesses."""
-    raw = _norm(text)
-    found: dict[str, str] = {}
-    if not raw or raw.startswith("/"):
-        return found
-    entities = entities or []
-    industries = [store.resolve("industry", e.get("value", "")) or e.get("value") for e in entities
-                  if e.get("entity") == "industry"]
-    industries = [i for i in industries if i and store.industry(i) is not None] or scan_aliases(store, "industry", raw)
-    if industries:
-        found["rec_industry"] = industries[0]
-    customers = [store.resolve("customer_type", e.get("value", "")) or e.get("value") for e in entities
-                 if e.get("entity") == "customer_type"]
-    customers = [c for c in customers if c and store.customer_type(c) is not None]
-    for key in scan_aliases(store, "customer_type", raw):
-        if key not in customers:
-            customers.append(key)
-    if customers:
-        found["rec_customers"] = ",".join(customers)
-    size = parse_size(raw, bare_number=False)
-    if size and size != UNKNOWN:
-        found["rec_size"] = size
-    # Frameworks after "require" are requirements, after "have/hold" are held.
-    for clause in re.split(r"[.;!?]|\b(?:and|but|while|also)\b", raw):
-        frameworks = _frameworks_in(store, clause)
-        if not frameworks:
-            continue
-        if _REQUIRE.search(clause):
-            previous = _keys(found.get("rec_requirement", ""))
-            found["rec_requirement"] = ",".join(k for k in _FRAMEWORK_CHOICES if k in previous + frameworks)
-        elif _HOLD.search(clause):
-            previous = _keys(found.get("rec_certifications", ""))
-            found["rec_certifications"] = ",".join(k for k in _FRAMEWORK_CHOICES if k in previous + frameworks)
-    level = target_level(raw)
-    if level and "cmmi" in _keys(found.get("rec_requirement", "")):
-        found["rec_target_level"] = level
-    timeline = parse_timeline(raw)
-    if timeline and timeline != UNKNOWN and re.search(r"\b(urgent|asap|deadline|no rush|months?|years?|no pressure)\b", raw):
-        found["rec_timeline"] = timeline
-    return found
+    """Every profile slot a free statement fills (an opening, a correction), as
+    canonical values; only what the text states, never guesses."""
+    return extract_profile(store, text, entities)
 
 
 # -- the decision ------------------------------------------------------------
@@ -332,11 +100,12 @@ class Profile:
     industry: Optional[str] = None
     customers: str = UNKNOWN
     requirement: str = UNKNOWN
-    certifications: str = NONE
+    certifications: str = UNKNOWN
     size: str = UNKNOWN
     timeline: str = UNKNOWN
     goal: str = UNKNOWN
     target_level: Optional[int] = None
+    deadline_months: Optional[int] = None
 
     @classmethod
     def from_slots(cls, slots: dict) -> "Profile":
@@ -345,15 +114,17 @@ class Profile:
             return default if value in (None, "") else str(value)
 
         level = slots.get("rec_target_level")
+        deadline = slots.get("rec_deadline_months")
         return cls(
             industry=slots.get("rec_industry") or None,
             customers=get("rec_customers", UNKNOWN),
             requirement=get("rec_requirement", UNKNOWN),
-            certifications=get("rec_certifications", NONE),
+            certifications=get("rec_certifications", UNKNOWN),
             size=get("rec_size", UNKNOWN),
             timeline=get("rec_timeline", UNKNOWN),
             goal=get("rec_goal", UNKNOWN),
             target_level=int(level) if level not in (None, "") else None,
+            deadline_months=int(deadline) if str(deadline or "").isdigit() and int(deadline) > 0 else None,
         )
 
     @property
@@ -362,7 +133,7 @@ class Profile:
 
     @property
     def required(self) -> set[str]:
-        return set(_keys(self.requirement)) - {UNKNOWN, NONE}
+        return set(_keys(self.requirement)) - {UNKNOWN, NONE, EITHER}
 
     @property
     def held(self) -> set[str]:
@@ -379,6 +150,7 @@ class Phase:
     estimate: Optional[m.TimelineEstimate] = None
     steps: list[str] = field(default_factory=list)
     note: str = ""
+    appraisal: list[m.Fact] = field(default_factory=list)
 
 
 @dataclass
@@ -453,6 +225,8 @@ def decide(store: KnowledgeStore, profile: Profile) -> tuple[str, Optional[m.Ind
         )
     if profile.customers == UNKNOWN:
         assumptions.append("customers: as typical for your industry")
+    if profile.certifications == UNKNOWN:
+        assumptions.append("certifications: none held yet")
 
     aerospace = profile.industry == "aerospace" or "as9100" in required or "as9100" in held
     cmmi_required = "cmmi" in required
@@ -460,7 +234,9 @@ def decide(store: KnowledgeStore, profile: Profile) -> tuple[str, Optional[m.Ind
     if aerospace:
         return "iso9001_as9100", row, assumptions
     if cmmi_required or cmmi_likely:
-        if "iso9001" in required or has_iso or "commercial" in customers or "enterprise" in customers:
+        if has_iso:
+            return "iso9001_held_add_cmmi", row, assumptions
+        if "iso9001" in required or "commercial" in customers or "enterprise" in customers:
             return "both", row, assumptions
         if urgent:
             only_gov = customers and customers <= _GOV
@@ -470,10 +246,13 @@ def decide(store: KnowledgeStore, profile: Profile) -> tuple[str, Optional[m.Ind
         return "both_iso_first", row, assumptions
     if row is not None and row.cmmi_recommendation == "often_required":
         # The sector often needs CMMI, but these contracts do not (yet).
-        return "iso_first_cmmi_later", row, assumptions
+        return ("iso9001_held_cmmi_later" if has_iso else "iso_first_cmmi_later"), row, assumptions
     if profile.goal == "process_maturity" and (row is None or row.cmmi_recommendation == "voluntary"):
-        return "iso_first_cmmi_later", row or _row(store, None), assumptions
-    return "iso9001_only", row, assumptions
+        return ("iso9001_held_cmmi_later" if has_iso else "iso_first_cmmi_later"), row or _row(store, None), \
+            assumptions
+    if row is not None and row.cmmi_recommendation == "optional":
+        return ("cmmi_optional_iso_held" if has_iso else "cmmi_optional"), row, assumptions
+    return ("iso9001_held" if has_iso else "iso9001_only"), row, assumptions
 
 
 # Durations and order of the roadmap phases per outcome.
@@ -485,7 +264,18 @@ _ORDER = {
     "both": ["iso9001", "cmmi"],
     "iso9001_as9100": ["iso9001", "as9100", "cmmi"],
     "iso_first_cmmi_later": ["iso9001", "cmmi"],
+    "cmmi_optional": ["iso9001", "cmmi"],
+    "cmmi_optional_iso_held": ["iso9001", "cmmi"],
+    "iso9001_held": ["iso9001"],
+    "iso9001_held_add_cmmi": ["iso9001", "cmmi"],
+    "iso9001_held_cmmi_later": ["iso9001", "cmmi"],
 }
+_LATER = {"iso_first_cmmi_later": "later, if contracts require it",
+          "iso9001_held_cmmi_later": "later, if contracts require it",
+          "cmmi_optional": "optional, a differentiator",
+          "cmmi_optional_iso_held": "optional, a differentiator"}
+# The article calls the CMMI appraisal SCAMPI; what it is called today (facts.yml).
+_APPRAISAL_FACTS = ("cmmi_scampi_article", "cmmi_scampi_replaced", "cmmi_benchmark_appraisal")
 
 
 def _size_estimate(store: KnowledgeStore, framework_key: str, profile: Profile) -> Optional[m.TimelineEstimate]:
@@ -528,10 +318,12 @@ def roadmap(store: KnowledgeStore, outcome_key: str, profile: Profile) -> list[P
             phase.estimate = None
         else:
             continue
-        if outcome_key == "iso_first_cmmi_later" and framework_key == "cmmi":
-            phase.note = "later, if contracts require it"
+        if framework_key == "cmmi" and outcome_key in _LATER:
+            phase.note = _LATER[outcome_key]
         if outcome_key == "both" and len(phases) == 1:
             phase.note = "in parallel with ISO 9001 (integrated approach)"
+        if framework_key == "cmmi":
+            phase.appraisal = [f for f in (store.fact(k) for k in _APPRAISAL_FACTS) if f is not None]
         phases.append(phase)
     return phases
 
@@ -550,7 +342,7 @@ def _label(store: KnowledgeStore, kind: str, keys: list[str]) -> str:
 
 
 def describe_answers(store: KnowledgeStore, profile: Profile) -> list[str]:
-    """The user's answers, in their own terms, for the reasons."""
+    """What the user stated, in their terms, for the reasons (nothing they skipped)."""
     lines = []
     if profile.industry:
         lines.append(f"industry: {_label(store, 'industry', [profile.industry])}")
@@ -558,13 +350,19 @@ def describe_answers(store: KnowledgeStore, profile: Profile) -> list[str]:
         lines.append(f"customers: {_label(store, 'customer_type', sorted(profile.customer_keys))}")
     if profile.required:
         lines.append(f"contracts require: {_label(store, 'framework', sorted(profile.required))}"
-                     + (f" (maturity level {profile.target_level})" if profile.target_level else ""))
+                     + (f" (maturity level {profile.target_level})" if profile.target_level
+                        and "cmmi" in profile.required else ""))
     elif profile.requirement == NONE:
-        lines.append("contracts require: neither")
-    lines.append(f"already held: {_label(store, 'framework', sorted(profile.held)) if profile.held else 'none'}")
+        lines.append("contracts require: none of these frameworks")
+    elif profile.requirement == EITHER:
+        lines.append("contracts accept: either CMMI or ISO 9001")
+    if profile.certifications != UNKNOWN:
+        lines.append(f"already held: {_label(store, 'framework', sorted(profile.held)) if profile.held else 'none'}")
     if profile.size != UNKNOWN:
         lines.append(f"size: {profile.size} staff")
-    if profile.timeline != UNKNOWN:
+    if profile.deadline_months:
+        lines.append(f"deadline: {_month_count(profile.deadline_months)}")
+    elif profile.timeline != UNKNOWN:
         lines.append("timeline: " + {"urgent": "under pressure now", "within_year": "within a year",
                                      "flexible": "no immediate pressure"}[profile.timeline])
     if profile.goal != UNKNOWN:
@@ -581,7 +379,44 @@ _OUTCOME_FACTS = {
     "both": ["complementary_short_answer", "integrated_roles"],
     "iso9001_as9100": ["complementary_cmmi_separate"],
     "iso_first_cmmi_later": ["transfer_advice_iso_first", "cmmi_voluntary_internal_use"],
+    "cmmi_optional": ["bottom_line"],
+    "cmmi_optional_iso_held": ["bottom_line"],
+    "iso9001_held": ["bottom_line"],
+    "iso9001_held_add_cmmi": ["iso9001_reduces_cmmi_time", "integrated_roles"],
+    "iso9001_held_cmmi_later": ["cmmi_voluntary_internal_use"],
 }
+
+
+def _month_count(n: int) -> str:
+    return f"{n} month{'s' if n != 1 else ''}"
+
+
+def compare_deadline(months: int, low: int, high: int) -> str:
+    """"8 months is at the short end of the 6–12 month estimate" (figures from the caller's store row)."""
+    if months < low:
+        relation = "shorter than"
+    elif months > high:
+        relation = "longer than"
+    elif high > low and months < low + (high - low) / 2:
+        relation = "at the short end of"
+    else:
+        relation = "within"
+    return f"{_month_count(months)} is {relation} the {low}–{high} month estimate"
+
+
+def deadline_reason(profile: Profile, phases: list["Phase"], cite: Citations) -> Optional[str]:
+    """The user's deadline against every duration of the roadmap (store rows, cited)."""
+    if not profile.deadline_months or not phases:
+        return None
+    parts = []
+    for phase in phases:
+        parts.append(f"{phase.title}: {compare_deadline(profile.deadline_months, phase.min_months, phase.max_months)}"
+                     f" {cite.mark(phase.source)}")
+        if phase.estimate:
+            est = phase.estimate
+            parts.append(f"{est.scope}: {compare_deadline(profile.deadline_months, est.min_months, est.max_months)}"
+                         f" {cite.mark(est.source)}")
+    return f"Your deadline is {_month_count(profile.deadline_months)} away. " + "; ".join(parts) + "."
 
 
 def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:
@@ -599,10 +434,22 @@ def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:
             f"CMMI {row.label.lower()}. {row.why} {cite.mark(row.source)}"
         )
     if "cmmi" in profile.required:
-        reasons.append("Your contracts or RFPs require CMMI, so a CMMI maturity level rating is needed for eligibility.")
+        reasons.append("You said your contracts or RFPs require CMMI, so a CMMI maturity level rating is needed "
+                       "for eligibility.")
     if "iso9001" in profile.required:
-        reasons.append("Your contracts or RFPs require ISO 9001 certification.")
-    if profile.held & {"iso9001", "as9100"} and outcome_key != "iso9001_only":
+        reasons.append("You said your contracts or RFPs require ISO 9001 certification.")
+    if profile.requirement == EITHER:
+        iso, cmmi = store.process("iso9001"), store.process("cmmi")
+        if iso is not None and cmmi is not None:
+            reasons.append(
+                f"You said your contracts accept either CMMI or ISO 9001. The article puts ISO 9001 certification at "
+                f"{_months(iso.min_months, iso.max_months)} {cite.mark(iso.source)} and a CMMI appraisal at "
+                f"{_months(cmmi.min_months, cmmi.max_months)} {cite.mark(cmmi.source)}.")
+    held = [store.framework(k) for k in sorted(profile.held) if store.framework(k) is not None]
+    if held:
+        reasons.append(f"You already hold {', '.join(f.name for f in held)}, so the plan keeps it current "
+                       "rather than starting it again.")
+    if profile.held & {"iso9001", "as9100"} and any(k == "cmmi" for k in _ORDER[outcome_key]):
         fact = store.fact("transfer_faster_cheaper")
         if fact:
             reasons.append(f"{fact.text} {cite.mark(fact.source)}")
@@ -616,6 +463,9 @@ def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:
                        f"{example.decision} {cite.mark(example.source)}")
     cite.mark(outcome.source)
     phases = roadmap(store, outcome_key, profile)
+    deadline = deadline_reason(profile, phases, cite)
+    if deadline:
+        reasons.append(deadline)
     for phase in phases:
         cite.mark(phase.source)
         if phase.estimate:
@@ -623,7 +473,6 @@ def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:
     steps = store.next_steps(outcome_key)
     for step in steps:
         cite.mark(step.source)
-    held = [store.framework(k) for k in sorted(profile.held) if store.framework(k) is not None]
     return Recommendation(outcome, row, reasons, assumptions, phases, steps, examples, cite, held)
 
 
@@ -643,6 +492,16 @@ def render_roadmap(rec: Recommendation, profile: Profile) -> list[str]:
             line += f" ({phase.note})"
         if phase.steps:
             line += "\n   Steps: " + " → ".join(phase.steps)
+        if phase.appraisal:
+            article = [f for f in phase.appraisal if f.status == "article"]
+            current = [f for f in phase.appraisal if f.status != "article"]
+            text = "\n   Appraisal: "
+            if article:
+                text += "the article says: " + " ".join(f"{f.text} {rec.citations.mark(f.source)}" for f in article)
+            if current:
+                text += (" Today (as of " + max(f.as_of for f in current).isoformat() + "): "
+                         + " ".join(f"{f.text} {rec.citations.mark(f.source)}" for f in current))
+            line += text
         lines.append(line)
     for framework in rec.held:
         lines.append(f"- Already held: {framework.name}, keep it current.")

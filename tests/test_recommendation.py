@@ -15,6 +15,7 @@ PURSUES_CMMI_NOW = {"cmmi", "both", "both_cmmi_first", "both_iso_first", "iso900
 
 def profile(**answers) -> rec.Profile:
     defaults = dict(rec_customers="unknown", rec_requirement="unknown", rec_certifications="none",
+                    rec_deadline_months=None,
                     rec_size="unknown", rec_timeline="unknown", rec_goal="unknown")
     defaults.update({f"rec_{k}": v for k, v in answers.items()})
     return rec.Profile.from_slots(defaults)
@@ -51,8 +52,10 @@ def test_every_row_of_the_cmmi_table_yields_the_articles_advice(store, position,
     assert any(row.why in reason and row.role in reason for reason in result.reasons)
     if row.cmmi_recommendation == "often_required":
         assert result.key in PURSUES_CMMI_NOW
-    elif row.cmmi_recommendation in ("optional", "rarely_needed"):
-        assert result.key == "iso9001_only"  # ISO 9001 is sufficient / the appropriate standard
+    elif row.cmmi_recommendation == "optional":
+        assert result.key == "cmmi_optional"  # ISO 9001 may be sufficient, CMMI a differentiator
+    elif row.cmmi_recommendation == "rarely_needed":
+        assert result.key == "iso9001_only"  # ISO 9001 is the appropriate standard
     elif row.cmmi_recommendation == "voluntary":
         assert result.key == "iso_first_cmmi_later"  # CMMI used internally, appraisal only later
     else:

@@ -1,0 +1,618 @@
+"""Reading a user's profile from any message: the form's answers, an opening
+statement, a correction. Plain Python, no Rasa.
+
+One entry point, `extract_profile(store, text, entities=None, asked=None)`,
+returns slot name -> canonical value (the values are documented at the top of
+bot/recommendation.py) for what the text states, and nothing else. `asked` is
+the slot whose question was just asked, so a bare "none", "either one", "50"
+or "not sure" is read as the answer to it.
+
+How a message is read:
+- it is cut into sentences (. ; ! ? newline) and clauses (commas, colons,
+  "but", "however", "except", "and" before a new subject);
+- store aliases (industries, customer types, frameworks) are found with their
+  positions; a mention is negated when a negation ("no", "not", "none",
+  "never", "nothing for", "don't", "non", "without", ...) precedes it in the
+  same clause with no "only" / "just" / "mainly" in between;
+- frameworks in a clause with a requirement verb ("require", "ask for",
+  "mandate", "need") are requirements, with a holding verb ("have", "hold",
+  "already", "certified") certifications; a clause without a verb continues
+  the previous clause of its sentence ("some RFPs ask for CMMI, a few for ISO
+  9001");
+- a requirement sentence that is negated and names no framework ("none of them
+  require anything yet") records the requirement "none"; customers that are
+  only negated government or defense ("not government") record "commercial".
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from bot.store import KnowledgeStore
+
+UNKNOWN = "unknown"
+NONE = "none"
+EITHER = "either"
+FRAMEWORK_CHOICES = ("cmmi", "iso9001", "as9100")
+GOVERNMENT = {"defense", "federal"}
+
+TIMELINES = ("urgent", "within_year", "flexible")
+GOALS = ("market_access", "process_maturity", "customer_satisfaction")
+
+
+def norm(text: object) -> str:
+    return " ".join(str(text or "").lower().split())
+
+
+def keys_of(value: object) -> list[str]:
+    return [k for k in str(value or "").split(",") if k]
+
+
+# -- phrases -----------------------------------------------------------------
+_SKIP_WORDS = (r"skip|pass|not sure|unsure|no idea|don'?t know|do not know|dunno|not certain|no clue|idk|n/?a|"
+               r"unknown|whatever|next|no preference|doesn'?t matter|can'?t say|hard to say")
+_SKIP = re.compile(rf"^\s*(?:i\s+)?(?:{_SKIP_WORDS})\b", re.I)
+_SKIP_ANYWHERE = re.compile(rf"\b(?:{_SKIP_WORDS})\b")
+_BARE_NONE = re.compile(
+    r"^\s*(?:none|no|nope|nah|nothing|neither|no one|nobody|not yet|not really|zero|0|none yet|not any|"
+    r"no requirements?|nothing yet|none of (?:them|those|these)|neither of (?:them|those|these))\b", re.I)
+
+# Phrases that contain a negation word but are not a negation of what follows.
+_NOT_NEGATION = re.compile(
+    rf"\b(?:{_SKIP_WORDS}|no rush|no hurry|not urgent|no pressure|no deadline|no time pressure|not only|"
+    r"no matter|non-stop)\b")
+_NEGATION = re.compile(
+    r"\b(?:no|not|none|never|nothing|neither|nor|without|non|nobody|zero|nope|nah|dont|doesnt|arent|isnt|"
+    r"wont|havent|hasnt|didnt|cannot)\b|n't\b")
+_RESET = re.compile(r"\b(?:only|just|solely|exclusively|purely|mainly|mostly|primarily|instead|rather|apart from)\b")
+
+_REQUIRE = re.compile(
+    r"\b(?:requir\w*|mandat\w*|demand\w*|need\w*|ask(?:s|ed|ing)?(?: for| about)?|insist\w*|must have|"
+    r"call(?:s|ed)? for|expect\w*|specif\w*|prerequisite|eligib\w*)\b")
+_REQUIRE_STRONG = re.compile(r"\b(?:requir\w*|mandat\w*|demand\w*|ask(?:s|ed|ing)? for|expect\w*|insist\w*)\b")
+_HOLD = re.compile(r"\b(?:have|has|had|hold\w*|already|certified|got|maintain\w*|registered|achieved|carry|"
+                   r"possess|we've|we're iso)\b")
+_HOLD_STRONG = re.compile(r"\b(?:already|certified|registered|we hold|we have|we've got|we've|we maintain|"
+                          r"we are iso|we're iso)\b")
+
+_SENTENCE = re.compile(r"[.;!?\n]+(?=\s|$)|[;!?\n]+")
+_CLAUSE = re.compile(
+    r",|:|\s[-–—]\s|\b(?:but|however|although|though|whereas|except|apart from)\b|"
+    r"\band\b(?=\s+(?:we|we're|we've|our|they|their|the|it|its|i|i'm|us)\b)")
+
+_EITHER = re.compile(r"\b(?:either(?: one| of them| of the two| works)?|any of them|one or the other|whichever|"
+                     r"cmmi or iso|iso(?: 9001)? or cmmi)\b")
+_BOTH = re.compile(r"\b(?:both|all of (?:them|these|the above))\b")
+
+_LEVEL = re.compile(r"\b(?:cmmi\s*)?(?:maturity\s*)?(?:level|ml|l)\s*-?\s*([2-5])\b", re.I)
+
+_WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a hundred": 100,
+    "a dozen": 12, "a couple of": 2, "a couple": 2, "a few": 3, "half a": 0.5, "a": 1, "an": 1,
+}
+
+
+def is_skip(text: object) -> bool:
+    return bool(_SKIP.match(norm(text))) or norm(text) == UNKNOWN
+
+
+def target_level(text: object) -> Optional[str]:
+    """The CMMI maturity level named in text ("CMMI level 3", "ML2"), or None."""
+    match = _LEVEL.search(norm(text))
+    return match.group(1) if match else None
+
+
+# -- mentions ----------------------------------------------------------------
+@dataclass
+class Mention:
+    entity: str  # industry | customer_type | framework
+    value: str
+    start: int
+    end: int
+    negated: bool = False
+    clause: int = 0
+
+
+@dataclass
+class Clause:
+    start: int
+    end: int
+    sentence: int
+    text: str
+
+
+def _clauses(text: str) -> list[Clause]:
+    clauses: list[Clause] = []
+    sentence_start = 0
+    for n, sentence_end in enumerate([m.start() for m in _SENTENCE.finditer(text)] + [len(text)]):
+        start = sentence_start
+        for cut in _CLAUSE.finditer(text, sentence_start, sentence_end):
+            clauses.append(Clause(start, cut.start(), n, text[start:cut.start()]))
+            start = cut.end()
+        clauses.append(Clause(start, sentence_end, n, text[start:sentence_end]))
+        match = _SENTENCE.match(text, sentence_end)
+        sentence_start = match.end() if match else sentence_end
+    return [c for c in clauses if c.text.strip()]
+
+
+def _masked(text: str) -> str:
+    """text with phrases that look negative but are not replaced by spaces (same length)."""
+    return _NOT_NEGATION.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _negated(text: str, clause: Clause, start: int) -> bool:
+    """Whether a negation governs the position `start` inside `clause`."""
+    masked = _masked(text[clause.start:start])
+    last = None
+    for match in _NEGATION.finditer(masked):
+        last = match
+    if last is None:
+        return False
+    return not _RESET.search(masked, last.end())
+
+
+def _find(store: KnowledgeStore, entity: str, text: str) -> list[tuple[int, int, str]]:
+    hits: list[tuple[int, int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for alias in sorted(store.aliases(entity), key=lambda a: -len(a.text)):
+        for match in re.finditer(r"(?<![\w-])" + re.escape(alias.text) + r"(?![\w-])", text):
+            span = match.span()
+            if any(span[0] < end and start < span[1] for start, end in taken):
+                continue
+            taken.append(span)
+            hits.append((span[0], span[1], alias.value))
+    return sorted(hits)
+
+
+def scan_aliases(store: KnowledgeStore, entity: str, text: str) -> list[str]:
+    """Store keys whose aliases occur in text as whole words, longest alias first,
+    non-overlapping, in order of appearance (negation not considered)."""
+    keys: list[str] = []
+    for _, _, value in _find(store, entity, norm(text)):
+        if value not in keys:
+            keys.append(value)
+    return keys
+
+
+_ENTITY_VALID = {
+    "industry": lambda store, v: store.industry(v) is not None,
+    "customer_type": lambda store, v: store.customer_type(v) is not None,
+    "framework": lambda store, v: v in FRAMEWORK_CHOICES,
+}
+
+_CUSTOMER_BEFORE = re.compile(r"\b(?:for|to|serv\w*|sell\w*|with|clients?|customers?|from|by)\s+(?:the\s+|a\s+|an\s+|"
+                              r"some\s+|many\s+|mostly\s+|only\s+|\w+\s+)?$")
+_CUSTOMER_AFTER = re.compile(r"^\s*(?:customers?|clients?|contracts?|agenc\w*|work|rfps?|projects?|deals?|"
+                             r"tenders?|buyers?|market|sector clients)\b")
+
+
+def _mentions(store: KnowledgeStore, text: str, clauses: list[Clause],
+              entities: Optional[list[dict]]) -> list[Mention]:
+    found: list[Mention] = []
+    for entity in ("industry", "customer_type", "framework"):
+        for start, end, value in _find(store, entity, text):
+            if entity == "framework" and value not in FRAMEWORK_CHOICES:
+                continue
+            found.append(Mention(entity, value, start, end))
+    # NLU entities (typos the alias scan misses), where they don't overlap a scanned mention.
+    for e in entities or []:
+        entity, value = e.get("entity"), e.get("value")
+        start, end = e.get("start"), e.get("end")
+        if entity not in _ENTITY_VALID or not value or not isinstance(start, int) or not isinstance(end, int):
+            continue
+        value = store.resolve(entity, str(value)) or str(value)
+        if not _ENTITY_VALID[entity](store, value):
+            continue
+        if any(m.entity == entity and m.start < end and start < m.end for m in found):
+            continue
+        found.append(Mention(entity, value, start, end))
+    customer_spans = [(m.start, m.end) for m in found if m.entity == "customer_type"]
+    kept = []
+    for mention in sorted(found, key=lambda m: (m.start, m.entity)):
+        clause_no = next((n for n, c in enumerate(clauses) if c.start <= mention.start < c.end), None)
+        if clause_no is None:
+            continue
+        mention.clause = clause_no
+        mention.negated = _negated(text, clauses[clause_no], mention.start)
+        if mention.entity == "industry" and any(s <= mention.start and mention.end <= e for s, e in customer_spans):
+            # "government" is an industry and a customer type: in "for the government" or
+            # "government contracts" it is who they sell to, not what they are.
+            if _CUSTOMER_BEFORE.search(text[clauses[clause_no].start:mention.start]) or \
+                    _CUSTOMER_AFTER.match(text[mention.end:]):
+                continue
+        kept.append(mention)
+    return kept
+
+
+# -- numbers -------------------------------------------------------------------
+_NUMBER = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?"
+_SIZE_UNITS = (r"people|persons?|ppl|folks|staff|staffers|employees?|emps|ftes?|engineers|developers|devs|workers|"
+               r"heads?|headcount|members|consultants|colleagues|strong|person|man|souls")
+
+
+def _words_to_digits(text: str) -> str:
+    for word, value in sorted(_WORD_NUMBERS.items(), key=lambda kv: -len(kv[0])):
+        if word in ("a", "an", "half a"):
+            continue
+        text = re.sub(rf"\b{word}\b", str(value), text)
+    return text
+
+
+def _int(text: str) -> int:
+    return int(float(text.replace(",", "")))
+
+
+def parse_size(text: object, bare_number: bool = True) -> Optional[str]:
+    """Organization size as "300" or a band "25-250" / "251+"; "unknown" on skip.
+
+    bare_number: accept a number without a unit (only when the size question was asked)."""
+    raw = norm(text)
+    if not raw:
+        return None
+    if raw == UNKNOWN or (bare_number and is_skip(raw)):
+        return UNKNOWN
+    band = re.fullmatch(r"(\d+)\s*(?:-|–|to)\s*(\d+)|(\d+)\s*\+", raw.replace(",", ""))
+    if band:
+        if band.group(3):
+            return f"{int(band.group(3))}+" if int(band.group(3)) > 0 else None
+        low, high = int(band.group(1)), int(band.group(2))
+        return f"{low}-{high}" if 0 < low <= high else None
+    if re.search(r"(^|\s)-\s*\d", raw):
+        return None  # negative numbers are not a size
+    raw = _words_to_digits(raw)
+    patterns = (
+        rf"(?<![\w.])({_NUMBER})\s*(?:-\s*)?(?:{_SIZE_UNITS})\b",
+        rf"\b(?:team|staff|headcount|company|organi[sz]ation|workforce|firm|shop|group|outfit) of\s+"
+        rf"(?:about |around |roughly |approximately |~|some |nearly |almost |over |under )?({_NUMBER})\b",
+        rf"\bheadcount(?: is| of|:)?\s+(?:about |around |roughly |~)?({_NUMBER})\b",
+        rf"(?<![\w.])({_NUMBER}) of us\b",
+        rf"\b(?:we are|we're|were|we have|we've got|there are)\s+(?:about |around |roughly |approximately |~|"
+        rf"some |nearly |almost |only |just )?({_NUMBER})\s*(?:$|,|\band\b|\bin\b|\bat\b|\bacross\b|\bwith\b)",
+    )
+    for pattern in patterns:
+        match = re.search(pattern, raw)
+        if match:
+            value = _int(match.group(1))
+            return str(value) if value > 0 else None
+    if re.search(r"\b(solo|just me|only me|one-person|1-person|sole trader|freelancer|one man band)\b", raw):
+        return "1"
+    if bare_number:
+        numbers = re.findall(rf"(?<![\w.])({_NUMBER})(?![\w.])", raw)
+        if len(numbers) == 1 and _int(numbers[0]) > 0:
+            return str(_int(numbers[0]))
+    return None
+
+
+_DURATION = re.compile(
+    rf"(?:(?P<prep>\bin|\bwithin|\bby|\bunder|\bthan|\bnext|\bof|\babout|\baround|\bonly|\bjust|\bcloses in|"
+    rf"\bdue in|\bthe next|\bclose in)\s+)?(?P<n>{_NUMBER}|a|an|half a)\s*(?P<unit>months?|mos?|mths?|years?|yrs?|"
+    rf"weeks?|wks?)\b(?P<after>\s+(?:from now|away|left|time|deadline|out))?")
+_DEADLINE_CONTEXT = re.compile(r"\b(?:deadline|due|closes?|closing|rfp|bid|tender|submission|need|must|have to|"
+                               r"got to|expires?|starts?|kick\w*|audit|certified by|ready)\b")
+
+
+def deadline_months(text: object, asked: bool = False) -> Optional[int]:
+    """Months until the user's deadline ("the RFP closes in 8 months", "deadline in 6 weeks")."""
+    raw = _words_to_digits(norm(text))
+    for match in _DURATION.finditer(raw):
+        before = raw[max(0, match.start() - 12):match.start()]
+        if re.search(r"\b(?:for|ago|been|old|last|past|over)\s*$", before) or \
+                re.match(r"\s+(?:ago|old)\b", raw[match.end():]):
+            continue
+        if not (match.group("prep") or match.group("after") or asked or _DEADLINE_CONTEXT.search(raw)):
+            continue
+        number = match.group("n")
+        value = {"a": 1.0, "an": 1.0, "half a": 0.5}.get(number) or float(number.replace(",", ""))
+        unit = match.group("unit")
+        if unit.startswith(("y",)):
+            months = value * 12
+        elif unit.startswith("w"):
+            months = value * 7 / 30
+        else:
+            months = value
+        months = max(1, math.ceil(months - 1e-9))
+        return months if months <= 120 else None
+    return None
+
+
+def timeline_from_months(months: int) -> str:
+    return "urgent" if months <= 6 else "within_year" if months <= 12 else "flexible"
+
+
+_FLEXIBLE = re.compile(r"\b(?:no rush|no hurry|not urgent|no pressure|no deadline|flexible|whenever|long[- ]term|"
+                       r"no time pressure|take our time|eventually|next few years|someday|not in a hurry)\b")
+_URGENT = re.compile(r"\b(?:urgent\w*|asap|immediately|right away|next bid|upcoming bid|this quarter|rfp due|"
+                     r"tight deadline|deadline is close|under (?:time )?pressure)\b")
+# Only as the answer to the timeline question ("soon" in an opening may be about anything).
+_URGENT_ASKED = re.compile(r"\b(?:soon|right now|now|yesterday|quickly|fast|deadline|pressure|weeks|tender)\b")
+_WITHIN_YEAR = re.compile(r"\b(?:this year|within a year|next year|within the year|in a year|moderate|some pressure|"
+                          r"by year end|end of the year|by the end of the year)\b")
+
+
+def parse_timeline(text: object, asked: bool = True) -> Optional[str]:
+    raw = norm(text)
+    if not raw:
+        return None
+    if raw in TIMELINES + (UNKNOWN,):
+        return raw
+    if asked and is_skip(raw):
+        return UNKNOWN
+    if _FLEXIBLE.search(raw):
+        return "flexible"
+    months = deadline_months(raw, asked=asked)
+    if months is not None:
+        return timeline_from_months(months)
+    if _URGENT.search(raw) or (asked and _URGENT_ASKED.search(raw)):
+        return "urgent"
+    if _WITHIN_YEAR.search(raw):
+        return "within_year"
+    return None
+
+
+_GOAL_PATTERNS = (
+    ("market_access", r"\b(?:market access|win\w*|bid\w*|contracts?|tenders?|rfps?|eligib\w*|qualify\w*|sales|"
+                      r"new customers|new clients|deals?|access|compliance|compliant|grow\w*|expand\w*|"
+                      r"get in the door|more customers|more clients|enterprise customers)\b"),
+    ("process_maturity", r"\b(?:process maturity|maturity|mature|process improvement|improv\w* (?:our |the )?"
+                         r"(?:\w+ )?process\w*|better process\w*|processes|predictab\w*|efficien\w*|"
+                         r"performance|discipline)\b"),
+    ("customer_satisfaction", r"\b(?:customer satisfaction|satisf\w*|quality|happy customers|complaints|"
+                              r"product quality|support|reputation|credibility|trust|happ\w*)\b"),
+)
+_GOAL_CUE = re.compile(r"\b(?:want\w*|goal|aim\w*|looking to|hop\w*|trying to|need to|so (?:that )?we can|"
+                       r"in order to|mainly|main|priority|focus\w*|care\w* about|interested in|would like|"
+                       r"we'd like|objective|purpose|reason)\b")
+
+
+def parse_goal(text: object, asked: bool = True) -> Optional[str]:
+    """The main goal; without `asked` only a stated goal ("we want to ...") counts."""
+    raw = norm(text)
+    if not raw:
+        return None
+    if raw in GOALS + (UNKNOWN,):
+        return raw
+    if asked and is_skip(raw):
+        return UNKNOWN
+    for clause in _clauses(raw):
+        if not asked and not _GOAL_CUE.search(clause.text):
+            continue
+        best: Optional[tuple[int, str]] = None
+        for key, pattern in _GOAL_PATTERNS:
+            for match in re.finditer(pattern, raw[clause.start:clause.end]):
+                if _negated(raw, clause, clause.start + match.start()):
+                    continue
+                if best is None or match.start() < best[0]:
+                    best = (match.start(), key)
+                break
+        if best:
+            return best[1]
+    return None
+
+
+# -- the one extraction -------------------------------------------------------------
+def _ordered(keys: list[str]) -> str:
+    return ",".join(k for k in FRAMEWORK_CHOICES if k in keys)
+
+
+def _canonical(store: KnowledgeStore, slot: str, raw: str) -> Optional[str]:
+    """A value that already is canonical (a button payload, a value read back from the tracker)."""
+    if slot == "rec_industry":
+        key = raw.replace(" ", "_")
+        return key if store.industry(key) is not None else None
+    if slot == "rec_customers":
+        parts = keys_of(raw.replace(" ", ""))
+        if raw == UNKNOWN:
+            return UNKNOWN
+        return ",".join(parts) if parts and all(store.customer_type(p) is not None for p in parts) else None
+    if slot in ("rec_requirement", "rec_certifications"):
+        if raw in (NONE, UNKNOWN) or (slot == "rec_requirement" and raw == EITHER):
+            return raw
+        parts = keys_of(raw.replace(" ", ""))
+        return _ordered(parts) if parts and all(p in FRAMEWORK_CHOICES for p in parts) else None
+    if slot == "rec_size":
+        return raw if re.fullmatch(r"\d+|\d+-\d+|\d+\+|unknown", raw) and parse_size(raw) == raw else None
+    if slot == "rec_timeline":
+        return raw if raw in TIMELINES + (UNKNOWN,) else None
+    if slot == "rec_goal":
+        return raw if raw in GOALS + (UNKNOWN,) else None
+    if slot == "rec_deadline_months":
+        return raw if re.fullmatch(r"[1-9]\d*", raw) else None
+    if slot == "rec_target_level":
+        return raw if raw in ("2", "3", "4", "5") else None
+    return None
+
+
+def _role(clause: str) -> Optional[str]:
+    if _HOLD_STRONG.search(clause) and not _REQUIRE_STRONG.search(clause):
+        return "hold"
+    if _REQUIRE.search(clause):
+        return "require"
+    if _HOLD.search(clause):
+        return "hold"
+    return None
+
+
+def extract_profile(store: KnowledgeStore, text: object, entities: Optional[list[dict]] = None,
+                    asked: Optional[str] = None) -> dict[str, str]:
+    """Slot name -> canonical value for everything `text` states (see the module doc).
+
+    asked: the slot whose question was just asked; a bare answer ("none", "50",
+    "not sure", "either one") is then read as the answer to it."""
+    if text is None:
+        return {}
+    if isinstance(text, list):
+        text = ",".join(str(v) for v in text)
+    original = str(text)
+    raw_norm = norm(original)
+    if not raw_norm or raw_norm.startswith("/"):
+        return {}
+    if asked:
+        canonical = _canonical(store, asked, raw_norm)
+        if canonical is not None:
+            return {asked: canonical}
+    lowered = original.replace("’", "'").replace("‘", "'").lower()
+    if len(lowered) != len(original):
+        lowered, entities = raw_norm, None  # offsets would not match
+    text_l = lowered
+    clauses = _clauses(text_l)
+    mentions = _mentions(store, text_l, clauses, entities)
+    found: dict[str, str] = {}
+
+    # industry: the first one stated positively
+    industries = [m.value for m in mentions if m.entity == "industry" and not m.negated]
+    if industries:
+        found["rec_industry"] = industries[0]
+
+    # customers: the positive ones; only-negated government/defense means commercial
+    positive = [m.value for m in mentions if m.entity == "customer_type" and not m.negated]
+    negative = {m.value for m in mentions if m.entity == "customer_type" and m.negated}
+    customers = list(dict.fromkeys(positive))
+    if customers:
+        found["rec_customers"] = ",".join(customers)
+    elif negative and negative <= GOVERNMENT:
+        found["rec_customers"] = "commercial"
+    elif asked == "rec_customers" and is_skip(raw_norm):
+        found["rec_customers"] = UNKNOWN
+
+    # frameworks: required or held, by the verb of their clause
+    required: list[str] = []
+    not_required = False
+    held: list[str] = []
+    not_held = False
+    roles: list[Optional[str]] = []
+    for n, clause in enumerate(clauses):
+        role = _role(clause.text)
+        if role is None and n > 0 and clauses[n - 1].sentence == clause.sentence and roles[-1]:
+            role = roles[-1]
+        roles.append(role)
+        frameworks = [m for m in mentions if m.entity == "framework" and m.clause == n]
+        if role is None and asked == "rec_requirement":
+            role = "require"
+        elif role is None and asked == "rec_certifications":
+            role = "hold"
+        masked = _masked(clause.text)
+        negated_clause = bool(_NEGATION.search(masked))
+        for mention in frameworks:
+            if role == "require" and mention.negated:
+                not_required = True
+            elif role == "require":
+                required.append(mention.value)
+            elif role == "hold" and mention.negated:
+                not_held = True
+            elif role == "hold":
+                held.append(mention.value)
+        if not frameworks and negated_clause:
+            if role == "require" and (_REQUIRE_STRONG.search(clause.text) or asked == "rec_requirement"):
+                not_required = True
+            elif role == "hold" and (re.search(r"\b(?:certif\w*|registered|standards?|iso|anything|any)\b",
+                                               clause.text) or asked == "rec_certifications"):
+                not_held = True
+    if asked == "rec_requirement" and not required:
+        if _EITHER.search(raw_norm):
+            found["rec_requirement"] = EITHER
+        elif _BOTH.search(raw_norm):
+            required = ["cmmi", "iso9001"]
+    if required:
+        found["rec_requirement"] = _ordered(required)
+    elif "rec_requirement" not in found:
+        if not_required:
+            found["rec_requirement"] = NONE
+        elif asked == "rec_requirement" and is_skip(raw_norm):
+            found["rec_requirement"] = UNKNOWN
+        elif asked == "rec_requirement" and _BARE_NONE.match(raw_norm):
+            found["rec_requirement"] = NONE
+    if held:
+        found["rec_certifications"] = _ordered(held)
+    elif not_held:
+        found["rec_certifications"] = NONE
+    elif asked == "rec_certifications" and is_skip(raw_norm):
+        found["rec_certifications"] = UNKNOWN
+    elif asked == "rec_certifications" and _BARE_NONE.match(raw_norm):
+        found["rec_certifications"] = NONE
+    level = target_level(raw_norm)
+    if level and "cmmi" in keys_of(found.get("rec_requirement")):
+        found["rec_target_level"] = level
+
+    # size
+    size = parse_size(raw_norm, bare_number=asked == "rec_size")
+    if size and (size != UNKNOWN or asked == "rec_size"):
+        found["rec_size"] = size
+
+    # deadline and time pressure
+    months = deadline_months(raw_norm, asked=asked == "rec_timeline")
+    if months is not None:
+        found["rec_deadline_months"] = str(months)
+        found["rec_timeline"] = timeline_from_months(months)
+    else:
+        timeline = parse_timeline(raw_norm, asked=asked == "rec_timeline")
+        if timeline and (timeline != UNKNOWN or asked == "rec_timeline"):
+            found["rec_timeline"] = timeline
+
+    # goal
+    goal = parse_goal(raw_norm, asked=asked == "rec_goal")
+    if goal and (goal != UNKNOWN or asked == "rec_goal"):
+        found["rec_goal"] = goal
+    return found
+
+
+# -- what was understood ---------------------------------------------------------
+_TIMELINE_WORDS = {"urgent": "under time pressure now", "within_year": "within a year",
+                   "flexible": "no immediate time pressure"}
+
+
+def _names(store: KnowledgeStore, kind: str, keys: list[str]) -> str:
+    names = []
+    for key in keys:
+        obj = store.industry(key) if kind == "industry" else store.customer_type(key) if kind == "customer_type" \
+            else store.framework(key)
+        names.append(obj.name if obj else key)
+    return " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def describe_found(store: KnowledgeStore, found: dict[str, str]) -> str:
+    """One short line of what a message was understood to say, for the form to
+    show: "Noted: 30 staff, customers: Commercial / private sector, no certification
+    yet." Only the slots in `found`; "" when nothing was understood."""
+    parts = []
+    size = found.get("rec_size")
+    if size:
+        parts.append("size not given" if size == UNKNOWN else f"{size.replace('-', '–')} staff")
+    industry = found.get("rec_industry")
+    if industry:
+        parts.append(f"industry: {_names(store, 'industry', [industry])}")
+    customers = found.get("rec_customers")
+    if customers:
+        parts.append("customers: not sure" if customers == UNKNOWN
+                     else f"customers: {_names(store, 'customer_type', keys_of(customers))}")
+    requirement = found.get("rec_requirement")
+    if requirement:
+        level = found.get("rec_target_level")
+        if requirement == NONE:
+            parts.append("no contract requirement yet")
+        elif requirement == UNKNOWN:
+            parts.append("contract requirements: not sure")
+        elif requirement == EITHER:
+            parts.append("contracts accept either CMMI or ISO 9001")
+        else:
+            parts.append(f"contracts require {_names(store, 'framework', keys_of(requirement))}"
+                         + (f" (maturity level {level})" if level else ""))
+    certifications = found.get("rec_certifications")
+    if certifications:
+        parts.append("no certification yet" if certifications == NONE
+                     else "certifications: not sure" if certifications == UNKNOWN
+                     else f"already hold {_names(store, 'framework', keys_of(certifications))}")
+    months = found.get("rec_deadline_months")
+    timeline = found.get("rec_timeline")
+    if months:
+        parts.append(f"deadline in {months} month{'s' if months != '1' else ''}")
+    elif timeline:
+        parts.append("timeline: not sure" if timeline == UNKNOWN else _TIMELINE_WORDS[timeline])
+    goal = found.get("rec_goal")
+    if goal:
+        parts.append("goal: not sure" if goal == UNKNOWN else f"goal: {goal.replace('_', ' ')}")
+    return f"Noted: {', '.join(parts)}." if parts else ""

@@ -1,0 +1,217 @@
+"""Reading the profile from what users write (bot/profile.py) and what they
+then read: every phrasing goes through extract_profile, then recommend.
+Expected values are written out literally, never computed by the code under test."""
+from __future__ import annotations
+
+import pytest
+
+from bot import recommendation as rec
+from bot.profile import describe_found, extract_profile
+
+
+def converse(store, opening: str, answers: dict[str, str] | None = None) -> dict[str, str]:
+    """Slots after an opening message and the form's answers (slot asked -> text)."""
+    slots = dict(extract_profile(store, opening))
+    for slot, text in (answers or {}).items():
+        slots.update(extract_profile(store, text, asked=slot))
+    return slots
+
+
+def result_for(store, opening: str, answers: dict[str, str] | None = None):
+    slots = converse(store, opening, answers)
+    profile = rec.Profile.from_slots(slots)
+    result = rec.recommend(store, profile)
+    return slots, result, rec.render(result, profile)
+
+
+# -- negation, "only", numbers: the issue's messages -----------------------------
+@pytest.mark.parametrize("asked,text,expected", [
+    (None, "japan company, commercial. not government", {"rec_customers": "commercial"}),
+    (None, "we are not government customer. only japan private company", {"rec_customers": "commercial"}),
+    ("rec_customers", "we are not government customer. only japan private company", {"rec_customers": "commercial"}),
+    (None, "nope none of them require anything yet", {"rec_requirement": "none"}),
+    ("rec_requirement", "nope none of them require anything yet", {"rec_requirement": "none"}),
+    ("rec_requirement", "either one", {"rec_requirement": "either"}),
+    ("rec_requirement", "some RFPs ask for CMMI, a few for ISO 9001", {"rec_requirement": "cmmi,iso9001"}),
+    ("rec_requirement", "no", {"rec_requirement": "none"}),
+    ("rec_requirement", "not sure", {"rec_requirement": "unknown"}),
+    ("rec_requirement", "CMMI level 3", {"rec_requirement": "cmmi", "rec_target_level": "3"}),
+    ("rec_requirement", "not CMMI, just ISO 9001", {"rec_requirement": "iso9001"}),
+    ("rec_goal", "winning the enterprise deals, mainly", {"rec_customers": "enterprise", "rec_goal": "market_access"}),
+    ("rec_certifications", "none", {"rec_certifications": "none"}),
+    ("rec_certifications", "not sure", {"rec_certifications": "unknown"}),
+    ("rec_certifications", "ISO 9001", {"rec_certifications": "iso9001"}),
+    (None, "we don't have any certification", {"rec_certifications": "none"}),
+    (None, "we're not ISO certified", {"rec_certifications": "none"}),
+    (None, "we never sell to the military or the government", {"rec_customers": "commercial"}),
+    (None, "we don't do defense work", {"rec_customers": "commercial"}),
+    (None, "our contracts don't require CMMI", {"rec_requirement": "none"}),
+    (None, "we're not a software company, we're a manufacturer", {"rec_industry": "manufacturing"}),
+    ("rec_size", "50", {"rec_size": "50"}),
+    ("rec_timeline", "the RFP closes in 8 months", {"rec_deadline_months": "8", "rec_timeline": "within_year"}),
+    (None, "the RFP closes in 8 months", {"rec_deadline_months": "8", "rec_timeline": "within_year"}),
+    (None, "deadline in 6 weeks", {"rec_deadline_months": "2", "rec_timeline": "urgent"}),
+    ("rec_timeline", "no rush", {"rec_timeline": "flexible"}),
+])
+def test_what_a_message_states(sqlite_store, asked, text, expected):
+    assert extract_profile(sqlite_store, text, asked=asked) == expected
+
+
+@pytest.mark.parametrize("text,size", [
+    ("we're 12 people", "12"), ("team of 45", "45"), ("45 ppl", "45"), ("about 300 staff, two sites", "300"),
+    ("a 300-person company", "300"), ("we are twelve people", "12"), ("headcount is 80", "80"),
+    ("20 of us", "20"), ("1,200 employees", "1200"),
+])
+def test_sizes_in_passing(sqlite_store, text, size):
+    assert extract_profile(sqlite_store, text)["rec_size"] == size
+
+
+@pytest.mark.parametrize("text", ["we've been in business for 8 years", "CMMI level 3", "we have 3 sites"])
+def test_numbers_that_are_not_a_size_or_deadline(sqlite_store, text):
+    found = extract_profile(sqlite_store, text)
+    assert "rec_size" not in found and "rec_deadline_months" not in found
+
+
+def test_the_noted_line_repeats_only_what_was_said(sqlite_store):
+    found = extract_profile(sqlite_store, "we have 30 staff, sell to private companies in Japan, no certification yet")
+    assert describe_found(sqlite_store, found) == \
+        "Noted: 30 staff, customers: Commercial / private sector, no certification yet."
+    found = extract_profile(sqlite_store, "the RFP closes in 8 months", asked="rec_timeline")
+    assert describe_found(sqlite_store, found) == "Noted: deadline in 8 months."
+    assert describe_found(sqlite_store, {}) == ""
+
+
+def test_a_correction_that_negates_government_does_not_set_government(sqlite_store):
+    found = rec.parse_statement(sqlite_store, "we are not government customer. only japan private company")
+    assert found == {"rec_customers": "commercial"}
+    assert "rec_industry" not in found
+
+
+# -- the article's five examples, several phrasings each --------------------------------
+EXAMPLES = [
+    (1, "both", "We're a defense software contractor with 300 employees building mission-critical systems for the "
+                "DoD. Our contracts require CMMI Level 3, and we also want to win commercial work.", {}),
+    (1, "both", "300 staff, defense software, DoD and commercial clients; contracts require CMMI ML3", {}),
+    (1, "both", "we do defense software", {"rec_customers": "the DoD and some commercial clients",
+                                           "rec_requirement": "CMMI level 3", "rec_certifications": "none yet",
+                                           "rec_size": "300", "rec_timeline": "no rush",
+                                           "rec_goal": "win more contracts"}),
+    (2, "iso9001_as9100", "We make aerospace components for commercial and defense aircraft. Contracts require "
+                          "AS9100 and some require CMMI. We already maintain ISO 9001.", {}),
+    (2, "iso9001_as9100", "aircraft parts manufacturer, we hold ISO 9001, our customers require AS9100", {}),
+    (3, "iso9001_only", "we build inventory software for retail chains, nothing for government: "
+                        "which one should we do?", {}),
+    (3, "iso9001_only", "We sell project management software to businesses. Our customers care about product "
+                        "quality and support, not process maturity. No contracts require either.", {}),
+    (3, "iso9001_only", "saas company, b2b only, no government work", {
+        "rec_requirement": "nope none of them require anything yet", "rec_certifications": "no",
+        "rec_size": "40", "rec_timeline": "not sure", "rec_goal": "happier customers"}),
+    (4, "both", "We're an IT services provider bidding on federal contracts. Some RFPs require CMMI, "
+                "others require ISO 9001.", {}),
+    (4, "both", "IT consulting for federal agencies", {
+        "rec_requirement": "some RFPs ask for CMMI, a few for ISO 9001", "rec_goal": "winning the federal deals"}),
+    (5, "iso_first_cmmi_later", "We're a small software startup, 8 people, and we want to improve our development "
+                                "processes before seeking enterprise customers. No contract requirement yet.", {}),
+    (5, "iso_first_cmmi_later", "tiny dev shop of 5 devs with commercial clients, nobody requires any "
+                                "certification, our goal is better processes, no rush", {}),
+]
+
+
+@pytest.mark.parametrize("number,outcome,opening,answers", EXAMPLES,
+                         ids=[f"example{e[0]}-{n}" for n, e in enumerate(EXAMPLES)])
+def test_each_example_in_every_phrasing(store, number, outcome, opening, answers):
+    _, result, text = result_for(store, opening, answers)
+    assert result.key == outcome
+    assert f"example {number}" in text
+
+
+# -- the table's five rows, several phrasings each ----------------------------------------
+ROWS = [
+    (1, "both_iso_first", "we're a software company serving the defense department", {}),
+    (1, "both", "software vendor for large enterprises", {}),
+    (2, "both_iso_first", "we are a defense contractor", {}),
+    (2, "cmmi", "we are a defense contractor, the bid deadline is in 3 months", {}),
+    (3, "cmmi_optional_iso_held", "IT consultancy, only commercial clients, we're ISO 9001 certified", {}),
+    (3, "cmmi_optional_iso_held", "we are an IT consulting firm", {
+        "rec_customers": "private companies only, not government", "rec_certifications": "ISO 9001",
+        "rec_requirement": "neither"}),
+    (3, "cmmi_optional", "IT consulting for private companies, nothing for government, no certification yet", {}),
+    (4, "iso9001_only", "we're a plastics manufacturer with commercial customers, no contracts require anything", {}),
+    (4, "iso9001_held", "manufacturing company, we already have ISO 9001, only commercial customers", {}),
+    (5, "iso_first_cmmi_later", "IT services firm, commercial clients, we want to improve our processes, "
+                                "no contract requires any framework", {}),
+]
+
+
+@pytest.mark.parametrize("position,outcome,opening,answers", ROWS,
+                         ids=[f"row{r[0]}-{n}" for n, r in enumerate(ROWS)])
+def test_each_table_row_in_every_phrasing(store, position, outcome, opening, answers):
+    _, result, _ = result_for(store, opening, answers)
+    assert result.fit_row is not None and result.fit_row.position == position
+    assert result.key == outcome
+
+
+# -- the result is always true --------------------------------------------------------------
+def test_no_requirement_is_claimed_that_the_user_did_not_state(store):
+    _, result, text = result_for(store, "we build inventory software for retail chains, nothing for government", {
+        "rec_requirement": "nope none of them require anything yet"})
+    assert "You said your contracts" not in text
+    assert "require ISO 9001 certification" not in text
+    assert "You told me: industry: Software development; customers: Commercial / private sector; " \
+           "contracts require: none of these frameworks." in text
+
+
+def test_no_outcome_summary_asserts_the_users_contracts(store):
+    for key in ("iso9001_only", "cmmi", "both_cmmi_first", "both_iso_first", "both", "iso9001_as9100",
+                "iso_first_cmmi_later", "cmmi_optional", "cmmi_optional_iso_held", "iso9001_held",
+                "iso9001_held_add_cmmi", "iso9001_held_cmmi_later"):
+        summary = store.outcome(key).summary.lower()
+        assert "because your contracts" not in summary and "your contracts demand" not in summary, key
+
+
+@pytest.mark.parametrize("opening", [
+    "we already hold ISO 9001 but the RFPs require CMMI, we do software for the DoD",
+    "IT consultancy, only commercial clients, we're ISO 9001 certified",
+    "manufacturing company, we already have ISO 9001, only commercial customers",
+    "software startup, we hold ISO 9001, we want to improve our processes, no requirement",
+])
+def test_held_iso_9001_is_never_a_first_step_again(store, opening):
+    _, result, text = result_for(store, opening)
+    assert "iso9001" not in [p.framework_key for p in result.phases]
+    assert "Already held: ISO 9001, keep it current." in text
+    assert not any("ISO 9001 gap analysis" in s.text for s in result.next_steps)
+    assert result.next_steps[0].text.startswith("Keep your ISO 9001 certificate current")
+
+
+def test_held_iso_and_cmmi_required_goes_to_cmmi(store):
+    _, result, _ = result_for(store, "we already hold ISO 9001 but the RFPs require CMMI, we do software for the DoD")
+    assert result.key == "iso9001_held_add_cmmi"
+    assert [p.framework_key for p in result.phases] == ["cmmi"]
+
+
+def test_the_roadmap_names_todays_appraisal_and_what_the_article_called_it(store):
+    _, result, text = result_for(store, "defense contractor, contracts require CMMI level 3")
+    assert "The CMMI appraisal is a SCAMPI appraisal" in text
+    assert "the Benchmark appraisal replaces SCAMPI A" in text
+    assert "Today (as of 2026-11-01)" in text
+
+
+@pytest.mark.parametrize("opening,expected", [
+    ("defense contractor, contracts require CMMI level 3, the RFP closes in 8 months",
+     "CMMI appraisal process: 8 months is at the short end of the 6–12 month estimate [1]"),
+    ("defense contractor, contracts require CMMI level 3, the deadline is in 3 months",
+     "CMMI appraisal process: 3 months is shorter than the 6–12 month estimate [1]"),
+    ("we're a plastics manufacturer with 40 staff, commercial customers only, certified by next year, "
+     "no contracts require anything, deadline in 12 months",
+     "ISO 9001 certification process: 12 months is longer than the 2–6 month estimate [1]"),
+])
+def test_the_deadline_is_compared_with_the_estimates(store, opening, expected):
+    _, result, text = result_for(store, opening)
+    assert expected in text
+
+
+def test_deadline_comparison_against_the_size_estimate(store):
+    _, result, text = result_for(store, "plastics manufacturer, 40 staff, commercial customers only, "
+                                        "no contracts require anything, the audit must be done in 8 months")
+    assert "ISO 9001 certification, organizations with 25–250 staff: 8 months is within the 6–9 month estimate" \
+        in text
