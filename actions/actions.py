@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.answers import AnswerComposer, Reply, Situation
 from bot.lookup import closest_fact
+from bot.profile import user_statements
 from bot.recommendation import size_range
 from bot.store import default_store
 from bot.store.snapshot import SnapshotCache
@@ -28,6 +29,10 @@ UNPLACED_INTENTS = ("nlu_fallback", "out_of_scope")
 # closest-fact lookup agrees it is on topic; else it is treated as unplaced.
 QUESTION_CONFIDENCE = 0.2
 RECOMMENDATION_ACTIONS = ("action_show_recommendation", "action_explain_recommendation")
+RECOMMENDATION_FORM = "recommendation_form"
+# A decision question ("which one should we do?") that comes with this many facts
+# about the user's organization starts the recommendation with them filled in.
+PROFILE_FACTS_TO_START = 2
 
 _snapshots: Optional[SnapshotCache] = None
 
@@ -56,10 +61,20 @@ def named_subjects(tracker: Tracker) -> list[str]:
     return list(dict.fromkeys(subjects))
 
 
-def situation(tracker: Tracker) -> Situation:
+def profile_updates(tracker: Tracker) -> dict[str, str]:
+    """Profile slots the message fills: a size button, or what the user says
+    about their own organization ("we're 45 people and already have ISO 9001")."""
+    found = user_statements(default_store(), tracker.latest_message.get("text"),
+                            tracker.latest_message.get("entities"))
     size = _values(tracker, "size")
-    staff = size_range(size[0] if size else tracker.get_slot("rec_size"))
-    held = str(tracker.get_slot("rec_certifications") or "")
+    if size:
+        found["rec_size"] = size[0]
+    return {slot: value for slot, value in found.items() if tracker.get_slot(slot) != value}
+
+
+def situation(slots: Dict[str, Any]) -> Situation:
+    staff = size_range(slots.get("rec_size"))
+    held = str(slots.get("rec_certifications") or "")
     return Situation(staff=staff, held=frozenset(k for k in held.split(",") if k and k not in ("none", "unknown")))
 
 
@@ -85,11 +100,9 @@ class ActionAnswerQuestion(Action):
         if intent == "more_detail" and not _entities(tracker, "question") and _last_answer_was_recommendation(tracker):
             return [FollowupAction("action_explain_recommendation")]
         # the store is a database: keep its I/O off the action server's event loop
-        reply = await asyncio.to_thread(self.compose, tracker, intent)
-        events: List[EventType] = []
-        size = _values(tracker, "size")
-        if size:
-            events.append(SlotSet("rec_size", size[0]))
+        updates = await asyncio.to_thread(profile_updates, tracker)
+        reply = await asyncio.to_thread(self.compose, tracker, intent, {**tracker.slots, **updates})
+        events: List[EventType] = [SlotSet(slot, value) for slot, value in updates.items()]
         if reply is None:
             dispatcher.utter_message(response="utter_ask_away")
             return events
@@ -100,14 +113,16 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(response="utter_closest_match", closest=reply.text)
             return events
         dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
-        if reply.needs_size:
-            dispatcher.utter_message(response="utter_ask_size_for_answer")
         if reply.questions:
             events.append(SlotSet("last_question", reply.questions[-1]))
         events.append(SlotSet("subject", reply.subject))
+        if reply.starts_recommendation and len(updates) >= PROFILE_FACTS_TO_START and not tracker.active_loop:
+            return events + [FollowupAction(RECOMMENDATION_FORM)]
+        if reply.needs_size:
+            dispatcher.utter_message(response="utter_ask_size_for_answer")
         return events
 
-    def compose(self, tracker: Tracker, intent: str) -> Optional[Reply]:
+    def compose(self, tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Reply]:
         snapshot = snapshot_cache().get()
         composer = AnswerComposer(snapshot)
         text = tracker.latest_message.get("text") or ""
@@ -131,7 +146,7 @@ class ActionAnswerQuestion(Action):
             message=message,
             named=named_subjects(tracker),
             current_subject=tracker.get_slot("subject"),
-            situation=situation(tracker),
+            situation=situation(slots),
             detail=intent == "more_detail",
             short=intent == "ask_shorter",
         )

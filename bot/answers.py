@@ -82,6 +82,8 @@ class Reply:
     closest: bool = False
     # a size-dependent answer given without the user's size: ask for it
     needs_size: bool = False
+    # the last question answered is a decision the guided recommendation makes
+    starts_recommendation: bool = False
 
 
 def _payload(intent: str, **entities: Optional[str]) -> str:
@@ -180,6 +182,8 @@ class AnswerComposer:
         answered: list[str] = []
         subject: Optional[str] = None
         needs_size = False
+        # several answers (or a correction first) in one message: the direct answer of each
+        short = short or len(kinds) > 1 or bool(corrections)
         for kind in kinds:
             subjects = self.subjects_for(kind, named, current_subject)
             role = "detail" if detail else "answer"
@@ -198,7 +202,8 @@ class AnswerComposer:
             if not parts:
                 continue
             answered.append(kind.key)
-            subject = subjects[-1] if len(subjects) == 1 else (current_subject or None)
+            # a general answer ("" subject) leaves the conversation's subject as it was
+            subject = (subjects[-1] or current_subject) if len(subjects) == 1 else current_subject
             if len(parts) == 1:
                 text = " ".join(parts[0][1])
             else:
@@ -219,6 +224,7 @@ class AnswerComposer:
             questions=answered,
             subject=subject,
             needs_size=needs_size and not short,
+            starts_recommendation=bool(last and last.starts_recommendation),
         )
 
     def closest(self, fact: m.Fact) -> Reply:
@@ -241,6 +247,8 @@ class AnswerComposer:
             if other in kind.subjects("answer"):
                 buttons.append({"title": f"And for {self.snapshot.name(other)}?",
                                 "payload": _payload("ask_question", question=kind.key, subject=other)})
+        if kind.starts_recommendation:
+            buttons.append({"title": "Help me choose", "payload": "/start_recommendation"})
         for key in kind.related[:MAX_RELATED_BUTTONS]:
             related = self.snapshot.questions.get(key)
             if related is not None:

@@ -616,3 +616,29 @@ def describe_found(store: KnowledgeStore, found: dict[str, str]) -> str:
     if goal:
         parts.append("goal: not sure" if goal == UNKNOWN else f"goal: {goal.replace('_', ' ')}")
     return f"Noted: {', '.join(parts)}." if parts else ""
+
+
+# Someone speaking about their own organization ("we're 45 people", "our
+# customers", "I run a software shop"), as opposed to asking about others.
+_FIRST_PERSON = re.compile(r"\b(?:we|we're|were|we've|our|ours|us|i|i'm|im|my|mine)\b")
+_QUESTION_START = re.compile(r"^\s*(?:is|are|does|do|did|can|could|should|would|will|what|which|who|how|when|why)\b")
+
+
+def user_statements(store: KnowledgeStore, text: object, entities: Optional[list[dict]] = None) -> dict[str, str]:
+    """What a message outside the recommendation form says about the user's own
+    organization: extract_profile over its first-person statements only, so a
+    question ("does the DoD require ML3?") records nothing, while "we already
+    have ISO 9001, what would CMMI cost?" records ISO 9001 as held. A size with
+    its unit ("for 45 ppl") counts wherever it is."""
+    raw = str(text or "")
+    if not raw.strip() or raw.startswith("/"):
+        return {}
+    lowered = raw.lower()
+    clauses = _clauses(lowered)
+    about_us = {c.sentence for c in clauses if _FIRST_PERSON.search(c.text)}
+    statements = [c.text for c in clauses if c.sentence in about_us and not _QUESTION_START.match(c.text)]
+    found = extract_profile(store, ". ".join(statements)) if statements else {}
+    size = parse_size(lowered, bare_number=False)
+    if size and size != UNKNOWN:
+        found["rec_size"] = size
+    return found

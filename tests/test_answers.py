@@ -171,7 +171,7 @@ def test_buttons_offer_more_detail_and_related_questions(composer):
 
 
 def test_sources_are_short_footnotes_without_internal_names(composer):
-    texts = [composer.reply([key]).text for key in QUESTIONS]
+    texts = [r.text for r in (composer.reply([key]) for key in QUESTIONS) if r.found]
     for text in texts:
         footer = text.split(SOURCES_HEADING, 1)[1]
         assert "FACTS.md" not in text and "domain reference" not in text.lower()

@@ -23,7 +23,7 @@ QUESTION_INTENT = "ask_question"
 PREFIX = QUESTION_INTENT + "/"
 MAX_PARTS = 3
 # A part of a message counts as a question of its own at this probability.
-PART_CONFIDENCE = 0.45
+PART_CONFIDENCE = 0.35
 PART_MIN_WORDS = 3
 _SENTENCES = re.compile(r"(?<=[?!.])\s+|\n+|\?(?=\w)")
 _JOINS = re.compile(r",?\s+(?:and also|and|also|plus)\s+|;\s*", re.I)

@@ -335,6 +335,8 @@ class CatalogueQuestion(Base):
     key = Column(String(64), primary_key=True)
     position = Column(Integer, nullable=False, default=0)
     title = Column(Text, nullable=False)
+    # a decision question ("which one first?"): offers the guided recommendation
+    starts_recommendation = Column(Boolean, nullable=False, default=False)
     examples = relationship("QuestionExample", order_by="QuestionExample.position", cascade="all, delete-orphan")
     facts = relationship("QuestionFact", order_by="QuestionFact.position", cascade="all, delete-orphan")
     related = relationship("QuestionRelated", order_by="QuestionRelated.position", cascade="all, delete-orphan")

@@ -26,6 +26,7 @@ class QuestionKind:
     facts: dict[str, dict[str, list[m.Fact]]]
     related: list[str]
     examples: list[str]
+    starts_recommendation: bool = False
 
     def subjects(self, role: str = "answer") -> list[str]:
         return list(self.facts.get(role, {}))
@@ -100,6 +101,7 @@ def read_snapshot(store: KnowledgeStore, digest: str) -> ContentSnapshot:
                 facts=by_role,
                 related=[r.related_key for r in row.related],
                 examples=[e.text for e in row.examples],
+                starts_recommendation=row.starts_recommendation,
             )
         premises = [
             Premise(
