@@ -16,7 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.answers import AnswerComposer, Reply, Situation
+from bot.answers import AnswerComposer, Reply, Situation, subjects_in_parts
 from bot.lookup import closest_fact
 from bot.profile import user_statements
 from bot.recommendation import size_range
@@ -149,4 +149,5 @@ class ActionAnswerQuestion(Action):
             situation=situation(slots),
             detail=intent == "more_detail",
             short=intent == "ask_shorter",
+            part_subjects=subjects_in_parts(tracker.latest_message.get("entities", []), guesses),
         )

@@ -86,6 +86,22 @@ class Reply:
     starts_recommendation: bool = False
 
 
+SUBJECT_ENTITIES = ("framework", "maturity_level", "industry", "customer_type")
+
+
+def subjects_in_parts(entities: Sequence[dict], questions: Sequence[dict]) -> list[list[str]]:
+    """For a message with several questions (`question` entities with their
+    spans), the subjects named inside each question's own part."""
+    if len(questions) < 2:
+        return []
+    parts = []
+    for question in questions:
+        inside = [e for e in entities if e.get("entity") in SUBJECT_ENTITIES
+                  and question.get("start", 0) <= e.get("start", -1) and e.get("end", 0) <= question.get("end", 0)]
+        parts.append([f"ml{e['value']}" if e["entity"] == "maturity_level" else str(e["value"]) for e in inside])
+    return parts
+
+
 def _payload(intent: str, **entities: Optional[str]) -> str:
     values = {k: v for k, v in entities.items() if v}
     if not values:
@@ -169,23 +185,28 @@ class AnswerComposer:
         situation: Situation = Situation(),
         detail: bool = False,
         short: bool = False,
+        part_subjects: Sequence[Sequence[str]] = (),
     ) -> Reply:
-        """The reply to up to three questions of one message, in order."""
+        """The reply to up to three questions of one message, in order. named: the
+        subjects the message names; part_subjects: those named in each question's
+        own part of the message, when it has several ("what is CMMI and how does it
+        differ from ISO 9001?")."""
         cite = Citations()
         shown: set[str] = set()
         paragraphs: list[str] = []
         corrections = self._lines(self.premises(message), cite, shown) if message else []
         if corrections:
             paragraphs.append(" ".join(corrections))
-        kinds = [self.snapshot.questions[k] for k in dict.fromkeys(questions) if k in self.snapshot.questions]
-        kinds = kinds[:MAX_QUESTIONS]
+        wanted = list(dict.fromkeys(questions))
+        own = {k: list(part_subjects[i]) for i, k in enumerate(questions) if i < len(part_subjects)}
+        kinds = [self.snapshot.questions[k] for k in wanted if k in self.snapshot.questions][:MAX_QUESTIONS]
         answered: list[str] = []
         subject: Optional[str] = None
         needs_size = False
         # several answers (or a correction first) in one message: the direct answer of each
         short = short or len(kinds) > 1 or bool(corrections)
         for kind in kinds:
-            subjects = self.subjects_for(kind, named, current_subject)
+            subjects = self.subjects_for(kind, own.get(kind.key) or list(dict.fromkeys(named)), current_subject)
             role = "detail" if detail else "answer"
             parts: list[tuple[str, list[str]]] = []
             for s in subjects:

@@ -127,7 +127,7 @@ def evaluate_questions(model: Path, data: Path = DEFAULT_QUESTIONS) -> dict:
     from rasa.core.agent import Agent
     from rasa.utils.log_utils import configure_structlog
 
-    from bot.answers import AnswerComposer
+    from bot.answers import AnswerComposer, subjects_in_parts
     from bot.store import default_store
     from bot.store.snapshot import SnapshotCache
 
@@ -157,8 +157,11 @@ def evaluate_questions(model: Path, data: Path = DEFAULT_QUESTIONS) -> dict:
         if not hit:
             errors.append({"text": item["text"], "key": item["key"], "predicted": first, "ranking": ranking})
         if keys and intent == "ask_question":
-            named = [str(e["value"]) for e in parse.get("entities") or [] if e["entity"] == "framework"]
-            reply = composer.reply(keys, message=item["text"], named=named)
+            entities = parse.get("entities") or []
+            guesses = [e for e in entities if e["entity"] == "question"]
+            named = [str(e["value"]) for e in entities if e["entity"] == "framework"]
+            reply = composer.reply(keys, message=item["text"], named=named,
+                                   part_subjects=subjects_in_parts(entities, guesses))
             if reply.found:
                 lengths.append(_words_before_sources(reply.text))
     scores = intent_scores(gold, predicted)

@@ -65,8 +65,8 @@ def test_unseen_phrasings_get_the_right_question_or_intent(reader, text, expecte
 
 
 def test_a_question_in_two_parts_gets_both_kinds_in_order(reader):
-    keys = [q.key for q in reader.read("what does iso 9001 cost and who does the certification audit?").questions]
-    assert keys == ["cost", "who_audits"]
+    keys = [q.key for q in reader.read("what would iso 9001 cost us and how long does it take?").questions]
+    assert keys == ["cost", "how_long"]
 
 
 def test_a_single_question_with_and_is_one_question(reader):

@@ -27,6 +27,11 @@ PART_CONFIDENCE = 0.35
 PART_MIN_WORDS = 3
 _SENTENCES = re.compile(r"(?<=[?!.])\s+|\n+|\?(?=\w)")
 _JOINS = re.compile(r",?\s+(?:and also|and|also|plus)\s+|;\s*", re.I)
+# A part of a message is a question of its own only if it reads as one; the rest
+# ("we're a 150-person defense contractor.") is context for the question.
+_INTERROGATIVE = re.compile(
+    r"^\W*(?:what|what's|whats|how|is|isn't|are|aren't|can|could|do|does|did|should|would|will|which|who|"
+    r"whom|whose|when|where|why|any|tell me|explain)\b|\?\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -88,8 +93,23 @@ class QuestionReader:
         intents, questions = self._rank(text)
         guesses: list[QuestionGuess] = []
         if intents and intents[0][0] == QUESTION_INTENT and questions:
+            questions = self._weigh_the_question(text, questions)
             guesses = self._parts(text) or [QuestionGuess(questions[0][0], questions[0][1], 0, len(text))]
         return Reading(intents, guesses, questions[:3])
+
+    def _weigh_the_question(self, text: str, questions: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """In a message of context and a question ("we have 400 staff on three sites.
+        how long would 9001 take?"), the question sentences count as much as the
+        whole message, so the context does not decide what is asked."""
+        sentences = [text[s:e] for s, e in _split(text, _SENTENCES, [(0, len(text))])]
+        asked = [s for s in sentences if _INTERROGATIVE.search(s.strip())]
+        if len(sentences) < 2 or not asked or len(asked) == len(sentences):
+            return questions
+        _, focused = self._rank(" ".join(asked))
+        combined: dict[str, float] = {k: p / 2 for k, p in questions}
+        for key, p in focused:
+            combined[key] = combined.get(key, 0.0) + p / 2
+        return sorted(combined.items(), key=lambda kv: -kv[1])
 
     def _parts(self, text: str) -> list[QuestionGuess]:
         """The questions of a multi-part message, or [] if it asks one."""
@@ -98,7 +118,7 @@ class QuestionReader:
         guesses: list[QuestionGuess] = []
         for start, end in spans:
             part = text[start:end]
-            if len(part.split()) < PART_MIN_WORDS:
+            if len(part.split()) < PART_MIN_WORDS or not _INTERROGATIVE.search(part.strip()):
                 continue
             intents, questions = self._rank(part)
             if intents[0][0] != QUESTION_INTENT or not questions or questions[0][1] < PART_CONFIDENCE:
