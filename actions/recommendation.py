@@ -13,6 +13,8 @@ from rasa_sdk.types import DomainDict
 
 from bot import contact
 from bot import recommendation as rec
+from actions.actions import answer_question
+from bot.profile import describe_found
 from bot.store import default_store
 
 FORM = "recommendation_form"
@@ -200,13 +202,21 @@ class ActionExplainRecommendation(Action):
     def name(self) -> Text:
         return "action_explain_recommendation"
 
-    def run(self, dispatcher, tracker, domain):
+    async def run(self, dispatcher, tracker, domain):
         if not _complete(tracker):
+            if _answering_questions(tracker):  # "why?" after an answer: its detail
+                return await answer_question(dispatcher, tracker, "more_detail")
             _no_result_yet(dispatcher)
             return []
         profile = _profile(tracker)
         dispatcher.utter_message(text=rec.render_reasons(rec.recommend(default_store(), profile)))
         return []
+
+
+def _answering_questions(tracker: Tracker) -> bool:
+    """True when the conversation is about a question answered, not a recommendation."""
+    return bool(tracker.get_slot("last_question")) and not tracker.get_slot("rec_outcome") \
+        and tracker.active_loop.get("name") != FORM
 
 
 class ActionCorrectRecommendation(Action):
@@ -216,7 +226,7 @@ class ActionCorrectRecommendation(Action):
     def name(self) -> Text:
         return "action_correct_recommendation"
 
-    def run(self, dispatcher, tracker, domain):
+    async def run(self, dispatcher, tracker, domain):
         store = default_store()
         found = rec.parse_statement(store, _text(tracker), tracker.latest_message.get("entities"))
         in_form = tracker.active_loop.get("name") == FORM
@@ -227,6 +237,10 @@ class ActionCorrectRecommendation(Action):
             )
             return []
         events: List[EventType] = [SlotSet(slot, value) for slot, value in found.items()]
+        if _answering_questions(tracker):
+            # "we're about 45 people" after an answer: note it and answer again for it
+            dispatcher.utter_message(text=describe_found(store, found))
+            return events + await answer_question(dispatcher, tracker, "ask_followup", known=found)
         dispatcher.utter_message(text="Updated " + "; ".join(_describe_change(s, v) for s, v in found.items()) + ".")
         if in_form:
             return events

@@ -146,10 +146,7 @@ class AnswerComposer:
         facts = question.for_subject(role, subject)
         if role == "answer" and subject and "" in question.subjects(role):
             facts = question.for_subject(role, "") + facts
-        fitting = [f for f in facts if situation.fits(f)]
-        # a fact for the user's own situation goes before the general ones
-        specific = [f for f in fitting if f.min_staff is not None or f.max_staff is not None or f.when_held]
-        return specific + [f for f in fitting if f not in specific]
+        return [f for f in facts if situation.fits(f)]
 
     def _line(self, fact: m.Fact, cite: Citations) -> str:
         text = fact.text
@@ -234,13 +231,15 @@ class AnswerComposer:
             paragraphs.append(text)
         if not answered and not corrections:
             return Reply(text="", found=False)
-        body = "\n\n".join(paragraphs)
+        # one line break, not a blank line: Rasa's REST channel would send each
+        # paragraph of a reply without buttons as a message of its own
+        body = "\n".join(paragraphs)
         last = self.snapshot.questions[answered[-1]] if answered else None
         buttons = self._buttons(last, subject, detail, situation) if last else []
         if needs_size and not short:
             buttons = []  # the caller asks for the size instead
         return Reply(
-            text=f"{body}\n\n{cite.footer()}",
+            text=f"{body}\n{cite.footer()}",
             buttons=buttons,
             questions=answered,
             subject=subject,
@@ -251,7 +250,7 @@ class AnswerComposer:
     def closest(self, fact: m.Fact) -> Reply:
         """The closest stored fact to a question outside the catalogue."""
         cite = Citations()
-        return Reply(text=f"{self._line(fact, cite)}\n\n{cite.footer()}", closest=True)
+        return Reply(text=f"{self._line(fact, cite)}\n{cite.footer()}", closest=True)
 
     def _size_dependent(self, kind: QuestionKind, subject: str) -> bool:
         facts = kind.for_subject("answer", subject) + (kind.for_subject("answer", "") if subject else [])

@@ -520,8 +520,8 @@ def render(rec: Recommendation, profile: Profile) -> str:
         parts.append("Roadmap:\n" + "\n".join(road))
     if rec.next_steps:
         parts.append("Next steps:\n" + "\n".join(f"- {s.text} {cite.mark(s.source)}" for s in rec.next_steps))
-    parts.append("Sources:\n" + "\n".join(f"[{n}] {s.citation()}" for n, s in enumerate(cite.sources, start=1)))
-    return "\n\n".join(parts)
+    # the footnotes stay with the last part (a blank line would make them a message of their own)
+    return "\n\n".join(parts) + "\n" + cite.footer()
 
 
 def render_reasons(rec: Recommendation) -> str:
@@ -530,8 +530,7 @@ def render_reasons(rec: Recommendation) -> str:
     parts = [f"Why {rec.outcome.title}:", "\n".join(f"- {r}" for r in rec.reasons)]
     if rec.assumptions:
         parts.append("Assumed: " + "; ".join(rec.assumptions) + ".")
-    parts.append("Sources:\n" + "\n".join(f"[{n}] {s.citation()}" for n, s in enumerate(cite.sources, start=1)))
-    return "\n\n".join(parts)
+    return "\n".join(parts) + "\n" + cite.footer()
 
 
 def summary_line(store: KnowledgeStore, rec: Recommendation, profile: Profile) -> str:

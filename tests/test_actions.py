@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 from rasa_sdk import Tracker
-from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.actions as rasa_actions
@@ -96,11 +96,13 @@ def test_without_a_size_the_answer_asks_for_it_with_buttons():
     assert [m.get("response") for m in dispatcher.messages] == [None, "utter_ask_size_for_answer"]
 
 
-def test_more_detail_after_a_recommendation_explains_it():
+def test_more_detail_after_a_recommendation_gives_its_reasons():
     events = [{"event": "action", "name": "action_show_recommendation"}]
-    dispatcher, result = run(make_tracker("more_detail", "why?", events=events))
-    assert result == [FollowupAction("action_explain_recommendation")]
-    assert dispatcher.messages == []
+    slots = {"rec_industry": "manufacturing", "rec_customers": "commercial", "rec_requirement": "none",
+             "rec_certifications": "none", "rec_size": "40", "rec_timeline": "flexible", "rec_goal": "unknown"}
+    dispatcher, result = run(make_tracker("more_detail", "why?", slots=slots, events=events))
+    assert result == []
+    assert dispatcher.messages[0]["text"].startswith("Why ISO 9001 only:")
 
 
 def test_a_question_the_catalogue_has_no_answer_for_gets_the_honest_reply():

@@ -153,7 +153,7 @@ def test_result_starts_with_the_outcome_title_and_ends_with_sources(store):
     result = rec.recommend(store, p)
     text = rec.render(result, p)
     assert text.startswith(store.outcome("iso9001_only").title)
-    assert "seed article" in text.split("Sources:")[-1]
+    assert "(consultancy article, 24 Sep 2023)" in text.split("Sources:")[-1]
     for step in store.next_steps("iso9001_only"):
         assert step.text in text
 
