@@ -22,18 +22,17 @@ _CONTACT_SLOT = re.compile(r"""(['"]?contact_(?:name|email)['"]?\s*[:=]\s*)(['"]
 
 
 def _mask_name(match: re.Match) -> str:
-    phrase, space, words = match.group(1), match.group(2), match.group(3)
-    if phrase.lower() in _LOOSE_PHRASES:
-        kept = []
-        for word in words.split():
-            if not word[0].isupper():
-                break
-            kept.append(word)
-        if not kept:
-            return match.group(0)
-        rest = words[len(" ".join(kept)):] if words.startswith(" ".join(kept)) else ""
-        return f"{phrase}{space}{NAME_MASK}{rest}"
-    return f"{phrase}{space}{NAME_MASK}"
+    """A name is the capitalised words after the phrase ("my name is Jane Doe and ...");
+    written in lower case, the next two words, but only after "my name is" and the like."""
+    phrase, space, words = match.group(1), match.group(2), match.group(3).split()
+    capitalised = 0
+    while capitalised < len(words) and words[capitalised][0].isupper():
+        capitalised += 1
+    taken = capitalised or (0 if phrase.lower() in _LOOSE_PHRASES else min(2, len(words)))
+    if not taken:
+        return match.group(0)
+    rest = match.group(3).split(None, taken)[taken:]
+    return f"{phrase}{space}{NAME_MASK}" + (" " + rest[0] if rest else "")
 
 
 def mask_personal_data(text: str) -> str:
