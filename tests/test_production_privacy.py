@@ -11,7 +11,8 @@ from tests.production import texts
 
 FORM_ANSWERS = ["software", "defense", "cmmi", "none", "25-250", "flexible", "market_access"]
 FORGET_ME_REPLY = ("Done: I've deleted your consultant request (your name, email and recommendation) "
-                   "and this whole conversation, everything you typed included.")
+                   "and this whole conversation, everything you typed included. Our consultants had already "
+                   "received it by email; that copy is not deleted by this.")
 
 
 def rows_with(prod, needle: str) -> int:
