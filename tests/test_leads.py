@@ -129,3 +129,21 @@ def test_leads_command_resends_lists_exports_and_deletes_expired_requests(store,
     assert (row["name"], row["email"], row["recommendation"], row["conversation_id"]) == (
         "Carla Late", email, "CMMI (appraisal)", sender)
     assert row["sent_at"]
+
+
+def test_a_store_created_before_leads_were_mailed_gets_the_sent_column(tmp_path):
+    from sqlalchemy import create_engine, inspect, text
+
+    from bot.store import get_engine
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    old = create_engine(url, future=True)
+    with old.begin() as conn:
+        conn.execute(text("CREATE TABLE consultant_requests (id INTEGER PRIMARY KEY, conversation_id VARCHAR(200) "
+                          "NOT NULL, name VARCHAR(200) NOT NULL, email VARCHAR(320) NOT NULL, "
+                          "recommendation TEXT NOT NULL, created_at DATETIME NOT NULL)"))
+    old.dispose()
+    engine = get_engine(url)
+    assert "sent_at" in {c["name"] for c in inspect(engine).get_columns("consultant_requests")}
+    contact.save_request(engine, "c-1", "Old Store", "old@example.com", "ISO 9001 only")
+    assert contact.requests_for(engine, "c-1")[0].sent_at is None
