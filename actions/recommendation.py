@@ -310,7 +310,8 @@ def forget_me_reply(deleted: int, already_sent: int) -> str:
     requests = "your consultant request" if deleted == 1 else f"your {deleted} consultant requests"
     reply = f"Done: I've deleted {requests} (your name, email and recommendation) and {conversation}."
     if already_sent:
-        reply += " Our consultants had already received it by email; that copy is not deleted by this."
+        it, copy = ("it", "that copy is") if already_sent == 1 else ("them", "those copies are")
+        reply += f" Our consultants had already received {it} by email; {copy} not deleted by this."
     return reply
 
 
