@@ -11,22 +11,23 @@ NAME_MASK = "[name]"
 _EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 # A name after the phrases people introduce themselves with: one to three words.
 _NAME_AFTER = re.compile(
-    r"\b(my name is|my name's|name is|call me|name:|i am|i'm|this is)(\s+)"
+    r"\b(my name is|my name's|name is|call me|name:|i am|i'm)(\s+)"
     r"((?:[^\W\d_][\w.'-]*)(?:\s+[^\W\d_][\w.'-]*){0,2})",
     re.IGNORECASE,
 )
-# After "I am" / "I'm" / "this is" only capitalised words are a name ("I'm Jane", not "I'm looking").
-_LOOSE_PHRASES = {"i am", "i'm", "this is"}
+# After "I am" / "I'm" only capitalised words are a name ("I'm Jane", not "I'm looking").
+_LOOSE_PHRASES = {"i am", "i'm"}
 # Slot values in Rasa's and rasa-sdk's debug logs: contact_name: Jane / 'contact_name': 'Jane'
 _CONTACT_SLOT = re.compile(r"""(['"]?contact_(?:name|email)['"]?\s*[:=]\s*)(['"]?)([^'",}\n]+)\2""")
 
 
 def _mask_name(match: re.Match) -> str:
-    """A name is the capitalised words after the phrase ("my name is Jane Doe and ...");
-    written in lower case, the next two words, but only after "my name is" and the like."""
+    """A name is the capitalised words after the phrase ("my name is Jane Doe and ..."), not
+    acronyms ("I'm ISO certified"); written in lower case, the next two words, but only
+    after "my name is" and the like."""
     phrase, space, words = match.group(1), match.group(2), match.group(3).split()
     capitalised = 0
-    while capitalised < len(words) and words[capitalised][0].isupper():
+    while capitalised < len(words) and words[capitalised][0].isupper() and not words[capitalised].isupper():
         capitalised += 1
     taken = capitalised or (0 if phrase.lower() in _LOOSE_PHRASES else min(2, len(words)))
     if not taken:
