@@ -4,6 +4,8 @@ bot/contact.py and the knowledge store."""
 from __future__ import annotations
 
 import json
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -11,7 +13,7 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot import contact
+from bot import contact, leads
 from bot import recommendation as rec
 from actions.actions import answer_question
 from bot.profile import describe_found
@@ -73,16 +75,26 @@ def _describe_change(slot: str, value: str) -> str:
     return f"{label}: {value.replace(',', ', ').replace('_', ' ')}"
 
 
+@dataclass
+class _FormTurn:
+    """One request's state: slots beyond the form's (rasa-sdk returns only those) and whether it corrected."""
+    extra: List[EventType] = field(default_factory=list)
+    corrected: bool = False
+
+
+# Per request, never on the action instance, which concurrent requests share.
+_turn: ContextVar[_FormTurn] = ContextVar("recommendation_form_turn")
+
+
 class ValidateRecommendationForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_recommendation_form"
 
     async def run(self, dispatcher, tracker, domain):
-        # rasa-sdk returns only the form's required slots; keep the target level too.
-        # (Per-run state: extraction and validation run back to back, without awaiting I/O.)
-        self._extra: List[EventType] = []
+        turn = _FormTurn()
+        _turn.set(turn)
         events = await super().run(dispatcher, tracker, domain)
-        return events + self._extra
+        return events + turn.extra
 
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -90,7 +102,6 @@ class ValidateRecommendationForm(FormValidationAction):
         """Take every slot a statement fills: the opening message (the form is
         just activating) or a correction ("actually we're 50 people"); a size
         with its unit ("300-person") is taken from any message."""
-        self._corrected = False
         if _intent(tracker).startswith("ask_"):
             return []
         requested = tracker.get_slot("requested_slot")
@@ -106,13 +117,13 @@ class ValidateRecommendationForm(FormValidationAction):
             if previous == value:
                 continue
             if slot not in rec.SLOTS:
-                self._extra.append(SlotSet(slot, value))
+                _turn.get().extra.append(SlotSet(slot, value))
                 continue
             events.append(SlotSet(slot, value))
             if previous not in (None, ""):
                 changes.append(_describe_change(slot, value))
         if changes:
-            self._corrected = True
+            _turn.get().corrected = True
             dispatcher.utter_message(text="Updated " + "; ".join(changes) + ".")
         return events
 
@@ -123,7 +134,7 @@ class ValidateRecommendationForm(FormValidationAction):
             return {slot: None}  # a question is never an answer
         parsed = rec.parse_answer(default_store(), slot, value)
         if parsed is None:
-            if not getattr(self, "_corrected", False) and tracker.get_slot("requested_slot") == slot:
+            if not _turn.get(_FormTurn()).corrected and tracker.get_slot("requested_slot") == slot:
                 question = default_store().question(slot)
                 if question is not None:
                     dispatcher.utter_message(text=question.reask)
@@ -140,7 +151,7 @@ class ValidateRecommendationForm(FormValidationAction):
         result = self._validate("rec_requirement", value, dispatcher, tracker)
         level = rec.target_level(str(value or ""))
         if result["rec_requirement"] and "cmmi" in result["rec_requirement"] and level:
-            self._extra.append(SlotSet("rec_target_level", level))
+            _turn.get().extra.append(SlotSet("rec_target_level", level))
         return result
 
     def validate_rec_certifications(self, value, dispatcher, tracker, domain):
@@ -288,9 +299,11 @@ class ActionSubmitConsultantRequest(Action):
         else:
             summary = "No recommendation given yet."
         contact.save_request(store.engine, tracker.sender_id, name, email, summary)
+        leads.after_new_request(store.engine)  # emailed to the consultancy, or kept unsent for later
+        # The address is never repeated back (it would be one more copy in the conversation).
         dispatcher.utter_message(
             text=f"Thank you, {name}. I've stored your request with your recommendation, and a consultant "
-                 f"will write to {email}. Say \"forget me\" at any time to delete these details."
+                 f"will write to the email address you gave. Say \"forget me\" at any time to delete these details."
         )
         return []
 
@@ -304,19 +317,27 @@ class ActionStopConsultantRequest(Action):
         return [ActiveLoop(None), SlotSet("requested_slot", None)] + [SlotSet(s, None) for s in CONTACT_SLOTS]
 
 
+def forget_me_reply(deleted: int, already_sent: int) -> str:
+    conversation = "this whole conversation, everything you typed included"
+    if not deleted:
+        return f"I had no contact details stored for you. I've deleted {conversation}."
+    requests = "your consultant request" if deleted == 1 else f"your {deleted} consultant requests"
+    reply = f"Done: I've deleted {requests} (your name, email and recommendation) and {conversation}."
+    if already_sent:
+        it, copy = ("it", "that copy is") if already_sent == 1 else ("them", "those copies are")
+        reply += f" Our consultants had already received {it} by email; {copy} not deleted by this."
+    return reply
+
+
 class ActionForgetMe(Action):
     def name(self) -> Text:
         return "action_forget_me"
 
     def run(self, dispatcher, tracker, domain):
-        deleted = contact.forget(default_store().engine, tracker.sender_id)
-        if deleted:
-            dispatcher.utter_message(
-                text="Done: I've deleted your name, email and the recommendation stored with them, "
-                     "and cleared your answers."
-            )
-        else:
-            dispatcher.utter_message(text="I had nothing stored about you; I've cleared your answers too.")
+        engine = default_store().engine
+        already_sent = contact.count_sent(engine, tracker.sender_id)
+        dispatcher.utter_message(text=forget_me_reply(contact.forget(engine, tracker.sender_id), already_sent))
+        # The Rasa server then deletes the whole conversation (channels/erasure.py).
         # Also ends any form in progress (the rules say so).
         return [ActiveLoop(None), SlotSet("requested_slot", None)] + [SlotSet(s, None) for s in CONTACT_SLOTS] \
             + _reset_events()

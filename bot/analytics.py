@@ -27,6 +27,7 @@ import sqlalchemy as sa
 import yaml
 from sqlalchemy.engine import Engine
 
+from bot.privacy import mask_personal_data
 from bot.settings import PROJECT_ROOT
 
 EVENTS = sa.table(
@@ -45,6 +46,9 @@ FALLBACK_ACTION = "action_default_fallback"
 SESSION_START_ACTION = "action_session_start"
 LISTEN_ACTION = "action_listen"
 REQUESTED_SLOT = "requested_slot"
+# What users type while these are asked is their contact data: never shown.
+CONTACT_SLOTS = ("contact_name", "contact_email")
+CONTACT_DETAILS_MASK = "[contact details]"
 
 
 @dataclass(frozen=True)
@@ -173,8 +177,11 @@ def build_report(events: Iterable[Event], settings: ReportSettings = ReportSetti
         last_user_unanswered = False
         in_session_start = False
         run: Optional[_FormRun] = None
+        requested: Optional[str] = None
         for event in stream:
             if event.type_name == "user":
+                if requested in CONTACT_SLOTS:
+                    event.data = {**event.data, "text": CONTACT_DETAILS_MASK}
                 report.user_messages += 1
                 day_senders.setdefault(event.day, set()).add(sender)
                 day_messages[event.day] += 1
@@ -215,6 +222,8 @@ def build_report(events: Iterable[Event], settings: ReportSettings = ReportSetti
             elif event.type_name == "slot" and not in_session_start:
                 # Slots re-set by action_session_start (carry-over) are not new events.
                 slot, value = event.data.get("name"), event.data.get("value")
+                if slot == REQUESTED_SLOT:
+                    requested = value
                 if slot == settings.recommendation_slot and value is not None:
                     outcomes[str(value)] += 1
                     if run is not None and not run.completed:
@@ -245,7 +254,8 @@ class _FormRun:
 
 
 def _mark_unanswered(report: Report, event: Event, reason: str) -> bool:
-    report.unanswered.append(Unanswered(event.sender_id, event.timestamp, event.data.get("text") or "", reason))
+    text = mask_personal_data(event.data.get("text") or "")
+    report.unanswered.append(Unanswered(event.sender_id, event.timestamp, text, reason))
     return True
 
 

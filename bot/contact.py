@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from typing import Optional
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
 
 from bot.store.db import session_scope
@@ -63,6 +63,15 @@ def requests_for(engine: Engine, conversation_id: str) -> list[ConsultantRequest
         ).scalars().all()
         session.expunge_all()
         return list(rows)
+
+
+def count_sent(engine: Engine, conversation_id: str) -> int:
+    """How many of the conversation's requests were already emailed to the consultancy."""
+    with session_scope(engine) as session:
+        return session.execute(
+            select(func.count()).select_from(ConsultantRequest).where(
+                ConsultantRequest.conversation_id == conversation_id, ConsultantRequest.sent_at.is_not(None))
+        ).scalar_one()
 
 
 def forget(engine: Engine, conversation_id: str) -> int:

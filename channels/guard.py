@@ -14,6 +14,9 @@ from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from channels.erasure import erase_if_requested
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +31,10 @@ EMPTY_REPLY = 'Please type a question, for example "What is ISO 9001?" or "How l
 UNAVAILABLE_REPLY = (
     "Sorry, part of the assistant is temporarily unavailable, so I can't answer that right now. "
     "Please try again in a minute; our conversation so far is kept."
+)
+ERASURE_FAILED_REPLY = (
+    "Sorry, I could not delete our conversation just now, so it is still stored. "
+    'Please say "forget me" again in a minute.'
 )
 
 
@@ -69,7 +76,8 @@ async def run_turn(
     agent: Any,
 ) -> None:
     """Process one user message; if it failed without a word to the user,
-    send the "temporarily unavailable" reply instead of silence."""
+    send the "temporarily unavailable" reply instead of silence. After a
+    "forget me", erase the conversation (channels/erasure.py)."""
     failed = False
     try:
         await on_new_message(message)
@@ -79,29 +87,32 @@ async def run_turn(
     except Exception:  # noqa: BLE001 - the user must hear back whatever broke
         logger.exception("processing the message of %s failed", message.sender_id)
         failed = True
-    if not failed and messages_sent() == 0:
-        failed = await _custom_action_failed(agent, message.sender_id)
+    if not failed and agent is not None:
+        try:
+            tracker = await agent.tracker_store.retrieve(message.sender_id)
+        except Exception:  # noqa: BLE001
+            logger.exception("could not read the tracker of %s", message.sender_id)
+            tracker, failed = None, messages_sent() == 0
+        if tracker is not None:
+            if messages_sent() == 0:
+                failed = _custom_action_failed(agent, tracker)
+            try:
+                await erase_if_requested(agent, tracker)
+            except Exception:  # noqa: BLE001 - the user must know their data is still there
+                logger.exception("could not erase the conversation of %s", message.sender_id)
+                await message.output_channel.send_text_message(message.sender_id, ERASURE_FAILED_REPLY)
     if failed:
         await message.output_channel.send_text_message(message.sender_id, UNAVAILABLE_REPLY)
 
 
-async def _custom_action_failed(agent: Any, sender_id: str) -> bool:
+def _custom_action_failed(agent: Any, tracker: DialogueStateTracker) -> bool:
     """True if the latest turn ran a custom action (served by the action
     server) yet sent nothing: every custom action of this assistant replies."""
-    if agent is None:
-        return False
-    try:
-        tracker = await agent.tracker_store.retrieve(sender_id)
-    except Exception:  # noqa: BLE001
-        logger.exception("could not read the tracker of %s", sender_id)
-        return True
-    if tracker is None:
-        return False
     custom = set(agent.domain.user_actions_and_forms)
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
             return False
         if isinstance(event, ActionExecuted) and event.action_name in custom:
-            logger.error("custom action %s sent nothing to %s", event.action_name, sender_id)
+            logger.error("custom action %s sent nothing to %s", event.action_name, tracker.sender_id)
             return True
     return False

@@ -24,6 +24,7 @@ from bot.store.loader import load_content
 from deploy.preflight import PreflightError
 from deploy.stack import Stack, StackError
 from tests.servers import MODEL_PATH, free_port
+from tests.smtp_server import MailCatcher
 
 CONTENT_DIR = PROJECT_ROOT / "content"
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -36,6 +37,7 @@ class ProdStack:
     lock_prefix: str
     token: str
     origin: str
+    mail: MailCatcher
 
     @property
     def proxy(self) -> str:
@@ -49,6 +51,16 @@ class ProdStack:
                              timeout=timeout)
         assert resp.status_code == 200, f"{resp.status_code}: {resp.text[:300]}"
         return resp.json()
+
+    def query(self, sql: str, **params) -> list:
+        """Rows of a query on the stack's PostgreSQL schema (tracker store and knowledge store)."""
+        engine = create_engine(POSTGRES_URL, future=True)
+        try:
+            with engine.connect() as conn:
+                conn.execute(text(f'SET search_path TO "{self.schema}"'))
+                return conn.execute(text(sql), params).all()
+        finally:
+            engine.dispose()
 
     def events(self, sender: str) -> list[dict]:
         """The conversation as stored in the tracker store (PostgreSQL)."""
@@ -107,6 +119,16 @@ def tracker_db_env(schema: str) -> dict:
     }
 
 
+def knowledge_db_url(schema: str) -> str:
+    """The knowledge store and consultant requests: the shared PostgreSQL, in the test's schema."""
+    engine = create_engine(POSTGRES_URL, future=True)
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+    engine.dispose()
+    sep = "&" if "?" in POSTGRES_URL else "?"
+    return f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
+
+
 def stack_env(run_dir, schema: str, lock_prefix: str, token: Optional[str] = None) -> dict:
     proxy_port = free_port()
     knowledge = f"sqlite:///{run_dir / 'knowledge.db'}"
@@ -132,15 +154,25 @@ def prod_session(tmp_path_factory):
     run_id = uuid.uuid4().hex[:12]
     schema, lock_prefix, token = f"t_{run_id}", f"t{run_id}", secrets.token_urlsafe(24)
     run_dir = tmp_path_factory.mktemp("prod")
-    stack = Stack(stack_env(run_dir, schema, lock_prefix, token), model=MODEL_PATH)
+    env = stack_env(run_dir, schema, lock_prefix, token)
+    # As in production: knowledge and consultant requests in the shared PostgreSQL, not a file.
+    env["DATABASE_URL"] = knowledge_db_url(schema)
+    engine = get_engine(env["DATABASE_URL"])
+    load_content(engine, CONTENT_DIR)
+    engine.dispose()
+    mail = MailCatcher().start()  # the consultancy's mail server, for the leads
+    env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(mail.port), SMTP_STARTTLS="false",
+               LEADS_EMAIL_TO="leads@consultancy.example")
+    stack = Stack(env, model=MODEL_PATH)
     try:
         try:
             stack.start()
         except (PreflightError, StackError) as exc:
             pytest.fail(f"the production stack did not start: {exc}")
-        yield ProdStack(stack, schema, lock_prefix, token, stack.env["WIDGET_ORIGIN"])
+        yield ProdStack(stack, schema, lock_prefix, token, stack.env["WIDGET_ORIGIN"], mail)
     finally:
         stack.stop()
+        mail.stop()
         _drop_test_data(schema, lock_prefix, stack.env)
 
 

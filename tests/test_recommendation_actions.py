@@ -122,7 +122,9 @@ def test_submit_stores_the_request_with_the_recommendation_and_forget_me_deletes
                "rec_goal": "customer_satisfaction", "contact_name": "Jane Smith", "contact_email": "jane@example.com"}
     messages, _ = run(rec_actions.ActionSubmitConsultantRequest(),
                       tracker("inform_recommendation", "jane@example.com", slots=answers, loop=None, sender=sender))
-    assert "jane@example.com" in messages[0]["text"]
+    assert messages[0]["text"] == ("Thank you, Jane Smith. I've stored your request with your recommendation, and a "
+                                   "consultant will write to the email address you gave. Say \"forget me\" at any "
+                                   "time to delete these details.")
     [stored] = contact.requests_for(sqlite_store.engine, sender)
     assert (stored.name, stored.email) == ("Jane Smith", "jane@example.com")
     assert stored.recommendation.startswith(sqlite_store.outcome("iso9001_only").title)
@@ -130,4 +132,5 @@ def test_submit_stores_the_request_with_the_recommendation_and_forget_me_deletes
                                                                  loop=None, sender=sender))
     assert contact.requests_for(sqlite_store.engine, sender) == []
     assert slots["contact_email"] is None and slots["rec_industry"] is None
-    assert "deleted" in messages[0]["text"]
+    assert messages[0]["text"] == ("Done: I've deleted your consultant request (your name, email and recommendation) "
+                                   "and this whole conversation, everything you typed included.")

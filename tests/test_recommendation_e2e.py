@@ -92,14 +92,15 @@ def test_with_buttons_from_the_greeting_to_a_stored_and_forgotten_consultant_req
     assert sqlite_store.question("contact_email").reask in chat.text
     assert chat.asked() == "contact_email"
     chat.say("jane.smith@example.com")
-    assert "jane.smith@example.com" in chat.text
+    assert "Thank you, Jane Smith" in chat.text and "jane.smith@example.com" not in chat.text
     db = assistant_db(assistant)
     [stored] = contact.requests_for(db.engine, chat.sender)
     assert (stored.name, stored.email) == ("Jane Smith", "jane.smith@example.com")
     assert stored.recommendation.startswith(sqlite_store.outcome("both_iso_first").title)
 
     chat.say("forget me")
-    assert "deleted" in chat.text
+    assert chat.text == ("Done: I've deleted your consultant request (your name, email and recommendation) "
+                         "and this whole conversation, everything you typed included.")
     assert contact.requests_for(db.engine, chat.sender) == []
 
 

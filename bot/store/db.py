@@ -1,11 +1,15 @@
-"""Engine creation with a fail-fast connectivity check."""
+"""Engine creation with a fail-fast connectivity check.
+
+The engine is safe to share between threads (the action server runs actions
+in worker threads): SQLAlchemy gives file-based SQLite a NullPool (a
+connection per use) and PostgreSQL a thread-safe QueuePool."""
 from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import inspect, create_engine, event, text
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -53,6 +57,7 @@ def get_engine(url: str, connect_timeout: int = 5) -> Engine:
         ) from exc
     _upgrade_content_tables(engine)
     Base.metadata.create_all(engine)
+    _add_missing_columns(engine)
     return engine
 
 
@@ -71,6 +76,18 @@ def _upgrade_content_tables(engine: Engine) -> None:
             if set(table.columns.keys()) - columns:
                 Base.metadata.drop_all(engine, tables=[m.__table__ for m in reversed(CONTENT_MODELS)])
                 return
+
+
+# Columns added to existing tables since they were first created: (table, column, SQL type).
+_ADDED_COLUMNS = [("consultant_requests", "sent_at", "TIMESTAMP")]
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    inspector = inspect(engine)
+    for table, column, sql_type in _ADDED_COLUMNS:
+        if column not in {c["name"] for c in inspector.get_columns(table)}:
+            with engine.begin() as conn:
+                conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}"))
 
 
 def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:

@@ -263,7 +263,9 @@ class ConsultantRequest(Base):
     name = Column(String(200), nullable=False)
     email = Column(String(320), nullable=False)
     recommendation = Column(Text, nullable=False)
-    created_at = Column(DateTime, nullable=False)
+    created_at = Column(DateTime, nullable=False, index=True)
+    # When it was emailed to the consultancy; None: not yet (bot/leads.py sends it again).
+    sent_at = Column(DateTime)
 
 
 # Tables rebuilt by a content reload, in dependency order (parents first).

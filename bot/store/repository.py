@@ -1,6 +1,7 @@
 """Read access to the knowledge store: plain Python, no Rasa."""
 from __future__ import annotations
 
+import threading
 from typing import Optional, Sequence
 
 from sqlalchemy import select
@@ -167,14 +168,16 @@ class KnowledgeStore:
 
 
 _default_store: Optional[KnowledgeStore] = None
+_default_store_lock = threading.Lock()
 
 
 def default_store() -> KnowledgeStore:
     """The process-wide store for DATABASE_URL (created on first use)."""
     global _default_store
-    if _default_store is None:
-        from bot.settings import get_settings
-        from bot.store.db import get_engine
+    with _default_store_lock:  # actions run in threads: one engine for all of them
+        if _default_store is None:
+            from bot.settings import get_settings
+            from bot.store.db import get_engine
 
-        _default_store = KnowledgeStore(get_engine(get_settings().database_url))
+            _default_store = KnowledgeStore(get_engine(get_settings().database_url))
     return _default_store
