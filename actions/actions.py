@@ -18,7 +18,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.answers import AnswerComposer, Reply, Situation, subjects_in_parts
 from bot.lookup import closest_fact
-from bot.profile import user_statements
+from bot.nlu.questions import reads_as_question
+from bot.profile import describe_found, extract_profile, user_statements
 from bot.recommendation import Profile, recommend, render_reasons, size_range
 from bot.store import default_store
 from bot.store.snapshot import SnapshotCache
@@ -32,11 +33,17 @@ UNPLACED_INTENTS = ("nlu_fallback", "out_of_scope")
 # A question kind guessed below this confidence is answered only if the
 # closest-fact lookup agrees it is on topic; else it is treated as unplaced.
 QUESTION_CONFIDENCE = 0.2
+# Below QUESTION_CONFIDENCE, question kinds this likely are offered as "did you mean" buttons.
+CANDIDATE_CONFIDENCE = 0.05
+MAX_CANDIDATES = 3
 RECOMMENDATION_ACTIONS = ("action_show_recommendation", "action_explain_recommendation")
 RECOMMENDATION_FORM = "recommendation_form"
 # A decision question ("which one should we do?") that comes with this many facts
 # about the user's organization starts the recommendation with them filled in.
-PROFILE_FACTS_TO_START = 2
+PROFILE_FACTS_TO_START = 1
+# A message the NLU could not place (nlu_fallback) is still answered as the
+# question kind it most likely asks at this probability.
+UNPLACED_ANSWER_CONFIDENCE = 0.25
 
 _snapshots: Optional[SnapshotCache] = None
 
@@ -82,6 +89,24 @@ def situation(slots: Dict[str, Any]) -> Situation:
     return Situation(staff=staff, held=frozenset(k for k in held.split(",") if k and k not in ("none", "unknown")))
 
 
+QUESTION_INTENTS = ("ask_question",) + FOLLOWUP_INTENTS[:3]
+
+
+def is_real_question(intent: str, text: str) -> bool:
+    """A question intent on a message that reads as a question: "defense contractor"
+    classified as a question, typed at the form's industry prompt, is an answer."""
+    return intent in QUESTION_INTENTS and reads_as_question(text)
+
+
+def answers_the_form(tracker: Tracker) -> bool:
+    """True when the form is asking and the message is an answer to its question."""
+    requested = tracker.get_slot("requested_slot")
+    text = tracker.latest_message.get("text") or ""
+    if tracker.active_loop.get("name") != RECOMMENDATION_FORM or not requested or reads_as_question(text):
+        return False
+    return requested in extract_profile(default_store(), text, tracker.latest_message.get("entities"), asked=requested)
+
+
 def _last_answer_was_recommendation(tracker: Tracker) -> bool:
     for event in reversed(tracker.events):
         if event.get("event") == "action":
@@ -97,6 +122,8 @@ async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, in
                           known: Optional[Dict[str, Any]] = None) -> List[EventType]:
     """Answer the message as `intent` (a question or a follow-up of the last one),
     with the profile slots in `known` set just before (e.g. by a correction)."""
+    if await asyncio.to_thread(answers_the_form, tracker):
+        return []  # the form takes it as the answer to its question
     if intent in DETAIL_INTENTS and not _entities(tracker, "question") and _last_answer_was_recommendation(tracker):
         profile = Profile.from_slots(tracker.slots)
         reasons = await asyncio.to_thread(lambda: render_reasons(recommend(default_store(), profile)))
@@ -111,8 +138,14 @@ async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, in
     if reply is None:
         dispatcher.utter_message(response="utter_ask_away")
         return events
+    if reply.candidates:
+        titles = await asyncio.to_thread(lambda: snapshot_cache().get().questions)
+        dispatcher.utter_message(response="utter_did_you_mean", buttons=[
+            {"title": titles[k].title, "payload": f'/ask_question{{"question": "{k}"}}'}
+            for k in reply.candidates if k in titles])
+        return events
     if not reply.found:
-        dispatcher.utter_message(response="utter_cannot_answer")
+        dispatcher.utter_message(response="utter_cannot_answer", buttons=reply.buttons or None)
         return events
     if reply.closest:
         dispatcher.utter_message(response="utter_closest_match", closest=reply.text)
@@ -121,11 +154,60 @@ async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, in
     if reply.questions:
         events.append(SlotSet("last_question", reply.questions[-1]))
     events.append(SlotSet("subject", reply.subject))
-    if reply.starts_recommendation and len(updates) >= PROFILE_FACTS_TO_START and not tracker.active_loop:
+    if reply.starts_recommendation and len(updates) >= PROFILE_FACTS_TO_START and not tracker.active_loop.get("name"):
         return events + [FollowupAction(RECOMMENDATION_FORM)]
     if reply.needs_size:
         dispatcher.utter_message(response="utter_ask_size_for_answer")
     return events
+
+
+def answer_unrouted_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Answer a message the NLU took for something else although it reads as a
+    question ("what about cost?" typed at a form prompt); False if it has no
+    likely question kind."""
+    ranking = tracker.latest_message.get("question_ranking") or []
+    if not ranking or ranking[0].get("confidence", 0) < QUESTION_CONFIDENCE:
+        return False
+    text = tracker.latest_message.get("text") or ""
+    reply = AnswerComposer(snapshot_cache().get()).reply(
+        [ranking[0]["question"]], message=text, named=named_subjects(tracker),
+        current_subject=tracker.get_slot("subject"), situation=situation(tracker.slots))
+    if not reply.found:
+        return False
+    dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
+    return True
+
+
+class ActionGreet(Action):
+    """The greeting, noting what the user says about their organization in it
+    ("hi, we're a 45 person machine shop")."""
+
+    def name(self) -> Text:
+        return "action_greet"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        updates = await asyncio.to_thread(profile_updates, tracker)
+        dispatcher.utter_message(response="utter_greet")
+        if updates:
+            dispatcher.utter_message(text=describe_found(default_store(), updates))
+        return [SlotSet(slot, value) for slot, value in updates.items()]
+
+
+class ActionComplaint(Action):
+    """"You got that wrong, we are 120 people": a correction answers the last
+    question again with it; a bare complaint gets an apology and the options."""
+
+    def name(self) -> Text:
+        return "action_complaint"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        updates = await asyncio.to_thread(profile_updates, tracker)
+        if updates and tracker.get_slot("last_question"):
+            dispatcher.utter_message(text=describe_found(default_store(), updates))
+            return [SlotSet(k, v) for k, v in updates.items()] + await answer_question(
+                dispatcher, tracker, "ask_followup", known=updates)
+        dispatcher.utter_message(response="utter_sorry_wrong")
+        return [SlotSet(k, v) for k, v in updates.items()]
 
 
 class ActionAnswerQuestion(Action):
@@ -139,23 +221,73 @@ class ActionAnswerQuestion(Action):
         return await answer_question(dispatcher, tracker, intent)
 
 
+def candidates(tracker: Tracker) -> list[str]:
+    """The likeliest question kinds of an unclear message, for "did you mean" buttons."""
+    ranking = tracker.latest_message.get("question_ranking") or []
+    return [r["question"] for r in ranking[:MAX_CANDIDATES] if r.get("confidence", 0) >= CANDIDATE_CONFIDENCE]
+
+
+def on_subject(snapshot, key: str, ranking: list[dict], subject: Optional[str]) -> str:
+    """Of close question kinds, the one about the conversation's framework: "how
+    can we check it?" about a CMMI rating is the CMMI check, not the ISO one."""
+    if subject not in snapshot.frameworks or key not in snapshot.questions:
+        return key
+    name = snapshot.name(subject).lower()
+    others = [snapshot.name(f).lower() for f in ("iso9001", "cmmi") if f != subject]
+    title = snapshot.questions[key].title.lower()
+    if name in title or not any(o in title for o in others):
+        return key
+    top = next((r["confidence"] for r in ranking if r["question"] == key), 0.0)
+    for candidate in ranking[:3]:
+        other = snapshot.questions.get(candidate["question"])
+        if other is not None and name in other.title.lower() and candidate["confidence"] >= top / 3:
+            return other.key
+    return key
+
+
+def sibling_question(snapshot, key: str, named: list[str]) -> str:
+    """A follow-up naming a subject the last question has no answer for ("and for
+    CMMI?" after "how do I check an ISO certificate?"): the related question about it."""
+    question = snapshot.questions.get(key)
+    wanted = [s for s in named if s in snapshot.frameworks]
+    if question is None or not wanted or any(s in question.subjects() for s in wanted):
+        return key
+    name = snapshot.name(wanted[0]).lower()
+    for other in question.related:
+        related = snapshot.questions.get(other)
+        if related is not None and name in related.title.lower():
+            return other
+    return key
+
+
 def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Reply]:
     snapshot = snapshot_cache().get()
     composer = AnswerComposer(snapshot)
     text = tracker.latest_message.get("text") or ""
     message = "" if text.startswith("/") else text
     guesses = _entities(tracker, "question")
+    ranking = tracker.latest_message.get("question_ranking") or []
+    if intent in UNPLACED_INTENTS and message and ranking and ranking[0]["confidence"] >= UNPLACED_ANSWER_CONFIDENCE:
+        # two intents too close to call ("what about cost?": a follow-up or a question)
+        guesses = guesses or [{"value": ranking[0]["question"], "confidence_entity": ranking[0]["confidence"]}]
+        intent = "ask_question"
+    guesses = [dict(g, value=on_subject(snapshot, str(g["value"]), ranking, tracker.get_slot("subject")))
+               for g in guesses]
     questions = [str(g["value"]) for g in guesses]
     last = tracker.get_slot("last_question")
     if intent in FOLLOWUP_INTENTS and not questions and last:
         questions = [last]
+    questions = [sibling_question(snapshot, last, named_subjects(tracker)) if q == last and intent == "ask_followup"
+                 else q for q in questions]
     confident = any(float(g.get("confidence_entity", 1.0)) >= QUESTION_CONFIDENCE for g in guesses)
     if intent in UNPLACED_INTENTS or (guesses and not confident):
-        fact = closest_fact(snapshot, message) if message else None
-        if fact is not None:
-            return composer.closest(fact)
-        if not (guesses and composer.premises(message)):
-            return Reply(text="", found=False)
+        if composer.premises(message) and guesses:
+            pass  # the correction is the answer, whatever the question
+        elif candidates(tracker):
+            return Reply(text="", found=False, candidates=candidates(tracker))
+        else:
+            fact = closest_fact(snapshot, message, situation(slots).fits) if message else None
+            return composer.closest(fact) if fact is not None else Reply(text="", found=False)
     if not questions and not composer.premises(message):
         return None if intent == "ask_question" else Reply(text="", found=False)
     return composer.reply(

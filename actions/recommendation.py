@@ -15,8 +15,9 @@ from rasa_sdk.types import DomainDict
 
 from bot import contact, leads
 from bot import recommendation as rec
-from actions.actions import answer_question
-from bot.profile import describe_found
+from actions.actions import answer_question, answer_unrouted_question, is_real_question
+from bot.nlu.questions import reads_as_question
+from bot.profile import describe_found, statements
 from bot.store import default_store
 
 FORM = "recommendation_form"
@@ -31,19 +32,36 @@ def _text(tracker: Tracker) -> str:
     return tracker.latest_message.get("text") or ""
 
 
-def ask(dispatcher: CollectingDispatcher, slot: str, reask: bool = False) -> None:
-    """Send a question with its buttons (and its re-ask line first if asked)."""
+NOT_SURE = {"title": "Not sure", "value": rec.UNKNOWN}
+# A question whose answer could not be used this many times is not asked again:
+# the form goes on with an assumption it states ("no loops").
+MAX_FAILED_ANSWERS = 2
+FAILED_SLOT = "rec_failed"
+
+
+def _failures(tracker: Tracker, slot: str) -> int:
+    """How often the answer to `slot` could not be used (slot rec_failed: "rec_size:1")."""
+    name, _, count = str(tracker.get_slot(FAILED_SLOT) or "").partition(":")
+    return int(count) if name == slot and count.isdigit() else 0
+
+
+def ask(dispatcher: CollectingDispatcher, slot: str, reask: bool = False, not_sure: bool = False) -> None:
+    """Send a question with its buttons (and its re-ask line first if asked;
+    a "Not sure" button too after an answer that could not be used)."""
     question = default_store().question(slot)
     if question is None:
         dispatcher.utter_message(response="utter_default")
         return
     buttons = []
-    for option in question.options:
+    options = [{"title": o.title, "value": o.value} for o in question.options]
+    if not_sure and slot not in CONTACT_SLOTS and all(o["value"] != rec.UNKNOWN for o in options):
+        options.append(NOT_SURE)
+    for option in options:
         if slot in CONTACT_SLOTS:
             payload = "/deny"
         else:
-            payload = "/inform_recommendation" + json.dumps({"rec_choice": option.value})
-        buttons.append({"title": option.title, "payload": payload})
+            payload = "/inform_recommendation" + json.dumps({"rec_choice": option["value"]})
+        buttons.append({"title": option["title"], "payload": payload})
     text = f"{question.reask}\n\n{question.text}" if reask else question.text
     dispatcher.utter_message(text=text, buttons=buttons)
 
@@ -53,7 +71,7 @@ def _make_ask_action(slot: str) -> type:
         return f"action_ask_{slot}"
 
     def run(self, dispatcher, tracker, domain):
-        ask(dispatcher, slot)
+        ask(dispatcher, slot, not_sure=_failures(tracker, slot) > 0)
         return []
 
     return type(f"ActionAsk_{slot}", (Action,), {"name": name, "run": run})
@@ -99,47 +117,64 @@ class ValidateRecommendationForm(FormValidationAction):
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        """Take every slot a statement fills: the opening message (the form is
-        just activating) or a correction ("actually we're 50 people"); a size
-        with its unit ("300-person") is taken from any message."""
-        if _intent(tracker).startswith("ask_"):
+        """Take every slot a message states, with the requested one read as the
+        answer to its question ("none", "either one", "50"); a real question asked
+        mid-form is answered instead (the rules run action_answer_question).
+        Says what it understood ("Noted: 30 staff, ...") or changed."""
+        text = _text(tracker)
+        if is_real_question(_intent(tracker), text):
             return []
         requested = tracker.get_slot("requested_slot")
-        opening = requested is None
-        correction = _intent(tracker) == "correct_recommendation"
-        found = rec.parse_statement(default_store(), _text(tracker), tracker.latest_message.get("entities"))
-        if not (opening or correction):
-            found = {k: v for k, v in found.items() if k == "rec_size" and k != requested}
+        entities = tracker.latest_message.get("entities")
+        if requested is None:  # the opening message: its statements, not its question
+            found = statements(default_store(), text, entities)
+        else:
+            found = rec.extract_profile(default_store(), text, entities, asked=requested)
         events: List[EventType] = []
-        changes = []
+        changes, noted = [], {}
         for slot, value in found.items():
             previous = tracker.get_slot(slot)
             if previous == value:
                 continue
-            if slot not in rec.SLOTS:
+            if slot in rec.SLOTS:
+                events.append(SlotSet(slot, value))
+            else:
                 _turn.get().extra.append(SlotSet(slot, value))
-                continue
-            events.append(SlotSet(slot, value))
-            if previous not in (None, ""):
+            if previous not in (None, "") and slot != requested:
                 changes.append(_describe_change(slot, value))
+            else:
+                noted[slot] = value
         if changes:
             _turn.get().corrected = True
             dispatcher.utter_message(text="Updated " + "; ".join(changes) + ".")
+        if noted and not text.startswith("/"):  # a button's value needs no echo
+            dispatcher.utter_message(text=describe_found(default_store(), noted))
         return events
 
     def _validate(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         if value is None:
             return {slot: None}
-        if _intent(tracker).startswith("ask_"):
+        if is_real_question(_intent(tracker), _text(tracker)):
             return {slot: None}  # a question is never an answer
         parsed = rec.parse_answer(default_store(), slot, value)
-        if parsed is None:
-            if not _turn.get(_FormTurn()).corrected and tracker.get_slot("requested_slot") == slot:
-                question = default_store().question(slot)
-                if question is not None:
-                    dispatcher.utter_message(text=question.reask)
+        if parsed is not None:
+            return {slot: parsed}
+        if tracker.get_slot("requested_slot") != slot or _turn.get(_FormTurn()).corrected:
             return {slot: None}
-        return {slot: parsed}
+        if reads_as_question(_text(tracker)) and answer_unrouted_question(dispatcher, tracker):
+            return {slot: None}  # a question after all: answered, and the form asks again
+        failures = _failures(tracker, slot) + 1
+        if failures >= MAX_FAILED_ANSWERS:
+            # the second unusable answer: go on, saying what is assumed
+            assumed = rec.ASSUMED_WHEN_UNSURE.get(slot, rec.UNKNOWN)
+            dispatcher.utter_message(text=f"I'll go on assuming \"not sure\" for that; you can correct it later.")
+            _turn.get().extra.append(SlotSet(FAILED_SLOT, None))
+            return {slot: assumed}
+        question = default_store().question(slot)
+        if question is not None:
+            dispatcher.utter_message(text=question.reask)
+        _turn.get().extra.append(SlotSet(FAILED_SLOT, f"{slot}:{failures}"))
+        return {slot: None}
 
     def validate_rec_industry(self, value, dispatcher, tracker, domain):
         return self._validate("rec_industry", value, dispatcher, tracker)
@@ -168,20 +203,23 @@ class ValidateRecommendationForm(FormValidationAction):
 
 
 def _reset_events() -> List[EventType]:
-    return [SlotSet(slot, None) for slot in rec.SLOTS + ("rec_target_level", "rec_outcome")]
+    return [SlotSet(slot, None) for slot in rec.SLOTS + rec.EXTRA_SLOTS + ("rec_outcome", FAILED_SLOT)]
 
 
 class ActionResetRecommendation(Action):
-    """Start (or start over) from a clean profile."""
+    """Start the recommendation with what the user already said about their
+    organization (the form asks only the rest), or start over from a clean profile."""
 
     def name(self) -> Text:
         return "action_reset_recommendation"
 
     def run(self, dispatcher, tracker, domain):
         # Always ends any active form (the rules say so), then the form starts afresh.
-        if tracker.active_loop.get("name") == FORM:
+        restart = _intent(tracker) == "restart_recommendation"
+        if restart and tracker.active_loop.get("name") == FORM:
             dispatcher.utter_message(text="Starting over.")
-        return [ActiveLoop(None), SlotSet("requested_slot", None)] + _reset_events()
+        kept = [] if restart else [SlotSet("rec_outcome", None), SlotSet(FAILED_SLOT, None)]
+        return [ActiveLoop(None), SlotSet("requested_slot", None)] + (_reset_events() if restart else kept)
 
 
 def show_result(dispatcher: CollectingDispatcher, tracker: Tracker, profile: rec.Profile) -> List[EventType]:

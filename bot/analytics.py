@@ -60,7 +60,7 @@ class ReportSettings:
     start_intent: str = "start_recommendation"
     # Responses that mean "I have no answer to that" (honest no-answer / default fallback).
     no_answer_responses: tuple[str, ...] = (
-        "utter_default", "utter_cannot_answer", "utter_out_of_scope", "utter_closest_match",
+        "utter_default", "utter_cannot_answer", "utter_out_of_scope", "utter_closest_match", "utter_did_you_mean",
     )
     # the intent of every catalogue question; its `question` entities name the question kinds
     question_intent: str = "ask_question"

@@ -84,6 +84,8 @@ class Reply:
     needs_size: bool = False
     # the last question answered is a decision the guided recommendation makes
     starts_recommendation: bool = False
+    # an unclear message: the question kinds it most likely asks ("did you mean")
+    candidates: list[str] = field(default_factory=list)
 
 
 SUBJECT_ENTITIES = ("framework", "maturity_level", "industry", "customer_type")
@@ -144,9 +146,20 @@ class AnswerComposer:
 
     def _facts(self, question: QuestionKind, role: str, subject: str, situation: Situation) -> list[m.Fact]:
         facts = question.for_subject(role, subject)
-        if role == "answer" and subject and "" in question.subjects(role):
+        if subject and "" in question.subjects(role):
             facts = question.for_subject(role, "") + facts
         return [f for f in facts if situation.fits(f)]
+
+    @staticmethod
+    def _framework_of(kind: QuestionKind) -> Optional[str]:
+        frameworks = {f.framework_key for f in kind.for_subject("answer", "")}
+        return frameworks.pop() if len(frameworks) == 1 and None not in frameworks else None
+
+    @staticmethod
+    def _most_specific(facts: list[m.Fact]) -> list[m.Fact]:
+        """Facts for the user's own size or certifications first (they already fit)."""
+        specific = [f for f in facts if f.min_staff is not None or f.max_staff is not None or f.when_held]
+        return specific + [f for f in facts if f not in specific]
 
     def _line(self, fact: m.Fact, cite: Citations) -> str:
         text = fact.text
@@ -211,7 +224,7 @@ class AnswerComposer:
                 if detail:
                     facts = [f for f in facts if f.key not in {a.key for a in self._facts(kind, "answer", s, situation)}]
                 if short or (len(subjects) > 1 and not detail):
-                    facts = facts[:1]
+                    facts = self._most_specific(facts)[:1]
                 lines = self._lines(facts, cite, shown)
                 if lines:
                     parts.append((s, lines))
@@ -220,8 +233,10 @@ class AnswerComposer:
             if not parts:
                 continue
             answered.append(kind.key)
-            # a general answer ("" subject) leaves the conversation's subject as it was
-            subject = (subjects[-1] or current_subject) if len(subjects) == 1 else current_subject
+            # a general answer ("" subject) is about the framework all its facts are about,
+            # else it leaves the conversation's subject as it was
+            subject = (subjects[-1] or self._framework_of(kind) or current_subject) if len(subjects) == 1 \
+                else current_subject
             if len(parts) == 1:
                 text = " ".join(parts[0][1])
             else:
@@ -230,7 +245,8 @@ class AnswerComposer:
                 text = f"**{kind.title}** {text}"
             paragraphs.append(text)
         if not answered and not corrections:
-            return Reply(text="", found=False)
+            related = [b for kind in kinds for b in self._buttons(kind, None, True, situation)]
+            return Reply(text="", found=False, buttons=related[:MAX_RELATED_BUTTONS + 1])
         # one line break, not a blank line: Rasa's REST channel would send each
         # paragraph of a reply without buttons as a message of its own
         body = "\n".join(paragraphs)
@@ -259,7 +275,8 @@ class AnswerComposer:
     def _buttons(self, kind: QuestionKind, subject: Optional[str], detail: bool, situation: Situation) -> list[dict]:
         buttons = []
         subject_entity = subject or None
-        if not detail and any(situation.fits(f) for f in kind.for_subject("detail", subject or "")):
+        details = kind.for_subject("detail", subject or "") + (kind.for_subject("detail", "") if subject else [])
+        if not detail and any(situation.fits(f) for f in details):
             buttons.append({"title": "More detail", "payload": _payload("more_detail", question=kind.key,
                                                                         subject=subject_entity)})
         if subject in PRIMARY_FRAMEWORKS:

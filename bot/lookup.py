@@ -6,7 +6,7 @@ threshold, so an unrelated question gets the honest no-answer reply."""
 from __future__ import annotations
 
 import threading
-from typing import Optional
+from typing import Callable, Optional
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -32,26 +32,30 @@ class FactIndex:
         self.vectorizer = TfidfVectorizer(stop_words=_STOP_WORDS, sublinear_tf=True, ngram_range=(1, 2))
         self.matrix = self.vectorizer.fit_transform(documents) if documents else None
 
-    def closest(self, message: str) -> Optional[tuple[m.Fact, float]]:
+    def closest(self, message: str, fits: Callable[[m.Fact], bool]) -> Optional[tuple[m.Fact, float]]:
         if self.matrix is None or not message.strip():
             return None
         query = self.vectorizer.transform([message])
         if query.nnz == 0:
             return None
         scores = (self.matrix @ query.T).toarray().ravel()
-        best = int(scores.argmax())
-        return self.facts[best], float(scores[best])
+        for best in scores.argsort()[::-1]:
+            if fits(self.facts[best]):
+                return self.facts[best], float(scores[best])
+        return None
 
 
 _indexes: dict[str, FactIndex] = {}
 _lock = threading.Lock()
 
 
-def closest_fact(snapshot: ContentSnapshot, message: str, min_similarity: float = MIN_SIMILARITY) -> Optional[m.Fact]:
+def closest_fact(snapshot: ContentSnapshot, message: str, fits: Callable[[m.Fact], bool] = lambda fact: True,
+                 min_similarity: float = MIN_SIMILARITY) -> Optional[m.Fact]:
+    """The stored fact most like the message that fits the user's situation, or None."""
     with _lock:
         index = _indexes.get(snapshot.digest)
         if index is None:
             _indexes.clear()
             index = _indexes[snapshot.digest] = FactIndex(snapshot)
-    found = index.closest(message)
+    found = index.closest(message, fits)
     return found[0] if found and found[1] >= min_similarity else None

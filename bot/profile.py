@@ -507,7 +507,10 @@ def extract_profile(store: KnowledgeStore, text: object, entities: Optional[list
             elif role == "hold":
                 held.append(mention.value)
         if not frameworks and negated_clause:
-            if role == "require" and (_REQUIRE_STRONG.search(clause.text) or asked == "rec_requirement"):
+            if re.search(r"\bcertif\w*", clause.text) and not _REQUIRE_STRONG.search(clause.text) \
+                    and asked != "rec_requirement":
+                not_held = True  # "..., no certifications": a clause of its own about what is held
+            elif role == "require" and (_REQUIRE_STRONG.search(clause.text) or asked == "rec_requirement"):
                 not_required = True
             elif role == "hold" and (re.search(r"\b(?:certif\w*|registered|standards?|iso|anything|any)\b",
                                                clause.text) or asked == "rec_certifications"):
@@ -624,21 +627,37 @@ _FIRST_PERSON = re.compile(r"\b(?:we|we're|were|we've|our|ours|us|i|i'm|im|my|mi
 _QUESTION_START = re.compile(r"^\s*(?:is|are|does|do|did|can|could|should|would|will|what|which|who|how|when|why)\b")
 
 
-def user_statements(store: KnowledgeStore, text: object, entities: Optional[list[dict]] = None) -> dict[str, str]:
-    """What a message outside the recommendation form says about the user's own
-    organization: extract_profile over its first-person statements only, so a
-    question ("does the DoD require ML3?") records nothing, while "we already
-    have ISO 9001, what would CMMI cost?" records ISO 9001 as held. A size with
-    its unit ("for 45 ppl") counts wherever it is."""
+_SENTENCE_WITH_END = re.compile(r"[^.!?\n]+[.!?\n]*")
+
+
+def statements(store: KnowledgeStore, text: object, entities: Optional[list[dict]] = None,
+               first_person: bool = False) -> dict[str, str]:
+    """extract_profile over the statements of a message, leaving out its questions:
+    in "we sell to retailers, nothing for government. do we need cmmi?" the
+    question is not a requirement. first_person: only sentences about the user's
+    own organization ("we", "our"), for messages outside the recommendation form,
+    so "does the DoD require ML3?" records nothing. A size with its unit
+    ("for 45 ppl") counts wherever it is."""
     raw = str(text or "")
     if not raw.strip() or raw.startswith("/"):
         return {}
     lowered = raw.lower()
-    clauses = _clauses(lowered)
-    about_us = {c.sentence for c in clauses if _FIRST_PERSON.search(c.text)}
-    statements = [c.text for c in clauses if c.sentence in about_us and not _QUESTION_START.match(c.text)]
-    found = extract_profile(store, ". ".join(statements)) if statements else {}
+    kept = []
+    for sentence in _SENTENCE_WITH_END.findall(lowered):
+        body = sentence.strip()
+        if not body or body.endswith("?") or _QUESTION_START.match(body):
+            continue
+        if first_person and not _FIRST_PERSON.search(body):
+            continue
+        # "we already have iso 9001, what about cmmi cost": the question part goes
+        kept.append(", ".join(part for part in re.split(r",\s*", body) if not _QUESTION_START.match(part)))
+    found = extract_profile(store, " ".join(kept)) if kept else {}
     size = parse_size(lowered, bare_number=False)
     if size and size != UNKNOWN:
         found["rec_size"] = size
     return found
+
+
+def user_statements(store: KnowledgeStore, text: object, entities: Optional[list[dict]] = None) -> dict[str, str]:
+    """What a message outside the recommendation form says about the user's own organization."""
+    return statements(store, text, entities, first_person=True)

@@ -65,6 +65,9 @@ SLOTS = (
 )
 # Filled from what the user states, never asked on their own.
 EXTRA_SLOTS = ("rec_target_level", "rec_deadline_months")
+# What an answer the form could not use twice is taken to mean ("not sure";
+# an industry it cannot place is "other").
+ASSUMED_WHEN_UNSURE = {"rec_industry": "other"}
 
 _keys = keys_of
 

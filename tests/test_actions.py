@@ -55,7 +55,8 @@ def test_a_question_is_answered_and_remembered():
                                           entities=[question("cmmi_is_certification")]))
     assert len(dispatcher.messages) == 1
     assert dispatcher.messages[0]["text"].startswith(first_fact("cmmi_is_certification"))
-    assert events == [SlotSet("last_question", "cmmi_is_certification"), SlotSet("subject", None)]
+    # the answer is about CMMI (all its facts are), so a follow-up is too
+    assert events == [SlotSet("last_question", "cmmi_is_certification"), SlotSet("subject", "cmmi")]
 
 
 def test_and_for_cmmi_reasks_the_last_question_about_cmmi():

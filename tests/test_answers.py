@@ -167,7 +167,7 @@ def test_buttons_offer_more_detail_and_related_questions(composer):
     assert titles[0] == "More detail"
     related = [QUESTIONS[k]["title"] for k in QUESTIONS["cmmi_is_certification"]["related"][:2]]
     assert all(t in titles for t in related)
-    assert reply.buttons[0]["payload"] == '/more_detail{"question": "cmmi_is_certification"}'
+    assert reply.buttons[0]["payload"] == '/more_detail{"question": "cmmi_is_certification", "subject": "cmmi"}'
 
 
 def test_sources_are_short_footnotes_without_internal_names(composer):

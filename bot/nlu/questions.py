@@ -25,13 +25,22 @@ MAX_PARTS = 3
 # A part of a message counts as a question of its own at this probability.
 PART_CONFIDENCE = 0.35
 PART_MIN_WORDS = 3
+# "what about cost?" reads as a follow-up; its question kind counts at this probability.
+FOLLOWUP_QUESTION_CONFIDENCE = 0.3
+FOLLOWUP_INTENT = "ask_followup"
 _SENTENCES = re.compile(r"(?<=[?!.])\s+|\n+|\?(?=\w)")
-_JOINS = re.compile(r",?\s+(?:and also|and|also|plus)\s+|;\s*", re.I)
+_JOINS = re.compile(r",?\s+(?:and also|and|also|plus)\s+|;\s*|,\s+(?=(?:who|what|how|which|when|why|is|are|does|do|can)\b)",
+                    re.I)
 # A part of a message is a question of its own only if it reads as one; the rest
 # ("we're a 150-person defense contractor.") is context for the question.
 _INTERROGATIVE = re.compile(
-    r"^\W*(?:what|what's|whats|how|is|isn't|are|aren't|can|could|do|does|did|should|would|will|which|who|"
-    r"whom|whose|when|where|why|any|tell me|explain)\b|\?\s*$", re.I)
+    r"^\W*(?:(?:and|so|ok|okay|but|then|also|well)\W+)*(?:what|what's|whats|how|is|isn't|are|aren't|can|could|"
+    r"do|does|did|should|would|will|which|who|whom|whose|when|where|why|any|tell me|explain)\b|\?\s*$", re.I)
+
+
+def reads_as_question(text: str) -> bool:
+    """A question mark, or a sentence that starts like a question."""
+    return "?" in text or any(_INTERROGATIVE.search(s.strip()) for s in _SENTENCES.split(text) if s)
 
 
 @dataclass(frozen=True)
@@ -92,7 +101,9 @@ class QuestionReader:
     def read(self, text: str) -> Reading:
         intents, questions = self._rank(text)
         guesses: list[QuestionGuess] = []
-        if intents and intents[0][0] == QUESTION_INTENT and questions:
+        if intents and intents[0][0] == FOLLOWUP_INTENT and questions and questions[0][1] >= FOLLOWUP_QUESTION_CONFIDENCE:
+            guesses = [QuestionGuess(questions[0][0], questions[0][1], 0, len(text))]
+        elif intents and intents[0][0] == QUESTION_INTENT and questions:
             questions = self._weigh_the_question(text, questions)
             guesses = self._parts(text) or [QuestionGuess(questions[0][0], questions[0][1], 0, len(text))]
         return Reading(intents, guesses, questions[:3])

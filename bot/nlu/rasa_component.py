@@ -118,9 +118,9 @@ class LinearIntentClassifier(_TrainedFromOneFile, IntentClassifier):
         if self.reader is None:
             return messages
         for message in messages:
+            # a button payload ("/intent{...}") is read too: Rasa's RegexMessageHandler
+            # replaces the result later, but the FallbackClassifier needs an intent first
             text = message.get(TEXT) or ""
-            if text.startswith("/"):  # a button payload: Rasa sets its intent and entities itself
-                continue
             reading = self.reader.read(text)
             if not reading.intent_ranking:
                 continue
