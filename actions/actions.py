@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.answers import AnswerComposer, Reply, Situation, subjects_in_parts
 from bot.lookup import closest_fact
 from bot.nlu.questions import reads_as_question
-from bot.profile import describe_found, extract_profile, user_statements
+from bot.profile import asks_for_recommendation, describe_found, extract_profile, user_statements
 from bot.recommendation import Profile, recommend, render_reasons, size_range
 from bot.store import default_store
 from bot.store.snapshot import SnapshotCache
@@ -38,9 +38,6 @@ CANDIDATE_CONFIDENCE = 0.05
 MAX_CANDIDATES = 3
 RECOMMENDATION_ACTIONS = ("action_show_recommendation", "action_explain_recommendation")
 RECOMMENDATION_FORM = "recommendation_form"
-# A decision question ("which one should we do?") that comes with this many facts
-# about the user's organization starts the recommendation with them filled in.
-PROFILE_FACTS_TO_START = 1
 # A message the NLU could not place (nlu_fallback) is still answered as the
 # question kind it most likely asks at this probability.
 UNPLACED_ANSWER_CONFIDENCE = 0.25
@@ -124,6 +121,7 @@ async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, in
     with the profile slots in `known` set just before (e.g. by a correction)."""
     if await asyncio.to_thread(answers_the_form, tracker):
         return []  # the form takes it as the answer to its question
+    decide = not tracker.active_loop.get("name") and asks_for_recommendation(tracker.latest_message.get("text"))
     if intent in DETAIL_INTENTS and not _entities(tracker, "question") and _last_answer_was_recommendation(tracker):
         profile = Profile.from_slots(tracker.slots)
         reasons = await asyncio.to_thread(lambda: render_reasons(recommend(default_store(), profile)))
@@ -135,6 +133,12 @@ async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, in
     slots = {**tracker.slots, **known, **updates}
     reply = await asyncio.to_thread(compose, tracker, intent, slots)
     events: List[EventType] = [SlotSet(slot, value) for slot, value in updates.items()]
+    if decide:
+        # "we are a 6-person startup ... which one first?": the short answer if there is one,
+        # then the guided recommendation with what the message says filled in (the form reads it)
+        if reply is not None and reply.found and not reply.candidates and not reply.closest:
+            dispatcher.utter_message(text=reply.text)
+        return events + [FollowupAction(RECOMMENDATION_FORM)]
     if reply is None:
         dispatcher.utter_message(response="utter_ask_away")
         return events
@@ -154,8 +158,6 @@ async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, in
     if reply.questions:
         events.append(SlotSet("last_question", reply.questions[-1]))
     events.append(SlotSet("subject", reply.subject))
-    if reply.starts_recommendation and len(updates) >= PROFILE_FACTS_TO_START and not tracker.active_loop.get("name"):
-        return events + [FollowupAction(RECOMMENDATION_FORM)]
     if reply.needs_size:
         dispatcher.utter_message(response="utter_ask_size_for_answer")
     return events

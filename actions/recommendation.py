@@ -17,7 +17,7 @@ from bot import contact, leads
 from bot import recommendation as rec
 from actions.actions import answer_question, answer_unrouted_question, is_real_question
 from bot.nlu.questions import reads_as_question
-from bot.profile import describe_found, statements
+from bot.profile import asks_for_recommendation, describe_found, statements
 from bot.store import default_store
 
 FORM = "recommendation_form"
@@ -122,9 +122,9 @@ class ValidateRecommendationForm(FormValidationAction):
         mid-form is answered instead (the rules run action_answer_question).
         Says what it understood ("Noted: 30 staff, ...") or changed."""
         text = _text(tracker)
-        if is_real_question(_intent(tracker), text):
-            return []
         requested = tracker.get_slot("requested_slot")
+        if requested is not None and is_real_question(_intent(tracker), text):
+            return []
         entities = tracker.latest_message.get("entities")
         if requested is None:  # the opening message: its statements, not its question
             found = statements(default_store(), text, entities)
@@ -154,8 +154,9 @@ class ValidateRecommendationForm(FormValidationAction):
     def _validate(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         if value is None:
             return {slot: None}
-        if is_real_question(_intent(tracker), _text(tracker)):
-            return {slot: None}  # a question is never an answer
+        requested = tracker.get_slot("requested_slot")
+        if requested is not None and is_real_question(_intent(tracker), _text(tracker)):
+            return {slot: None}  # a question is never an answer (the opening's statements are read apart)
         parsed = rec.parse_answer(default_store(), slot, value)
         if parsed is not None:
             return {slot: parsed}
@@ -218,6 +219,9 @@ class ActionResetRecommendation(Action):
         restart = _intent(tracker) == "restart_recommendation"
         if restart and tracker.active_loop.get("name") == FORM:
             dispatcher.utter_message(text="Starting over.")
+        if not restart and reads_as_question(_text(tracker)) and not asks_for_recommendation(_text(tracker)):
+            # "we only sell to businesses. do we need cmmi?": its answer, then the form
+            answer_unrouted_question(dispatcher, tracker)
         kept = [] if restart else [SlotSet("rec_outcome", None), SlotSet(FAILED_SLOT, None)]
         return [ActiveLoop(None), SlotSet("requested_slot", None)] + (_reset_events() if restart else kept)
 

@@ -71,7 +71,7 @@ _RESET = re.compile(r"\b(?:only|just|solely|exclusively|purely|mainly|mostly|pri
 _REQUIRE = re.compile(
     r"\b(?:requir\w*|mandat\w*|demand\w*|need\w*|ask(?:s|ed|ing)?(?: for| about)?|insist\w*|must have|"
     r"call(?:s|ed)? for|expect\w*|specif\w*|prerequisite|eligib\w*)\b")
-_REQUIRE_STRONG = re.compile(r"\b(?:requir\w*|mandat\w*|demand\w*|ask(?:s|ed|ing)? for|expect\w*|insist\w*)\b")
+_REQUIRE_STRONG = re.compile(r"\b(?:requir\w*|mandat\w*|demand\w*|ask(?:s|ed|ing)?(?: for)?|expect\w*|insist\w*)\b")
 _HOLD = re.compile(r"\b(?:have|has|had|hold\w*|already|certified|got|maintain\w*|registered|achieved|carry|"
                    r"possess|we've|we're iso)\b")
 _HOLD_STRONG = re.compile(r"\b(?:already|certified|registered|we hold|we have|we've got|we've|we maintain|"
@@ -325,7 +325,8 @@ def timeline_from_months(months: int) -> str:
 
 
 _FLEXIBLE = re.compile(r"\b(?:no rush|no hurry|not urgent|no pressure|no deadline|flexible|whenever|long[- ]term|"
-                       r"no time pressure|take our time|eventually|next few years|someday|not in a hurry)\b")
+                       r"no time pressure|take our time|eventually|next few years|someday|not in a hurry|not (?:a |in )?hurry|"
+                       r"not rush\w*|no need to rush|not pressed|no (?:immediate|real|big|particular) (?:pressure|rush|hurry|deadline))\b")
 _URGENT = re.compile(r"\b(?:urgent\w*|asap|immediately|right away|next bid|upcoming bid|this quarter|rfp due|"
                      r"tight deadline|deadline is close|under (?:time )?pressure)\b")
 # Only as the answer to the timeline question ("soon" in an opening may be about anything).
@@ -645,17 +646,33 @@ def statements(store: KnowledgeStore, text: object, entities: Optional[list[dict
     kept = []
     for sentence in _SENTENCE_WITH_END.findall(lowered):
         body = sentence.strip()
-        if not body or body.endswith("?") or _QUESTION_START.match(body):
+        if not body or (first_person and not _FIRST_PERSON.search(body)):
             continue
-        if first_person and not _FIRST_PERSON.search(body):
-            continue
-        # "we already have iso 9001, what about cmmi cost": the question part goes
-        kept.append(", ".join(part for part in re.split(r",\s*", body) if not _QUESTION_START.match(part)))
+        # "we sell to retailers, nothing for government: which one should we do?" and
+        # "we already have iso 9001, what about cmmi cost": the question parts go
+        parts = re.split(r"(?<=[,:;])\s*", body)
+        statement = " ".join(p for p in parts if not _QUESTION_START.match(p) and not p.rstrip().endswith("?"))
+        if statement.strip(" ,:;"):
+            kept.append(statement.strip(" ,:;") + ".")
     found = extract_profile(store, " ".join(kept)) if kept else {}
     size = parse_size(lowered, bare_number=False)
     if size and size != UNKNOWN:
         found["rec_size"] = size
     return found
+
+
+_RECOMMENDATION_REQUEST = re.compile(
+    r"\bwhich (?:one|standard|framework|of (?:them|the two|these)|certification|path|option|first)\b"
+    r"|\bwhat (?:should|shall|must|would) (?:we|i) (?:do|pursue|go for|choose|pick|start with)\b"
+    r"|\b(?:iso|iso 9001|9001|cmmi) or (?:iso|iso 9001|9001|cmmi)\b[^.!]{0,30}\?"
+    r"|\brecommend|\bsuggest|\badvi[cs]e (?:us|me)\b|\bhelp (?:me|us) (?:choose|decide)")
+
+
+def asks_for_recommendation(text: object) -> bool:
+    """ "which one should we do?", "what you recommend?": the user wants the decision
+    for their own organization (a "we" or "our" in the message)."""
+    lowered = str(text or "").lower()
+    return bool(_RECOMMENDATION_REQUEST.search(lowered) and _FIRST_PERSON.search(lowered))
 
 
 def user_statements(store: KnowledgeStore, text: object, entities: Optional[list[dict]] = None) -> dict[str, str]:

@@ -209,7 +209,8 @@ def table_row(store: KnowledgeStore, profile: Profile) -> Optional[m.IndustryFit
         return _row(store, None) if profile.goal == "process_maturity" else None
     if customers & _GOV and profile.required & {"cmmi"}:
         return _row(store, "defense")
-    return _row(store, "manufacturing")
+    # the article's last row: any organization seeking process maturity (CMMI voluntary)
+    return _row(store, None) if profile.goal == "process_maturity" else _row(store, "manufacturing")
 
 
 def decide(store: KnowledgeStore, profile: Profile) -> tuple[str, Optional[m.IndustryFit], list[str]]:
