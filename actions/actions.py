@@ -41,6 +41,10 @@ RECOMMENDATION_FORM = "recommendation_form"
 # A message the NLU could not place (nlu_fallback) is still answered as the
 # question kind it most likely asks at this probability.
 UNPLACED_ANSWER_CONFIDENCE = 0.25
+# Profile slots an answer depends on, and the confidence below which a message that
+# states one of them is taken as the last question again, asked for the user's case.
+SITUATION_SLOTS = ("rec_size", "rec_certifications")
+RESTATED_CONFIDENCE = 0.5
 
 _snapshots: Optional[SnapshotCache] = None
 
@@ -279,6 +283,11 @@ def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Re
     last = tracker.get_slot("last_question")
     if intent in FOLLOWUP_INTENTS and not questions and last:
         questions = [last]
+    # "thats a big range. for 45 ppl whats realistic?": a new fact about the user with
+    # an unclear question is the last question again, for them
+    told = any(slots.get(k) != tracker.get_slot(k) for k in SITUATION_SLOTS)
+    if told and last and guesses and max(float(g.get("confidence_entity", 1.0)) for g in guesses) < RESTATED_CONFIDENCE:
+        questions, guesses = [last], []
     questions = [sibling_question(snapshot, last, named_subjects(tracker)) if q == last and intent == "ask_followup"
                  else q for q in questions]
     confident = any(float(g.get("confidence_entity", 1.0)) >= QUESTION_CONFIDENCE for g in guesses)

@@ -257,7 +257,7 @@ class ActionExplainRecommendation(Action):
 
     async def run(self, dispatcher, tracker, domain):
         if not _complete(tracker):
-            if _answering_questions(tracker):  # "why?" after an answer: its detail
+            if tracker.get_slot("last_question"):  # "why?" after an answer, in the form or not: its detail
                 return await answer_question(dispatcher, tracker, "more_detail")
             _no_result_yet(dispatcher)
             return []

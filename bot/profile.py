@@ -365,7 +365,7 @@ _GOAL_PATTERNS = (
     ("customer_satisfaction", r"\b(?:customer satisfaction|satisf\w*|quality|happy customers|complaints|"
                               r"product quality|support|reputation|credibility|trust|happ\w*)\b"),
 )
-_GOAL_CUE = re.compile(r"\b(?:want\w*|goal|aim\w*|looking to|hop\w*|trying to|need to|so (?:that )?we can|"
+_GOAL_CUE = re.compile(r"\b(?:(?:we|i)(?:'d| would| also| really| just)? (?:want|wanted|like|need)\w*|want(?:s|ed)? to|goal|aim\w*|looking to|hop\w*|trying to|need to|so (?:that )?we can|"
                        r"in order to|mainly|main|priority|focus\w*|care\w* about|interested in|would like|"
                        r"we'd like|objective|purpose|reason)\b")
 
@@ -469,7 +469,13 @@ def extract_profile(store: KnowledgeStore, text: object, entities: Optional[list
     if industries:
         found["rec_industry"] = industries[0]
 
-    # customers: the positive ones; only-negated government/defense means commercial
+    # customers: the positive ones; only-negated government/defense means commercial.
+    # Answering the industry question, a word that names both ("defense contractor")
+    # is the industry only: who the customers are is asked next, not assumed.
+    industry_spans = [(m.start, m.end) for m in mentions if m.entity == "industry"]
+    if asked == "rec_industry":
+        mentions = [m for m in mentions if not (m.entity == "customer_type"
+                                                and any(s < m.end and m.start < e for s, e in industry_spans))]
     positive = [m.value for m in mentions if m.entity == "customer_type" and not m.negated]
     negative = {m.value for m in mentions if m.entity == "customer_type" and m.negated}
     customers = list(dict.fromkeys(positive))

@@ -25,6 +25,8 @@ MAX_PARTS = 3
 # A part of a message counts as a question of its own at this probability.
 PART_CONFIDENCE = 0.35
 PART_MIN_WORDS = 3
+# The question sentences of a message weigh as much as the whole only from this many words.
+FOCUS_MIN_WORDS = 4
 # "what about cost?" reads as a follow-up; its question kind counts at this probability.
 FOLLOWUP_QUESTION_CONFIDENCE = 0.3
 FOLLOWUP_INTENT = "ask_followup"
@@ -114,7 +116,9 @@ class QuestionReader:
         whole message, so the context does not decide what is asked."""
         sentences = [text[s:e] for s, e in _split(text, _SENTENCES, [(0, len(text))])]
         asked = [s for s in sentences if _INTERROGATIVE.search(s.strip())]
-        if len(sentences) < 2 or not asked or len(asked) == len(sentences):
+        # "Is it?" at the end of a long story says nothing on its own
+        if len(sentences) < 2 or not asked or len(asked) == len(sentences) \
+                or len(" ".join(asked).split()) < FOCUS_MIN_WORDS:
             return questions
         _, focused = self._rank(" ".join(asked))
         combined: dict[str, float] = {k: p / 2 for k, p in questions}
