@@ -142,6 +142,8 @@ async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, in
         # then the guided recommendation with what the message says filled in (the form reads it)
         if reply is not None and reply.found and not reply.candidates and not reply.closest:
             dispatcher.utter_message(text=reply.text)
+            if reply.questions:
+                events += [SlotSet("last_question", reply.questions[-1]), SlotSet("subject", reply.subject)]
         return events + [FollowupAction(RECOMMENDATION_FORM)]
     if reply is None:
         dispatcher.utter_message(response="utter_ask_away")

@@ -231,7 +231,7 @@ def _mentions(store: KnowledgeStore, text: str, clauses: list[Clause],
 
 # -- numbers -------------------------------------------------------------------
 _NUMBER = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?"
-_SIZE_UNITS = (r"people|persons?|ppl|folks|staff|staffers|employees?|emps|ftes?|engineers|developers|devs|workers|"
+_SIZE_UNITS = (r"people|peoples|persons?|ppl|folks|staff|staffers|employees?|emps|ftes?|engineers?|developers?|devs?|workers?|"
                r"heads?|headcount|members|consultants|colleagues|strong|person|man|souls")
 
 
