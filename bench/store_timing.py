@@ -7,6 +7,7 @@ from typing import Callable
 from bench.metrics import median
 from bot.answers import AnswerComposer
 from bot.store import KnowledgeStore
+from bot.store.snapshot import SnapshotCache
 
 
 def lookups(store: KnowledgeStore) -> dict[str, Callable[[], object]]:
@@ -22,8 +23,24 @@ def lookups(store: KnowledgeStore) -> dict[str, Callable[[], object]]:
         "maturity_levels()": store.maturity_levels,
         "outcome(iso9001_only)": lambda: store.outcome("iso9001_only"),
         "aliases(framework)": lambda: store.aliases("framework"),
-        "answer: overview(iso9001)": lambda: AnswerComposer(store).overview("iso9001"),
     }
+
+
+def time_answers(store: KnowledgeStore, rounds: int = 5) -> dict[str, float]:
+    """Milliseconds to compose the reply to each question kind as the action server
+    does (the content digest check, then the in-memory snapshot): the median and
+    the slowest kind's median, over `rounds` passes over the whole catalogue."""
+    cache = SnapshotCache(store)
+    keys = list(cache.get().questions)
+    per_key: dict[str, list[float]] = {k: [] for k in keys}
+    for _ in range(rounds):
+        for key in keys:
+            start = time.perf_counter()
+            AnswerComposer(cache.get()).reply([key], message="how long does it take for us?", named=["cmmi"])
+            per_key[key].append((time.perf_counter() - start) * 1000)
+    medians = {k: median(v) for k, v in per_key.items()}
+    return {"median_ms": median(list(medians.values())), "slowest_ms": max(medians.values()),
+            "question_kinds": len(keys)}
 
 
 def time_lookups(store: KnowledgeStore, calls: int = 200) -> dict[str, float]:
