@@ -84,6 +84,20 @@ def profile_updates(tracker: Tracker) -> dict[str, str]:
     return {slot: value for slot, value in found.items() if tracker.get_slot(slot) != value}
 
 
+# Industries where the article calls CMMI rarely needed: their questions are about ISO 9001.
+ISO_ONLY_INDUSTRIES = ("manufacturing", "services", "construction", "healthcare", "education", "finance")
+
+
+def profile_subjects(slots: Dict[str, Any]) -> list[str]:
+    """What the user's profile makes a question about when it names nothing: their
+    industry and customers (industry fit), and ISO 9001 where CMMI is not needed."""
+    subjects = [str(slots[k]).split(",")[0] for k in ("rec_industry", "rec_customers") if slots.get(k)]
+    required = str(slots.get("rec_requirement") or "")
+    if slots.get("rec_industry") in ISO_ONLY_INDUSTRIES or required == "iso9001":
+        subjects.append("iso9001")
+    return subjects
+
+
 def situation(slots: Dict[str, Any]) -> Situation:
     staff = size_range(slots.get("rec_size"))
     held = str(slots.get("rec_certifications") or "")
@@ -312,4 +326,5 @@ def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Re
         detail=intent in DETAIL_INTENTS,
         short=intent == "ask_shorter",
         part_subjects=subjects_in_parts(tracker.latest_message.get("entities", []), guesses),
+        profile_subjects=profile_subjects(slots),
     )

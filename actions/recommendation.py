@@ -4,9 +4,10 @@ bot/contact.py and the knowledge store."""
 from __future__ import annotations
 
 import json
+import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
@@ -93,6 +94,10 @@ def _describe_change(slot: str, value: str) -> str:
     return f"{label}: {value.replace(',', ', ').replace('_', ' ')}"
 
 
+# Words that make a new list of customers replace the old one rather than add to it.
+_REPLACES = re.compile(r"\b(?:only|just|not|no longer|instead|rather|actually|wrong|correction|anymore)\b", re.I)
+
+
 @dataclass
 class _FormTurn:
     """One request's state: slots beyond the form's (rasa-sdk returns only those) and whether it corrected."""
@@ -134,6 +139,9 @@ class ValidateRecommendationForm(FormValidationAction):
         changes, noted = [], {}
         for slot, value in found.items():
             previous = tracker.get_slot(slot)
+            if slot == "rec_customers" and previous not in (None, "", rec.UNKNOWN) and not _REPLACES.search(text):
+                # "we also want commercial work": customers are added, not replaced
+                value = ",".join(dict.fromkeys(str(previous).split(",") + value.split(",")))
             if previous == value:
                 continue
             if slot in rec.SLOTS:
@@ -226,10 +234,15 @@ class ActionResetRecommendation(Action):
         return [ActiveLoop(None), SlotSet("requested_slot", None)] + (_reset_events() if restart else kept)
 
 
+# The brief result's buttons: the reasons and the full plan, one click away.
+RESULT_BUTTONS = [{"title": "Why this recommendation?", "payload": "/explain_recommendation"},
+                  {"title": "The full plan", "payload": "/show_recommendation"}]
+
+
 def show_result(dispatcher: CollectingDispatcher, tracker: Tracker, profile: rec.Profile) -> List[EventType]:
     store = default_store()
     result = rec.recommend(store, profile)
-    dispatcher.utter_message(text=rec.render(result, profile))
+    dispatcher.utter_message(text=rec.render_brief(result, profile), buttons=RESULT_BUTTONS)
     return [SlotSet("rec_outcome", result.key)]
 
 
@@ -248,7 +261,12 @@ class ActionShowRecommendation(Action):
         if not _complete(tracker):
             _no_result_yet(dispatcher)
             return []
-        return show_result(dispatcher, tracker, _profile(tracker))
+        if _intent(tracker) == "show_recommendation":  # "show the summary", "The full plan"
+            profile = _profile(tracker)
+            result = rec.recommend(default_store(), profile)
+            dispatcher.utter_message(text=rec.render(result, profile))
+            return [SlotSet("rec_outcome", result.key)]
+        return show_result(dispatcher, tracker, profile=_profile(tracker))
 
 
 class ActionExplainRecommendation(Action):
@@ -371,11 +389,32 @@ def forget_me_reply(deleted: int, already_sent: int) -> str:
     return reply
 
 
+# An erasure request says what to erase: "forget me", "delete my data", "wipe everything".
+_EXPLICIT_ERASURE = re.compile(
+    r"\b(?:forget|delete|erase|remove|wipe|clear)\b.{0,25}\b(?:me|my|mine|data|details|information|info|"
+    r"everything|email|name)\b|\bgdpr\b|\bright to be forgotten\b", re.I)
+
+
+def _name_not_command(tracker: Tracker) -> Optional[str]:
+    """The name typed at the consultant's name prompt that the NLU took for "forget
+    me" (a name like "Will Forget"), or None for a real erasure request."""
+    text = _text(tracker)
+    if tracker.active_loop.get("name") != "consultant_form" or tracker.get_slot("requested_slot") != "contact_name":
+        return None
+    if _EXPLICIT_ERASURE.search(text):
+        return None
+    return contact.clean_name(text)
+
+
 class ActionForgetMe(Action):
     def name(self) -> Text:
         return "action_forget_me"
 
     def run(self, dispatcher, tracker, domain):
+        name = _name_not_command(tracker)
+        if name is not None:
+            # "Will Forget" typed at the name prompt is a name, not "forget me"
+            return [SlotSet("contact_name", name), FollowupAction("consultant_form")]
         engine = default_store().engine
         already_sent = contact.count_sent(engine, tracker.sender_id)
         dispatcher.utter_message(text=forget_me_reply(contact.forget(engine, tracker.sender_id), already_sent))

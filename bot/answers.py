@@ -125,9 +125,12 @@ class AnswerComposer:
                 found += [f for f in premise.corrections if f not in found]
         return found
 
-    def subjects_for(self, question: QuestionKind, named: Sequence[str], current: Optional[str]) -> list[str]:
+    def subjects_for(self, question: QuestionKind, named: Sequence[str], current: Optional[str],
+                     profile: Sequence[str] = ()) -> list[str]:
         """Which of the question's subjects to answer: those the message names, else
-        the conversation's, else the general answer, else ISO 9001 and CMMI."""
+        the conversation's, else what the user's profile makes it about (their
+        industry; ISO 9001 for an industry where CMMI is not needed), else the
+        general answer, else ISO 9001 and CMMI."""
         available = question.subjects("answer")
         if not available:
             return []
@@ -139,6 +142,9 @@ class AnswerComposer:
             return ["cmmi"]
         if current in available:
             return [current]
+        from_profile = [s for s in profile if s in available]
+        if from_profile:
+            return from_profile[:1]
         if "" in available:
             return [""]
         primary = [s for s in PRIMARY_FRAMEWORKS if s in available]
@@ -196,6 +202,7 @@ class AnswerComposer:
         detail: bool = False,
         short: bool = False,
         part_subjects: Sequence[Sequence[str]] = (),
+        profile_subjects: Sequence[str] = (),
     ) -> Reply:
         """The reply to up to three questions of one message, in order. named: the
         subjects the message names; part_subjects: those named in each question's
@@ -216,7 +223,8 @@ class AnswerComposer:
         # several answers (or a correction first) in one message: the direct answer of each
         short = short or len(kinds) > 1 or bool(corrections)
         for kind in kinds:
-            subjects = self.subjects_for(kind, own.get(kind.key) or list(dict.fromkeys(named)), current_subject)
+            subjects = self.subjects_for(kind, own.get(kind.key) or list(dict.fromkeys(named)), current_subject,
+                                         profile_subjects)
             role = "detail" if detail else "answer"
             parts: list[tuple[str, list[str]]] = []
             for s in subjects:

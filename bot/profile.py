@@ -69,9 +69,10 @@ _NEGATION = re.compile(
 _RESET = re.compile(r"\b(?:only|just|solely|exclusively|purely|mainly|mostly|primarily|instead|rather|apart from)\b")
 
 _REQUIRE = re.compile(
-    r"\b(?:requir\w*|mandat\w*|demand\w*|need\w*|ask(?:s|ed|ing)?(?: for| about)?|insist\w*|must have|"
+    r"\b(?:requir\w*|mandat\w*|demand\w*|need\w*|wants?|wanted|ask(?:s|ed|ing)?(?: for| about)?|insist\w*|must have|"
     r"call(?:s|ed)? for|expect\w*|specif\w*|prerequisite|eligib\w*)\b")
-_REQUIRE_STRONG = re.compile(r"\b(?:requir\w*|mandat\w*|demand\w*|ask(?:s|ed|ing)?(?: for)?|expect\w*|insist\w*)\b")
+_REQUIRE_STRONG = re.compile(r"\b(?:requir\w*|mandat\w*|demand\w*|ask(?:s|ed|ing)?(?: for)?|expect\w*|insist\w*|"
+                             r"wants? (?:us|you|them|suppliers) to (?:have|get|hold|be))\b")
 _HOLD = re.compile(r"\b(?:have|has|had|hold\w*|already|certified|got|maintain\w*|registered|achieved|carry|"
                    r"possess|we've|we're iso)\b")
 _HOLD_STRONG = re.compile(r"\b(?:already|certified|registered|we hold|we have|we've got|we've|we maintain|"
@@ -247,6 +248,11 @@ def _int(text: str) -> int:
     return int(float(text.replace(",", "")))
 
 
+_STANDARD_NUMBERS = re.compile(
+    r"\b(?:iso|iec|as|iatf|tl|nist|sp)?\s*(?:9001|9100|9000|27001|20000|13485|16949|15504|33000|800-171)"
+    r"(?::\s*\d{4})?\b|\b(?:19|20)\d{2}\b")
+
+
 def parse_size(text: object, bare_number: bool = True) -> Optional[str]:
     """Organization size as "300" or a band "25-250" / "251+"; "unknown" on skip.
 
@@ -264,6 +270,8 @@ def parse_size(text: object, bare_number: bool = True) -> Optional[str]:
         return f"{low}-{high}" if 0 < low <= high else None
     if re.search(r"(^|\s)-\s*\d", raw):
         return None  # negative numbers are not a size
+    # the numbers of standards, editions and years ("iso 9001", "9001:2015", "2026") are not sizes
+    raw = _STANDARD_NUMBERS.sub(" ", raw)
     raw = _words_to_digits(raw)
     patterns = (
         rf"(?<![\w.])({_NUMBER})\s*(?:-\s*)?(?:{_SIZE_UNITS})\b",

@@ -528,6 +528,37 @@ def render(rec: Recommendation, profile: Profile) -> str:
     return "\n\n".join(parts) + "\n" + cite.footer()
 
 
+def render_brief(rec: Recommendation, profile: Profile) -> str:
+    """The result as the first message: the decision, a one-line plan with the
+    estimate for the user's case, the deadline check and the first step. The
+    reasons ("why?") and the full roadmap (render) are a click away."""
+    cite = Citations()
+    lines = [rec.outcome.title, f"{rec.outcome.summary} {cite.mark(rec.outcome.source)}"]
+    if rec.held:
+        lines.append("Already held: " + ", ".join(f.name for f in rec.held) + ", keep it current.")
+    if rec.fit_row is not None:
+        row = rec.fit_row
+        lines.append(f"The article's table for {row.role.lower()}: CMMI {row.label.lower()}. {row.why} "
+                     f"{cite.mark(row.source)}")
+    plan = []
+    for n, phase in enumerate(rec.phases, start=1):
+        # the estimate for the user's size or level where there is one, else the article's figure
+        figure = phase.estimate or phase
+        source = phase.estimate.source if phase.estimate else phase.source
+        note = f", {phase.note}" if phase.note else ""
+        check = ""
+        if profile.deadline_months:
+            check = f"; your {compare_deadline(profile.deadline_months, figure.min_months, figure.max_months)}"
+        plan.append(f"{n}. {phase.title}: {_months(figure.min_months, figure.max_months)}"
+                    f"{' (estimate)' if phase.estimate else ''}{note}{check} {cite.mark(source)}")
+    if plan:
+        lines.append("Plan: " + " ".join(plan))
+    if rec.next_steps:
+        lines.append("Next: " + " ".join(f"{n}. {s.text} {cite.mark(s.source)}"
+                                         for n, s in enumerate(rec.next_steps, start=1)))
+    return "\n".join(lines) + "\n" + cite.footer()
+
+
 def render_reasons(rec: Recommendation) -> str:
     """The answer to "why?": the reasons again, with their sources."""
     cite = rec.citations

@@ -231,3 +231,20 @@ def test_every_button_value_is_an_answer_the_parser_accepts(sqlite_store):
         assert question is not None and question.options, slot
         for option in question.options:
             assert rec.parse_answer(sqlite_store, slot, option.value) == option.value, (slot, option.value)
+
+
+def test_the_first_result_message_is_brief_and_keeps_the_users_figures(store):
+    p = rec.Profile.from_slots({
+        "rec_industry": "software", "rec_customers": "defense,commercial", "rec_requirement": "cmmi",
+        "rec_target_level": "3", "rec_certifications": "none", "rec_size": "300", "rec_timeline": "within_year",
+        "rec_goal": "market_access", "rec_deadline_months": "8"})
+    result = rec.recommend(store, p)
+    text = rec.render_brief(result, p)
+    body = text.split("Sources:")[0]
+    assert body.startswith(store.outcome(result.key).title + "\n")
+    assert len(body.split()) <= 170  # the full roadmap was 450+
+    band = next(e for e in store.timeline_estimates("iso9001")
+                if e.min_staff and e.min_staff <= 300 and (e.max_staff is None or e.max_staff >= 300))
+    assert f"{band.min_months}–{band.max_months} months (estimate); your 8 months is shorter than" in body
+    assert all(step.text in body for step in store.next_steps(result.key))
+    assert "Why:" not in body  # the reasons are one click away

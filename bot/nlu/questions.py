@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from bot.nlu.intent_model import IntentModel
+from bot.profile import asks_for_recommendation
 
 QUESTION_INTENT = "ask_question"
 PREFIX = QUESTION_INTENT + "/"
@@ -30,6 +31,11 @@ FOCUS_MIN_WORDS = 4
 # "what about cost?" reads as a follow-up; its question kind counts at this probability.
 FOLLOWUP_QUESTION_CONFIDENCE = 0.3
 FOLLOWUP_INTENT = "ask_followup"
+# Statement intents of the guided recommendation: a message that reads as a
+# question ("we're 30 people, commercial only. Is CMMI a certification?") and asks
+# a known kind at QUESTION_OVER_STATEMENT is a question, whatever the context.
+STATEMENT_INTENTS = ("start_recommendation", "inform_recommendation", "correct_recommendation")
+QUESTION_OVER_STATEMENT = 0.3
 _SENTENCES = re.compile(r"(?<=[?!.])\s+|\n+|\?(?=\w)")
 _JOINS = re.compile(r",?\s+(?:and also|and|also|plus)\s+|;\s*|,\s+(?=(?:who|what|how|which|when|why|is|are|does|do|can)\b)",
                     re.I)
@@ -102,6 +108,10 @@ class QuestionReader:
 
     def read(self, text: str) -> Reading:
         intents, questions = self._rank(text)
+        if intents and intents[0][0] in STATEMENT_INTENTS and questions and reads_as_question(text) \
+                and questions[0][1] >= QUESTION_OVER_STATEMENT and not asks_for_recommendation(text):
+            top = intents[0][1]
+            intents = [(QUESTION_INTENT, top)] + [(i, p * 0.5) for i, p in intents if i != QUESTION_INTENT]
         guesses: list[QuestionGuess] = []
         if intents and intents[0][0] == FOLLOWUP_INTENT and questions and questions[0][1] >= FOLLOWUP_QUESTION_CONFIDENCE:
             guesses = [QuestionGuess(questions[0][0], questions[0][1], 0, len(text))]
