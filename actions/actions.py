@@ -35,6 +35,9 @@ UNPLACED_INTENTS = ("nlu_fallback", "out_of_scope")
 QUESTION_CONFIDENCE = 0.2
 # Below QUESTION_CONFIDENCE, question kinds this likely are offered as "did you mean" buttons.
 CANDIDATE_CONFIDENCE = 0.05
+# ...unless the likeliest is at least DOMINANT_CONFIDENCE and DOMINANT_RATIO times the next.
+DOMINANT_CONFIDENCE = 0.12
+DOMINANT_RATIO = 2.5
 MAX_CANDIDATES = 3
 RECOMMENDATION_ACTIONS = ("action_show_recommendation", "action_explain_recommendation")
 RECOMMENDATION_FORM = "recommendation_form"
@@ -243,6 +246,14 @@ class ActionAnswerQuestion(Action):
         return await answer_question(dispatcher, tracker, intent)
 
 
+def dominant(ranking: list[dict]) -> bool:
+    """The likeliest question kind is likely enough and far ahead of the next one."""
+    if not ranking or ranking[0]["confidence"] < DOMINANT_CONFIDENCE:
+        return False
+    second = ranking[1]["confidence"] if len(ranking) > 1 else 0.0
+    return ranking[0]["confidence"] >= DOMINANT_RATIO * second
+
+
 def candidates(tracker: Tracker) -> list[str]:
     """The likeliest question kinds of an unclear message, for "did you mean" buttons."""
     ranking = tracker.latest_message.get("question_ranking") or []
@@ -307,6 +318,15 @@ def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Re
     questions = [sibling_question(snapshot, last, named_subjects(tracker)) if q == last and intent == "ask_followup"
                  else q for q in questions]
     confident = any(float(g.get("confidence_entity", 1.0)) >= QUESTION_CONFIDENCE for g in guesses)
+    if (intent in UNPLACED_INTENTS or (guesses and not confident)) and last in snapshot.questions:
+        # "so what do we get from it?" after a question on SCAMPI: of the likely kinds,
+        # the one the last answer offered as a related question
+        nearby = [r["question"] for r in ranking[:5] if r["question"] in snapshot.questions[last].related]
+        if nearby:
+            questions, intent, confident = [nearby[0]], "ask_question", True
+    if (intent in UNPLACED_INTENTS or (guesses and not confident)) and message and dominant(ranking):
+        # one kind far ahead of the rest: "...long story... how much will it cost a shop our size??"
+        questions, intent, confident = [ranking[0]["question"]], "ask_question", True
     if intent in UNPLACED_INTENTS or (guesses and not confident):
         if composer.premises(message) and guesses:
             pass  # the correction is the answer, whatever the question

@@ -368,7 +368,7 @@ _GOAL_PATTERNS = (
                       r"new customers|new clients|deals?|access|compliance|compliant|grow\w*|expand\w*|"
                       r"get in the door|more customers|more clients|enterprise customers)\b"),
     ("process_maturity", r"\b(?:process maturity|maturity|mature|process improvement|improv\w* (?:our |the )?"
-                         r"(?:\w+ )?process\w*|better process\w*|processes|predictab\w*|efficien\w*|"
+                         r"(?:\w+ )?process\w*|better (?:\w+ )?process\w*|processes|predictab\w*|efficien\w*|"
                          r"performance|discipline)\b"),
     ("customer_satisfaction", r"\b(?:customer satisfaction|satisf\w*|quality|happy customers|complaints|"
                               r"product quality|support|reputation|credibility|trust|happ\w*)\b"),
