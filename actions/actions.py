@@ -300,6 +300,13 @@ def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Re
     message = "" if text.startswith("/") else text
     guesses = _entities(tracker, "question")
     ranking = tracker.latest_message.get("question_ranking") or []
+    # "what's it built on then?": the reading with "it" as the conversation's subject
+    referred = (tracker.latest_message.get("question_ranking_by_subject") or {}).get(tracker.get_slot("subject"))
+    if referred and referred[0]["confidence"] >= QUESTION_CONFIDENCE and \
+            (not ranking or referred[0]["confidence"] > ranking[0]["confidence"]):
+        ranking = referred
+        guesses = [{"value": referred[0]["question"], "confidence_entity": referred[0]["confidence"]}]
+        intent = "ask_question"
     if intent in UNPLACED_INTENTS and message and ranking and ranking[0]["confidence"] >= UNPLACED_ANSWER_CONFIDENCE:
         # two intents too close to call ("what about cost?": a follow-up or a question)
         guesses = guesses or [{"value": ranking[0]["question"], "confidence_entity": ranking[0]["confidence"]}]

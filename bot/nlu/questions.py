@@ -13,7 +13,7 @@ part on its own is confidently a different question kind."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -66,6 +66,24 @@ class Reading:
     questions: list[QuestionGuess]
     # the best question kinds for the whole message, for evaluation (top 3)
     question_ranking: list[tuple[str, float]]
+    # for an unclear message that refers to something ("what's it built on then?"):
+    # its best question kind if "it" is each framework, for the action to pick the
+    # conversation's (the NLU does not know the conversation)
+    ranking_by_subject: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+
+
+# Words that refer back to the conversation's subject.
+_PRONOUN = re.compile(r"\b(?:it|its|it's|that|this|they|them|this one|that one)\b", re.I)
+# A message whose best question kind is less likely than this gets the per-subject readings.
+REFERENCE_CONFIDENCE = 0.3
+
+
+def subject_names(content_dir: Path) -> dict[str, str]:
+    """Framework key -> name ("cmmi" -> "CMMI"), from the content, for reading "it"."""
+    from bot.store import models as m
+    from bot.store.loader import parse_content
+
+    return {o.key: o.name for o in parse_content(content_dir) if isinstance(o, m.Framework)}
 
 
 def question_examples(content_dir: Path) -> list[tuple[str, str]]:
@@ -83,14 +101,18 @@ def question_examples(content_dir: Path) -> list[tuple[str, str]]:
 class QuestionReader:
     def __init__(self, model: IntentModel):
         self.model = model
+        # saved with the model (IntentModel pickles its attributes)
+        self.subjects: dict[str, str] = getattr(model, "subject_names", {})
 
     @staticmethod
     def train(texts: Sequence[str], intents: Sequence[str], questions: Sequence[tuple[str, str]],
-              protected_intents: Sequence[str], **model_args) -> "QuestionReader":
+              protected_intents: Sequence[str], subjects: Optional[dict[str, str]] = None,
+              **model_args) -> "QuestionReader":
         labels = [PREFIX if i == QUESTION_INTENT else i for i in intents]
         model = IntentModel(**model_args)
         model.fit(list(texts) + [t for t, _ in questions], labels + [PREFIX + k for _, k in questions],
                   protected_intents=protected_intents)
+        model.subject_names = dict(subjects or {})
         return QuestionReader(model)
 
     def _rank(self, text: str) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
@@ -118,7 +140,12 @@ class QuestionReader:
         elif intents and intents[0][0] == QUESTION_INTENT and questions:
             questions = self._weigh_the_question(text, questions)
             guesses = self._parts(text) or [QuestionGuess(questions[0][0], questions[0][1], 0, len(text))]
-        return Reading(intents, guesses, questions[:3])
+        by_subject: dict[str, list[tuple[str, float]]] = {}
+        if questions and questions[0][1] < REFERENCE_CONFIDENCE and _PRONOUN.search(text):
+            for key, name in self.subjects.items():
+                _, ranked = self._rank(_PRONOUN.sub(name, text, count=1))
+                by_subject[key] = ranked[:3]
+        return Reading(intents, guesses, questions[:3], by_subject)
 
     def _weigh_the_question(self, text: str, questions: list[tuple[str, float]]) -> list[tuple[str, float]]:
         """In a message of context and a question ("we have 400 staff on three sites.

@@ -31,7 +31,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu import aliases as aliases_module, intent_model as intent_model_module, questions as questions_module
 from bot.nlu.aliases import ENTITY_PRIORITY, AliasMatcher, AliasRow, aliases_from_content
 from bot.nlu.intent_model import IntentModel
-from bot.nlu.questions import QuestionReader, question_examples
+from bot.nlu.questions import QuestionReader, question_examples, subject_names
 from bot.settings import get_settings
 
 
@@ -109,7 +109,8 @@ class LinearIntentClassifier(_TrainedFromOneFile, IntentClassifier):
         content_dir = self._config["content_dir"] or get_settings().content_dir
         self.reader = QuestionReader.train(
             [ex.get(TEXT) for ex in examples], [ex.get(INTENT) for ex in examples], question_examples(content_dir),
-            protected_intents=self._config["protected_intents"], c=self._config["c"],
+            protected_intents=self._config["protected_intents"], subjects=subject_names(content_dir),
+            c=self._config["c"],
             max_char_ngram=self._config["max_char_ngram"], random_state=self._config["random_seed"],
         )
         return self._save(self.reader.model.to_bytes())
@@ -130,6 +131,10 @@ class LinearIntentClassifier(_TrainedFromOneFile, IntentClassifier):
             message.set(INTENT_RANKING_KEY, [{"name": n, "confidence": c} for n, c in ranking], add_to_output=True)
             message.set("question_ranking", [{"question": k, "confidence": c} for k, c in reading.question_ranking],
                         add_to_output=True)
+            if reading.ranking_by_subject:
+                message.set("question_ranking_by_subject", {
+                    s: [{"question": k, "confidence": c} for k, c in ranked]
+                    for s, ranked in reading.ranking_by_subject.items()}, add_to_output=True)
             entities = [e for e in message.get(ENTITIES, []) if e.get("entity") != "question"]
             entities += [
                 {"entity": "question", "value": q.key, "start": q.start, "end": q.end,
