@@ -3,22 +3,34 @@
 Same URL and reply format as Rasa's RestInput. Differences: invalid JSON,
 a wrong shape, a missing sender or an oversized body get a 4xx with a clear
 message (Rasa's would answer 500 for some); an empty or overlong message gets
-a polite reply without reaching the assistant; a failed turn says so."""
+a polite reply without reaching the assistant; a failed turn says so.
+
+The webhook takes any sender, so whoever can call it can act in any conversation.
+With REST_WEBHOOK_TOKEN set it answers only requests with
+"Authorization: Bearer <token>" (401 otherwise), for server-to-server use; in
+production (PRODUCTION=1) without a token it is off (404)."""
 from __future__ import annotations
 
+import hmac
 import json
-from typing import Any, Awaitable, Callable, Text
+from typing import Any, Awaitable, Callable, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.settings import get_settings
 from channels.guard import MAX_BODY_BYTES, run_turn, sender_problem, text_problem
 
 
 def _error(status: int, message: str) -> HTTPResponse:
     return response.json({"error": message}, status=status)
+
+
+def _bearer_token_matches(request: Request, token: str) -> bool:
+    given = request.headers.get("authorization") or ""
+    return hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
 
 
 class GuardedRestInput(InputChannel):
@@ -28,6 +40,15 @@ class GuardedRestInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("guarded_rest_webhook", __name__)
+        settings = get_settings()
+        token, enabled = settings.rest_webhook_token, settings.rest_webhook_token or not settings.production
+
+        def refusal(request: Request) -> Optional[HTTPResponse]:
+            if not enabled:
+                return _error(404, "The REST webhook is off on this server.")
+            if token and not _bearer_token_matches(request, token):
+                return _error(401, 'The REST webhook needs "Authorization: Bearer <REST_WEBHOOK_TOKEN>".')
+            return None
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -35,6 +56,9 @@ class GuardedRestInput(InputChannel):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            refused = refusal(request)
+            if refused:
+                return refused
             body = request.body or b""
             if len(body) > MAX_BODY_BYTES:
                 return _error(413, f"The request is too large ({len(body):,} bytes); the limit is {MAX_BODY_BYTES:,} bytes.")
