@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import hmac
 import json
-from typing import Any, Awaitable, Callable, Optional, Text
+from typing import Any, Awaitable, Callable, Optional, Text, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.settings import get_settings
+from bot.settings import Settings, get_settings
 from channels.guard import MAX_BODY_BYTES, run_turn, sender_problem, text_problem
 
 
@@ -28,9 +28,18 @@ def _error(status: int, message: str) -> HTTPResponse:
     return response.json({"error": message}, status=status)
 
 
-def _bearer_token_matches(request: Request, token: str) -> bool:
-    given = request.headers.get("authorization") or ""
-    return hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
+REST_OFF = "The REST webhook is off on this server."
+REST_TOKEN_NEEDED = 'The REST webhook needs "Authorization: Bearer <REST_WEBHOOK_TOKEN>".'
+
+
+def access_refusal(settings: Settings, authorization: Optional[str]) -> Optional[Tuple[int, str]]:
+    """(status, error) when this request may not use the webhook, else None."""
+    token = settings.rest_webhook_token
+    if token is None:
+        return (404, REST_OFF) if settings.production else None
+    if not hmac.compare_digest((authorization or "").encode(), f"Bearer {token}".encode()):
+        return 401, REST_TOKEN_NEEDED
+    return None
 
 
 class GuardedRestInput(InputChannel):
@@ -41,14 +50,6 @@ class GuardedRestInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("guarded_rest_webhook", __name__)
         settings = get_settings()
-        token, enabled = settings.rest_webhook_token, settings.rest_webhook_token or not settings.production
-
-        def refusal(request: Request) -> Optional[HTTPResponse]:
-            if not enabled:
-                return _error(404, "The REST webhook is off on this server.")
-            if token and not _bearer_token_matches(request, token):
-                return _error(401, 'The REST webhook needs "Authorization: Bearer <REST_WEBHOOK_TOKEN>".')
-            return None
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -56,9 +57,9 @@ class GuardedRestInput(InputChannel):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            refused = refusal(request)
+            refused = access_refusal(settings, request.headers.get("authorization"))
             if refused:
-                return refused
+                return _error(*refused)
             body = request.body or b""
             if len(body) > MAX_BODY_BYTES:
                 return _error(413, f"The request is too large ({len(body):,} bytes); the limit is {MAX_BODY_BYTES:,} bytes.")
