@@ -3,8 +3,8 @@
 Same events and session handling as Rasa's SocketIOInput, plus: a malformed
 event gets a polite reply instead of an exception in the server log; an empty
 or overlong message is answered without reaching the assistant; frames larger
-than MAX_BODY_BYTES are refused by the socket.io server; connections are only
-accepted from the widget's origin(s) when WIDGET_ORIGIN is set; a failed turn
+than MAX_BODY_BYTES are refused by the socket.io server; connections from a page
+of another origin than the widget's (WIDGET_ORIGIN, when set) are refused; a failed turn
 says so instead of leaving the user waiting.
 
 It also fixes Rasa 3.6's channel for this stack: python-socketio 5.10+ made
@@ -131,8 +131,11 @@ class GuardedSocketIOInput(SocketIOInput):
 
         @sio.on("connect", namespace=self.namespace)
         async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
+            # Browsers send Origin with every cross-origin request and websocket, but not with
+            # a same-origin GET (the page served by nginx opens its socket with one): no Origin
+            # is no other site's page.
             origin = (environ.get("HTTP_ORIGIN") or "").rstrip("/")
-            if origins and origin not in origins:
+            if origins and origin and origin not in origins:
                 logger.warning("refused a socket.io connection from origin %r", origin)
                 return False
             if not self.jwt_key:

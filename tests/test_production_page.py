@@ -11,7 +11,7 @@ import requests
 from playwright.sync_api import expect, sync_playwright
 
 from bot.web.__main__ import STATIC_DIR
-from tests.production import texts
+from tests.production import texts, wait_until
 from tests.test_widget import ANSWER_TIMEOUT_MS, CHROMIUM_ARGS, ask, bot_messages, overview
 from tests.widget_client import WidgetClient
 
@@ -74,9 +74,13 @@ def test_the_production_page_answers_a_question_and_a_button_in_chromium(prod, s
             assert not [m for m in console if "Content Security Policy" in m], console
         finally:
             browser.close()
-    # The browser's socket.io went over websocket through nginx (101 Switching Protocols).
-    new_lines = access_log.read_bytes()[log_size:].decode(errors="replace").splitlines()
-    assert any("transport=websocket" in line and '" 101 ' in line for line in new_lines), new_lines[-10:]
+    # The browser's socket.io went over websocket through nginx (101 Switching Protocols;
+    # nginx logs it when the socket closes).
+    def upgraded() -> bool:
+        new_lines = access_log.read_bytes()[log_size:].decode(errors="replace").splitlines()
+        return any("transport=websocket" in line and '" 101 ' in line for line in new_lines)
+
+    assert wait_until(upgraded, timeout=30), access_log.read_text()[-2000:]
 
 
 @pytest.mark.parametrize("target", ["replica", "nginx"])
