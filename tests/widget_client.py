@@ -17,7 +17,8 @@ class WidgetClient:
         self.session_id: Optional[str] = None
         self.replies: "queue.Queue[dict]" = queue.Queue()
         self.confirmed = threading.Event()
-        self.sio = socketio.Client(reconnection=False)
+        # websocket-client adds an Origin of its own (the server's): send only the page's.
+        self.sio = socketio.Client(reconnection=False, websocket_extra_options={"suppress_origin": True})
         self.sio.on("bot_uttered", self.replies.put)
         self.sio.on("session_confirm", self._confirm)
         self.sio.connect(base_url, headers={"Origin": origin}, transports=list(transports), wait_timeout=30)
