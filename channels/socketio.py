@@ -34,10 +34,10 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import UserMessage, decode_bearer_token
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+import sanic.server.websockets.impl as sanic_websockets
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-import sanic.server.websockets.impl as sanic_websockets
 from socketio import AsyncServer
 
 from bot.settings import get_settings
