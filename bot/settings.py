@@ -13,9 +13,28 @@ load_dotenv(PROJECT_ROOT / ".env")
 
 
 @dataclass(frozen=True)
+class RedisSettings:
+    host: str
+    port: int
+    db: int
+    password: Optional[str]
+    key_prefix: str
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     content_dir: Path
+    # PRODUCTION=1 (set by deploy/stack.py, compose, Kubernetes): the REST webhook is off unless
+    # REST_WEBHOOK_TOKEN is set.
+    production: bool = False
+    # REST_WEBHOOK_TOKEN: when set, the REST webhook answers only "Authorization: Bearer <token>".
+    rest_webhook_token: Optional[str] = None
+    # SESSION_SECRET: signs the socket.io session ids the server issues; every replica needs the same.
+    session_secret: Optional[str] = None
+    # REDIS_HOST (with REDIS_PORT, REDIS_DB, REDIS_PASSWORD, LOCK_KEY_PREFIX): Slack's event ids are
+    # remembered there, shared by the replicas; unset: in process memory.
+    redis: Optional[RedisSettings] = None
     # Consultant requests (leads) are emailed to the consultancy (bot/leads.py).
     smtp_host: Optional[str] = None
     smtp_port: int = 587
@@ -30,17 +49,33 @@ class Settings:
     action_server_threads: int = 16
 
 
-def _flag(name: str, default: bool) -> bool:
+def _flag(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     return default if value in (None, "") else value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _optional(name: str) -> Optional[str]:
+    return os.environ.get(name, "").strip() or None
 
 
 def get_settings() -> Settings:
     default_db = f"sqlite:///{PROJECT_ROOT / 'var' / 'knowledge.db'}"
     env = os.environ.get
+    redis_host = _optional("REDIS_HOST")
+    redis = RedisSettings(
+        host=redis_host,
+        port=int(env("REDIS_PORT") or 6379),
+        db=int(env("REDIS_DB") or 1),
+        password=_optional("REDIS_PASSWORD"),
+        key_prefix=_optional("LOCK_KEY_PREFIX") or "cmmiiso",
+    ) if redis_host else None
     return Settings(
         database_url=env("DATABASE_URL") or default_db,
         content_dir=Path(env("CONTENT_DIR") or PROJECT_ROOT / "content"),
+        production=_flag("PRODUCTION"),
+        rest_webhook_token=_optional("REST_WEBHOOK_TOKEN"),
+        session_secret=_optional("SESSION_SECRET"),
+        redis=redis,
         smtp_host=env("SMTP_HOST") or None,
         smtp_port=int(env("SMTP_PORT") or 587),
         smtp_user=env("SMTP_USER") or None,

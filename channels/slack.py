@@ -13,6 +13,8 @@ starts without Slack. Compared with Rasa's SlackInput this class
 - accepts content types with parameters ("application/json; charset=utf-8"), which Rasa silently drops;
 - drops a redelivered event by its event_id whatever X-Slack-Retry-Reason says
   (Rasa only drops http_timeout retries, so other retries produced duplicate replies);
+  the event ids are kept in Redis (REDIS_HOST, with a TTL) when it is configured, so a
+  retry that reaches another replica is dropped too; in process memory otherwise;
 - answers url_verification with {"challenge": ...};
 - sends markdown as Slack mrkdwn and buttons as Block Kit (more than 5 buttons too),
   and after a click replaces the buttons with the choice, so old buttons can't be clicked twice.
@@ -27,7 +29,7 @@ import re
 import time
 from collections import OrderedDict
 from http import HTTPStatus
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Protocol, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot
@@ -39,7 +41,10 @@ from sanic.response import HTTPResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-import bot.settings  # noqa: F401 - loads .env into the environment
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+from bot.settings import RedisSettings, get_settings
 from channels.guard import run_turn, text_problem
 
 logger = logging.getLogger(__name__)
@@ -152,14 +157,19 @@ class SlackOutput(SlackBot):
 
 # --- input ------------------------------------------------------------------
 
+class SeenIds(Protocol):
+    async def seen_before(self, key: str) -> bool:
+        """True if `key` was seen recently; otherwise remembers it and returns False."""
+
+
 class RecentIds:
-    """Ids seen in the last `ttl` seconds, bounded in size (one process; Rasa runs one worker)."""
+    """Ids seen in the last `ttl` seconds, bounded in size, in this process only."""
 
     def __init__(self, ttl: float = EVENT_ID_TTL_SECONDS, max_size: int = 10_000) -> None:
         self.ttl, self.max_size = ttl, max_size
         self._seen: "OrderedDict[str, float]" = OrderedDict()
 
-    def seen_before(self, key: str) -> bool:
+    async def seen_before(self, key: str) -> bool:
         """True if `key` was seen recently; otherwise remembers it and returns False."""
         now = time.monotonic()
         while self._seen and (next(iter(self._seen.values())) < now - self.ttl or len(self._seen) > self.max_size):
@@ -168,6 +178,31 @@ class RecentIds:
             return True
         self._seen[key] = now
         return False
+
+
+class RedisRecentIds:
+    """Ids seen in the last `ttl` seconds, in Redis: shared by every replica.
+    SET NX EX is atomic, so of two replicas receiving the same id only one sees it first."""
+
+    def __init__(self, settings: RedisSettings, ttl: int = EVENT_ID_TTL_SECONDS) -> None:
+        self.ttl = ttl
+        self.prefix = f"{settings.key_prefix}:slack-event:"
+        self.client = aioredis.Redis(host=settings.host, port=settings.port, db=settings.db,
+                                     password=settings.password, socket_timeout=5)
+
+    async def seen_before(self, key: str) -> bool:
+        try:
+            first = await self.client.set(self.prefix + key, "1", nx=True, ex=self.ttl)
+        except RedisError as exc:
+            # Better a possible duplicate reply than a lost message.
+            logger.error(f"Redis unavailable for Slack event dedup ({exc}); handling event {key}")
+            return False
+        return not first
+
+
+def recent_event_ids() -> SeenIds:
+    redis_settings = get_settings().redis
+    return RedisRecentIds(redis_settings) if redis_settings else RecentIds()
 
 
 def _media_type(request: Request) -> Text:
@@ -204,7 +239,7 @@ class SlackInput(RasaSlackInput):
 
     def __init__(self, *args: Any, api_url: Text = DEFAULT_API_URL, **kwargs: Any) -> None:
         self.api_url = api_url
-        self.recent_events = RecentIds()
+        self.recent_events = recent_event_ids()
         super().__init__(*args, **kwargs)
 
     @property
@@ -286,7 +321,7 @@ class SlackInput(RasaSlackInput):
         if body.get("type") == "url_verification":
             return response.json({"challenge": body.get("challenge", "")})
         event_id = body.get("event_id")
-        if event_id and self.recent_events.seen_before(str(event_id)):
+        if event_id and await self.recent_events.seen_before(str(event_id)):
             logger.info(
                 f"Dropping redelivered Slack event {event_id} "
                 f"(retry #{request.headers.get(self.retry_num_header)}, {request.headers.get(self.retry_reason_header)})"

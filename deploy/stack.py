@@ -8,6 +8,7 @@ No Rasa imports here: everything runs as a subprocess."""
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -55,7 +56,12 @@ class Stack:
             env.setdefault(key, value)
         env.update(overrides or {})
         env.setdefault("WIDGET_ORIGIN", f"http://localhost:{env['PROXY_PORT']}")
+        # One key for all replicas, so a session id one issued is valid on the others. Without
+        # SESSION_SECRET set, the widget's sessions last as long as this stack.
+        if not env.get("SESSION_SECRET"):
+            env["SESSION_SECRET"] = secrets.token_hex(32)
         env.update(
+            PRODUCTION="1",
             ACTION_SERVER_URL=f"http://127.0.0.1:{env['ACTION_PORT']}/webhook",
             PYTHONPATH=str(ROOT),
             RASA_TELEMETRY_ENABLED="false",
@@ -216,8 +222,9 @@ def main() -> int:
     print(f"starting: action server, {len(stack.rasa_ports)} Rasa replicas, nginx (logs in {stack.run_dir}) ...")
     try:
         stack.start()
-        print(f"Ready. Chat at http://localhost:{stack.proxy_port}  "
-              f"(REST: POST http://localhost:{stack.proxy_port}/webhooks/rest/webhook). Ctrl-C stops.")
+        rest = (f"REST, with the bearer token REST_WEBHOOK_TOKEN: POST http://localhost:{stack.proxy_port}"
+                "/webhooks/rest/webhook" if stack.env.get("REST_WEBHOOK_TOKEN") else "REST webhook off")
+        print(f"Ready. Chat at http://localhost:{stack.proxy_port}  ({rest}). Ctrl-C stops.")
         while True:
             dead = [p for p in stack.processes() if p.poll() is not None]
             if dead:

@@ -23,7 +23,7 @@ from bot.store import get_engine
 from bot.store.loader import load_content
 from deploy.preflight import PreflightError
 from deploy.stack import Stack, StackError
-from tests.servers import MODEL_PATH, free_port
+from tests.servers import MODEL_PATH, TEST_SLACK_SIGNING_SECRET, TEST_SLACK_TOKEN, free_port
 from tests.smtp_server import MailCatcher
 
 CONTENT_DIR = PROJECT_ROOT / "content"
@@ -38,6 +38,12 @@ class ProdStack:
     token: str
     origin: str
     mail: MailCatcher
+    rest_token: str
+
+    @property
+    def rest_headers(self) -> dict:
+        """What a server-to-server caller of the REST webhook sends (it is off for everyone else)."""
+        return {"Authorization": f"Bearer {self.rest_token}"}
 
     @property
     def proxy(self) -> str:
@@ -48,7 +54,7 @@ class ProdStack:
 
     def send(self, base: str, sender: str, message: str, timeout: float = 120) -> list[dict]:
         resp = requests.post(f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": message},
-                             timeout=timeout)
+                             headers=self.rest_headers, timeout=timeout)
         assert resp.status_code == 200, f"{resp.status_code}: {resp.text[:300]}"
         return resp.json()
 
@@ -129,7 +135,8 @@ def knowledge_db_url(schema: str) -> str:
     return f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
 
 
-def stack_env(run_dir, schema: str, lock_prefix: str, token: Optional[str] = None) -> dict:
+def stack_env(run_dir, schema: str, lock_prefix: str, token: Optional[str] = None,
+              rest_token: Optional[str] = None, slack_api_url: Optional[str] = None) -> dict:
     proxy_port = free_port()
     knowledge = f"sqlite:///{run_dir / 'knowledge.db'}"
     load_content(get_engine(knowledge), CONTENT_DIR)
@@ -145,16 +152,23 @@ def stack_env(run_dir, schema: str, lock_prefix: str, token: Optional[str] = Non
     }
     if token:
         env["RASA_AUTH_TOKEN"] = token
+    if rest_token:
+        env["REST_WEBHOOK_TOKEN"] = rest_token
+    if slack_api_url:
+        env.update(SLACK_BOT_TOKEN=TEST_SLACK_TOKEN, SLACK_SIGNING_SECRET=TEST_SLACK_SIGNING_SECRET,
+                   SLACK_API_URL=slack_api_url)
     return env
 
 
 @pytest.fixture(scope="session")
-def prod_session(tmp_path_factory):
+def prod_session(tmp_path_factory, fake_slack):
+    """The stack with Slack configured (posting to fake_slack) and the REST webhook token-protected."""
     assert MODEL_PATH.exists(), f"no trained model at {MODEL_PATH}: run ./run train first"
     run_id = uuid.uuid4().hex[:12]
     schema, lock_prefix, token = f"t_{run_id}", f"t{run_id}", secrets.token_urlsafe(24)
+    rest_token = secrets.token_urlsafe(24)
     run_dir = tmp_path_factory.mktemp("prod")
-    env = stack_env(run_dir, schema, lock_prefix, token)
+    env = stack_env(run_dir, schema, lock_prefix, token, rest_token, fake_slack.url)
     # As in production: knowledge and consultant requests in the shared PostgreSQL, not a file.
     env["DATABASE_URL"] = knowledge_db_url(schema)
     engine = get_engine(env["DATABASE_URL"])
@@ -169,7 +183,7 @@ def prod_session(tmp_path_factory):
             stack.start()
         except (PreflightError, StackError) as exc:
             pytest.fail(f"the production stack did not start: {exc}")
-        yield ProdStack(stack, schema, lock_prefix, token, stack.env["WIDGET_ORIGIN"], mail)
+        yield ProdStack(stack, schema, lock_prefix, token, stack.env["WIDGET_ORIGIN"], mail, rest_token)
     finally:
         stack.stop()
         mail.stop()

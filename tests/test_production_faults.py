@@ -45,7 +45,8 @@ def test_killed_replica_the_other_continues_the_same_conversation(prod):
     sender = f"fault-replica-{uuid.uuid4().hex}"
     ports = {f"127.0.0.1:{p}": i for i, p in enumerate(prod.stack.rasa_ports)}
     first = requests.post(f"{prod.proxy}/webhooks/rest/webhook",
-                          json={"sender": sender, "message": "what is ISO 9001?"}, timeout=120)
+                          json={"sender": sender, "message": "what is ISO 9001?"}, headers=prod.rest_headers,
+                          timeout=120)
     assert first.status_code == 200 and "ISO 9001" in texts(first.json())
     # The widget's socket lives on the replica nginx hashes this client to.
     handshake = requests.get(f"{prod.proxy}/socket.io/", params={"EIO": "4", "transport": "polling"}, timeout=30)
@@ -59,7 +60,8 @@ def test_killed_replica_the_other_continues_the_same_conversation(prod):
 
         for _ in range(3):  # whichever replica nginx would have picked, the survivor answers
             resp = requests.post(f"{prod.proxy}/webhooks/rest/webhook",
-                                 json={"sender": sender, "message": "what is CMMI?"}, timeout=120)
+                                 json={"sender": sender, "message": "what is CMMI?"}, headers=prod.rest_headers,
+                                 timeout=120)
             assert resp.status_code == 200, resp.text[:200]
             assert "CMMI" in texts(resp.json())
             assert ports[_upstream(resp)] == survivor

@@ -29,9 +29,9 @@ def base(request, prod):
     return prod.replica(0) if request.param == "replica" else prod.proxy
 
 
-def post_raw(base: str, data: bytes, content_type: str = "application/json") -> requests.Response:
-    return requests.post(f"{base}/webhooks/rest/webhook", data=data, headers={"Content-Type": content_type},
-                         timeout=120)
+def post_raw(prod, base: str, data: bytes, content_type: str = "application/json") -> requests.Response:
+    return requests.post(f"{base}/webhooks/rest/webhook", data=data,
+                         headers={"Content-Type": content_type, **prod.rest_headers}, timeout=120)
 
 
 def test_rest_bad_input_gets_a_polite_reply_or_a_4xx_and_the_conversation_goes_on(prod, base):
@@ -61,12 +61,12 @@ def test_rest_bad_input_gets_a_polite_reply_or_a_4xx_and_the_conversation_goes_o
         (b"\xff\xfe\x00garbage", "must be JSON"),
     ]
     for body, expected in cases:
-        resp = post_raw(base, body)
+        resp = post_raw(prod, base, body)
         assert resp.status_code == 400, (body[:40], resp.status_code, resp.text[:200])
         assert expected in resp.json()["error"]
 
     big = b'{"sender": "' + sender.encode() + b'", "message": "' + b"x" * 1_000_000 + b'"}'
-    resp = post_raw(base, big)
+    resp = post_raw(prod, base, big)
     assert resp.status_code == 413
     assert "too large" in resp.json()["error"]
 

@@ -42,7 +42,7 @@ def test_fifty_users_twenty_messages_nothing_lost(prod):
         started = time.monotonic()
         try:
             resp = session.post(f"{prod.proxy}/webhooks/rest/webhook", json={"sender": sender, "message": message},
-                                timeout=180)
+                                headers=prod.rest_headers, timeout=180)
             replies = resp.json() if resp.status_code == 200 else []
             ok = any(r.get("text") for r in replies) and all(r.get("text") != UNAVAILABLE_REPLY for r in replies)
             problem = None if ok else f"{sender} {message!r}: {resp.status_code} {resp.text[:100]}"

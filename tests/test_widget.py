@@ -172,6 +172,23 @@ def test_controls_have_accessible_labels(chat):
     assert unnamed == []
 
 
+def test_the_development_server_serves_the_same_page_and_names_rasa_in_config_json(tmp_path):
+    """One page for every server: the development server changes no byte of it; the
+    widget learns Rasa's URL (another origin here) from /config.json."""
+    import requests
+
+    from bot.web.__main__ import STATIC_DIR
+
+    web = start_web(tmp_path, free_port(), "http://rasa.example:5005")
+    try:
+        page = requests.get(f"{web.url}/", timeout=10)
+        assert page.content == (STATIC_DIR / "index.html").read_bytes()
+        assert "connect-src 'self' http://rasa.example:5005 ws://rasa.example:5005;" in page.headers["Content-Security-Policy"]
+        assert requests.get(f"{web.url}/config.json", timeout=10).json() == {"rasaUrl": "http://rasa.example:5005"}
+    finally:
+        web.stop()
+
+
 # --- rendering, against a scripted socket.io server ------------------------------
 
 HOSTILE_TEXT = (

@@ -1,10 +1,9 @@
 """A socket.io client that behaves like the web widget (events user_uttered /
-bot_uttered, a persistent session id), for the production tests."""
+bot_uttered, a persistent session id issued by the server), for the production tests."""
 from __future__ import annotations
 
 import queue
 import threading
-import uuid
 from typing import Any, Optional
 
 import socketio
@@ -13,17 +12,28 @@ import socketio
 class WidgetClient:
     def __init__(self, base_url: str, origin: str, session_id: Optional[str] = None,
                  transports: tuple[str, ...] = ("polling",)):
-        self.session_id = session_id or uuid.uuid4().hex
+        """session_id: the one to ask for (e.g. from an earlier connection); the
+        server confirms it or issues another, which becomes self.session_id."""
+        self.session_id: Optional[str] = None
         self.replies: "queue.Queue[dict]" = queue.Queue()
         self.confirmed = threading.Event()
-        self.sio = socketio.Client(reconnection=False)
+        # websocket-client adds an Origin of its own (the server's): send only the page's.
+        self.sio = socketio.Client(reconnection=False, websocket_extra_options={"suppress_origin": True})
         self.sio.on("bot_uttered", self.replies.put)
-        self.sio.on("session_confirm", lambda _sid: self.confirmed.set())
+        self.sio.on("session_confirm", self._confirm)
         self.sio.connect(base_url, headers={"Origin": origin}, transports=list(transports), wait_timeout=30)
-        self.sio.emit("session_request", {"session_id": self.session_id})
+        self.sio.emit("session_request", {"session_id": session_id})
         if not self.confirmed.wait(30):
             self.close()
             raise TimeoutError("no session_confirm from the socket.io server")
+
+    def _confirm(self, session_id: str) -> None:
+        self.session_id = session_id
+        self.confirmed.set()
+
+    @property
+    def transport(self) -> str:
+        return self.sio.transport()
 
     def emit(self, data: Any) -> None:
         self.sio.emit("user_uttered", data)

@@ -1,13 +1,16 @@
 """Serve the chat page and its widget: python -m bot.web --port 8080 --rasa-url http://localhost:5005
 
-Static files only, all from bot/web/static (nothing from a CDN). index.html gets the
-Rasa URL the widget connects to; every response carries a Content-Security-Policy
-that allows scripts and styles from this server only and connections to Rasa only."""
+Static files only, all from bot/web/static (nothing from a CDN), the same files
+nginx serves. The widget reads Rasa's URL from /config.json: here it names the
+Rasa server (which has another origin than this page); the static config.json
+that nginx serves says "same origin". Every response carries a
+Content-Security-Policy that allows scripts and styles from this server only and
+connections to this server and Rasa only."""
 from __future__ import annotations
 
 import argparse
 import functools
-import html
+import json
 import os
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -17,7 +20,7 @@ from urllib.parse import urlsplit
 import bot.settings  # noqa: F401 - loads .env (RASA_PUBLIC_URL, RASA_PORT)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-RASA_URL_PLACEHOLDER = "{{RASA_URL}}"
+WIDGET_CONFIG_PATH = "/config.json"
 
 
 def content_security_policy(rasa_url: str) -> str:
@@ -44,22 +47,21 @@ class PageHandler(SimpleHTTPRequestHandler):
         super().end_headers()
 
     def do_GET(self) -> None:  # noqa: N802 - http.server API
-        if self.path.split("?", 1)[0] in ("/", "/index.html"):
-            self._send_index()
+        if self.path.split("?", 1)[0] == WIDGET_CONFIG_PATH:
+            self._send_widget_config()
         else:
             super().do_GET()
 
     def do_HEAD(self) -> None:  # noqa: N802 - http.server API
-        if self.path.split("?", 1)[0] in ("/", "/index.html"):
-            self._send_index(head_only=True)
+        if self.path.split("?", 1)[0] == WIDGET_CONFIG_PATH:
+            self._send_widget_config(head_only=True)
         else:
             super().do_HEAD()
 
-    def _send_index(self, head_only: bool = False) -> None:
-        page = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
-        body = page.replace(RASA_URL_PLACEHOLDER, html.escape(self.rasa_url, quote=True)).encode("utf-8")
+    def _send_widget_config(self, head_only: bool = False) -> None:
+        body = json.dumps({"rasaUrl": self.rasa_url}).encode("utf-8")
         self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if not head_only:

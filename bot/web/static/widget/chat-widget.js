@@ -6,6 +6,11 @@
  *         <script src="vendor/socket.io/socket.io.min.js"></script>
  *         <script src="widget/chat-widget.js" data-server="https://rasa.example.org" data-start-open="true"></script>
  *
+ * Rasa's URL: data-server if given; else "rasaUrl" of config.json next to the page,
+ * served by every server of the page (the development server names Rasa there, the
+ * static file says "" = this page's own origin, which nginx proxies to Rasa).
+ * socket.io tries websocket and falls back to long-polling.
+ *
  * Bot text is never parsed as HTML: it is rendered with DOM nodes and textContent,
  * with a small markdown subset (**bold**, line breaks, [label](url) and bare
  * http/https links; any other link scheme is shown as plain text).
@@ -15,12 +20,14 @@
  * (that would let anyone read any conversation). So the widget keeps the session id
  * and a display transcript, keyed by that id, in this browser's localStorage: a
  * reload shows the same conversation and continues it under the same session.
+ * The session id is issued (and signed) by the server; an id it did not issue is
+ * replaced by a new one.
  */
 (function () {
   "use strict";
 
   var script = document.currentScript;
-  var SERVER = (script && script.dataset.server) || window.location.origin;
+  var CONFIGURED_SERVER = script && script.dataset.server;
   var START_OPEN = !!(script && script.dataset.startOpen === "true");
   var PREFIX = "cmmi-advisor:";
   var MAX_TRANSCRIPT = 200;
@@ -229,8 +236,7 @@
     status.hidden = !text;
   }
 
-  // Long-polling only: Rasa's server here can't do websockets (see channels/socketio.py).
-  var socket = window.io(SERVER, { path: "/socket.io", reconnection: true, upgrade: false });
+  var socket = null; // created once Rasa's URL is known
 
   function emitMessage(message) {
     socket.emit("user_uttered", { message: message, session_id: sessionId });
@@ -253,45 +259,57 @@
     send(button.title, button.payload);
   }
 
-  socket.on("connect", function () {
-    setStatus("");
-    confirmed = false;
-    socket.emit("session_request", { session_id: sessionId });
-  });
+  function rasaUrl() {
+    if (CONFIGURED_SERVER) return Promise.resolve(CONFIGURED_SERVER);
+    return fetch("config.json", { cache: "no-store" })
+      .then(function (response) { return response.ok ? response.json() : {}; })
+      .catch(function () { return {}; })
+      .then(function (config) { return (config && config.rasaUrl) || window.location.origin; });
+  }
 
-  socket.on("session_confirm", function (data) {
-    var id = typeof data === "string" ? data : data && data.session_id;
-    if (id && id !== sessionId) {
-      sessionId = id;
-      storage.setItem(PREFIX + "session", id);
-      saveTranscript();
-    }
-    confirmed = true;
-    pending.splice(0).forEach(emitMessage);
-  });
+  function connect(server) {
+    socket = window.io(server, { path: "/socket.io", reconnection: true });
 
-  socket.on("bot_uttered", function (data) {
-    hideTyping();
-    if (!data) return;
-    var replies = data.quick_replies || data.buttons || [];
-    var attachment = data.attachment && data.attachment.payload;
-    addEntry({
-      from: "bot",
-      text: typeof data.text === "string" ? data.text : "",
-      buttons: replies.map(function (r) { return { title: String(r.title), payload: String(r.payload) }; }),
-      link: attachment && attachment.src ? String(attachment.src) : undefined
+    socket.on("connect", function () {
+      setStatus("");
+      confirmed = false;
+      socket.emit("session_request", { session_id: sessionId });
     });
-  });
 
-  socket.on("disconnect", function (reason) {
-    confirmed = false;
-    if (reason !== "io client disconnect") setStatus("Connection lost. Reconnecting\u2026");
-  });
+    socket.on("session_confirm", function (data) {
+      var id = typeof data === "string" ? data : data && data.session_id;
+      if (id && id !== sessionId) {
+        sessionId = id;
+        storage.setItem(PREFIX + "session", id);
+        saveTranscript();
+      }
+      confirmed = true;
+      pending.splice(0).forEach(emitMessage);
+    });
 
-  socket.on("connect_error", function () {
-    hideTyping();
-    setStatus("The advisor can't be reached right now. Retrying\u2026");
-  });
+    socket.on("bot_uttered", function (data) {
+      hideTyping();
+      if (!data) return;
+      var replies = data.quick_replies || data.buttons || [];
+      var attachment = data.attachment && data.attachment.payload;
+      addEntry({
+        from: "bot",
+        text: typeof data.text === "string" ? data.text : "",
+        buttons: replies.map(function (r) { return { title: String(r.title), payload: String(r.payload) }; }),
+        link: attachment && attachment.src ? String(attachment.src) : undefined
+      });
+    });
+
+    socket.on("disconnect", function (reason) {
+      confirmed = false;
+      if (reason !== "io client disconnect") setStatus("Connection lost. Reconnecting\u2026");
+    });
+
+    socket.on("connect_error", function () {
+      hideTyping();
+      setStatus("The advisor can't be reached right now. Retrying\u2026");
+    });
+  }
 
   // ---- User interface -----------------------------------------------------
 
@@ -327,8 +345,10 @@
     log.textContent = "";
     hideTyping();
     // A new socket connection leaves the old session's room; the server makes a new session id.
-    socket.disconnect();
-    socket.connect();
+    if (socket) {
+      socket.disconnect();
+      socket.connect();
+    }
     input.focus();
   });
 
@@ -336,4 +356,5 @@
   var stored = storage.getItem(PREFIX + "open");
   setOpen(stored === null ? START_OPEN : stored === "1", false);
   setStatus("");
+  rasaUrl().then(connect);
 })();
