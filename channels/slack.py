@@ -97,6 +97,21 @@ def _sections(mrkdwn: Text) -> List[Dict[Text, Any]]:
     return [{"type": "section", "text": {"type": "mrkdwn", "text": c}} for c in chunks]
 
 
+# An answer's footnotes start after this line (bot.answers.SOURCES_HEADING).
+_SOURCES = "\nSources:\n"
+CONTEXT_TEXT_LIMIT = 2000
+
+
+def text_blocks(text: Text) -> List[Dict[Text, Any]]:
+    """The answer as section blocks, and its footnotes as a small context block."""
+    answer, _, sources = text.partition(_SOURCES)
+    blocks = _sections(to_mrkdwn(answer)) if answer.strip() else []
+    if sources.strip():
+        blocks.append({"type": "context", "elements": [
+            {"type": "mrkdwn", "text": to_mrkdwn("Sources: " + sources.strip())[:CONTEXT_TEXT_LIMIT]}]})
+    return blocks
+
+
 def button_blocks(text: Text, buttons: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
     """Block Kit for a message with buttons: the text, then the buttons (value = Rasa payload)."""
     elements = [
@@ -108,7 +123,7 @@ def button_blocks(text: Text, buttons: List[Dict[Text, Any]]) -> List[Dict[Text,
         }
         for n, b in enumerate(buttons)
     ]
-    blocks = _sections(to_mrkdwn(text)) if text.strip() else []
+    blocks = text_blocks(text) if text.strip() else []
     for start in range(0, len(elements), BUTTONS_PER_ACTIONS_BLOCK):
         blocks.append({"type": "actions", "elements": elements[start:start + BUTTONS_PER_ACTIONS_BLOCK]})
     return blocks
@@ -142,8 +157,13 @@ class SlackOutput(SlackBot):
             logger.error(f"Slack refused a message to {channel}: {exc.response.get('error')}")
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        # One Slack message per bot message: paragraphs stay together.
-        await self._post_message(self.slack_channel or recipient_id, text=to_mrkdwn(text.strip()), mrkdwn=True)
+        # One Slack message per bot message: paragraphs stay together; footnotes in a context block.
+        text = text.strip()
+        if _SOURCES in text:
+            await self._post_message(self.slack_channel or recipient_id, text=_plain(text.partition(_SOURCES)[0]),
+                                     blocks=text_blocks(text))
+            return
+        await self._post_message(self.slack_channel or recipient_id, text=to_mrkdwn(text), mrkdwn=True)
 
     async def send_text_with_buttons(
         self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any

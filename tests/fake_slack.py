@@ -44,6 +44,7 @@ class SlackCall:
         """The message as a person reads it in Slack (the blocks if any, else the text),
         with mrkdwn bold and escapes undone."""
         sections = [b["text"]["text"] for b in self.blocks if b.get("type") == "section"]
+        sections += [e["text"] for b in self.blocks if b.get("type") == "context" for e in b.get("elements", [])]
         shown = "\n".join(sections) if sections else self.text
         return re.sub(r"\*([^*\n]+)\*", r"\1", html.unescape(shown))
 

@@ -218,6 +218,22 @@ def test_buttons_are_posted_as_block_kit(fake_slack):
     assert "Which one fits?" in post.text  # the notification fallback, without markup
 
 
+def test_sources_go_in_a_context_block_under_the_answer(fake_slack):
+    """An answer's footnotes are small: a context block, not part of the answer's section."""
+    from channels.slack import SlackOutput
+
+    _, channel = new_ids()
+    output = SlackOutput(TEST_SLACK_TOKEN, api_url=fake_slack.url)
+    answer = "No: there is no CMMI certificate. [1]\nSources:\n[1] CMMI vs ISO 9001 (consultancy article, 24 Sep 2023)"
+    asyncio.run(output.send_text_message(channel, answer))
+
+    post = fake_slack.wait_for_post(channel, timeout=10)[0]
+    assert [b["type"] for b in post.blocks] == ["section", "context"]
+    assert post.blocks[0]["text"]["text"] == "No: there is no CMMI certificate. [1]"
+    assert post.blocks[1]["elements"][0]["text"] == "Sources: [1] CMMI vs ISO 9001 (consultancy article, 24 Sep 2023)"
+    assert post.text == "No: there is no CMMI certificate. [1]"
+
+
 def test_bot_text_cannot_form_slack_markup(fake_slack):
     """Text is escaped before it goes to Slack: no @channel pings or disguised links."""
     from channels.slack import SlackOutput

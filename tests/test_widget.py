@@ -226,6 +226,8 @@ class ScriptedRasa:
         await asyncio.sleep(1.5)  # long enough to see the typing indicator
         if message == "markup":
             reply = {"text": HOSTILE_TEXT}
+        elif message == "sources":
+            reply = {"text": "About 2–6 months. [1]\nSources:\n[1] CMMI vs ISO 9001 (consultancy article, 24 Sep 2023)"}
         elif message == "buttons":
             reply = {"text": "Pick one", "quick_replies": [
                 {"content_type": "text", "title": "First", "payload": "/first"},
@@ -296,6 +298,16 @@ def test_bot_text_is_rendered_as_text_with_simple_markdown(scripted_chat):
     reply.get_by_text("trap").click()
     assert page.evaluate("window.__xss === undefined && window.__clicked === undefined")
     screenshot(page, "desktop-markdown-rendering.png")
+
+
+def test_sources_are_small_footnotes_in_the_answers_bubble(scripted_chat):
+    page, _ = scripted_chat
+    ask(page, "sources")
+    bubble = bot_messages(page).last
+    expect(bubble.locator(".cw-sources")).to_contain_text("[1] CMMI vs ISO 9001 (consultancy article", timeout=10_000)
+    expect(bubble.locator(".cw-text")).to_have_count(1)  # one bubble: the answer and its footnotes
+    size = bubble.locator(".cw-sources").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert size < 14
 
 
 def test_a_typing_indicator_shows_while_the_bot_answers(scripted_chat):

@@ -147,11 +147,25 @@
     if (last < line.length) parent.appendChild(document.createTextNode(line.slice(last)));
   }
 
-  function appendRich(parent, text) {
+  function appendLines(parent, text) {
     String(text).split("\n").forEach(function (line, i) {
       if (i > 0) parent.appendChild(el("br"));
       appendInline(parent, line);
     });
+  }
+
+  // The answer, then its footnotes ("Sources:" and "[1] ..." lines) small, in the same bubble.
+  var SOURCES = /\nSources:\n/;
+
+  function appendRich(parent, text) {
+    var parts = String(text).split(SOURCES);
+    appendLines(parent, parts[0]);
+    if (parts.length > 1) {
+      var notes = el("div", { "class": "cw-sources" });
+      notes.appendChild(el("span", { "class": "cw-visually-hidden" }, "Sources: "));
+      appendLines(notes, parts.slice(1).join("\n"));
+      parent.appendChild(notes);
+    }
   }
 
   // ---- Transcript ---------------------------------------------------------
