@@ -74,7 +74,8 @@ def expected_reply(index: int) -> tuple[dict, list[str]]:
     size, level = str(20 + index), str(2 + index % 4)
     if index % 2 == 0:
         return {"rec_size": size, "rec_industry": "defense", "rec_customers": "defense", "rec_requirement": "cmmi",
-                "rec_target_level": level}, []
+                "rec_target_level": level}, [f"Noted: {size} staff, industry: Defense, customers: Defense / DoD, "
+                                             f"contracts require CMMI (maturity level {level})."]
     return {"rec_size": size}, [f"Updated size: {size}."]
 
 
