@@ -125,6 +125,14 @@ def answers_the_form(tracker: Tracker) -> bool:
     return requested in extract_profile(default_store(), text, tracker.latest_message.get("entities"), asked=requested)
 
 
+def last_bot_text(tracker: Tracker) -> Optional[str]:
+    """The text of the bot's last message in the conversation."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot" and event.get("text"):
+            return str(event["text"])
+    return None
+
+
 def _last_answer_was_recommendation(tracker: Tracker) -> bool:
     for event in reversed(tracker.events):
         if event.get("event") == "action":
@@ -177,6 +185,14 @@ async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, in
     if reply.closest:
         dispatcher.utter_message(response="utter_closest_match", closest=reply.text)
         return events
+    if reply.text == last_bot_text(tracker) and intent not in DETAIL_INTENTS:
+        # the same answer again would not help ("for the software side, aspice or cmmi?"):
+        # its detail, or the honest reply
+        again = await asyncio.to_thread(compose, tracker, "more_detail", slots)
+        if again is None or not again.found or again.text == reply.text:
+            dispatcher.utter_message(response="utter_cannot_answer", buttons=reply.buttons or None)
+            return events
+        reply = again
     dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
     if reply.questions:
         events.append(SlotSet("last_question", reply.questions[-1]))

@@ -302,6 +302,9 @@ class ActionCorrectRecommendation(Action):
         found = rec.parse_statement(store, _text(tracker), tracker.latest_message.get("entities"))
         in_form = tracker.active_loop.get("name") == FORM
         if not found:
+            if _answering_questions(tracker):
+                # "so you're saying YES we should wait??": about the last answer, not the profile
+                return await answer_question(dispatcher, tracker, "nlu_fallback")
             dispatcher.utter_message(
                 text="I couldn't tell what to change. Say it like \"actually we're 50 people\", "
                      "\"actually we're in aerospace\" or \"our contracts require ISO 9001\"."
