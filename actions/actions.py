@@ -10,12 +10,14 @@ honest no-answer reply."""
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot import contact
 from bot.answers import AnswerComposer, Reply, Situation, subjects_in_parts
 from bot.lookup import closest_fact
 from bot.nlu.questions import reads_as_question
@@ -41,6 +43,8 @@ DOMINANT_RATIO = 2.5
 MAX_CANDIDATES = 3
 RECOMMENDATION_ACTIONS = ("action_show_recommendation", "action_explain_recommendation")
 RECOMMENDATION_FORM = "recommendation_form"
+CONSULTANT_FORM = "consultant_form"
+CONTACT_PROMPTS = ("contact_name", "contact_email")
 # A message the NLU could not place (nlu_fallback) is still answered as the
 # question kind it most likely asks at this probability.
 UNPLACED_ANSWER_CONFIDENCE = 0.25
@@ -76,15 +80,19 @@ def named_subjects(tracker: Tracker) -> list[str]:
     return list(dict.fromkeys(subjects))
 
 
-def profile_updates(tracker: Tracker) -> dict[str, str]:
+def profile_updates(tracker: Tracker, overwrite: bool = False) -> dict[str, str]:
     """Profile slots the message fills: a size button, or what the user says
-    about their own organization ("we're 45 people and already have ISO 9001")."""
+    about their own organization ("we're 45 people and already have ISO 9001").
+    A remark in passing fills only what is not known yet ("customer asks are we CMMI
+    certified?" does not undo "nobody requires anything"); overwrite: a correction."""
     found = user_statements(default_store(), tracker.latest_message.get("text"),
                             tracker.latest_message.get("entities"))
     size = _values(tracker, "size")
     if size:
         found["rec_size"] = size[0]
-    return {slot: value for slot, value in found.items() if tracker.get_slot(slot) != value}
+    known = {slot for slot in found if tracker.get_slot(slot) not in (None, "", "unknown")}
+    return {slot: value for slot, value in found.items()
+            if tracker.get_slot(slot) != value and (overwrite or slot not in known or slot == "rec_size")}
 
 
 # Industries where the article calls CMMI rarely needed: their questions are about ISO 9001.
@@ -108,6 +116,31 @@ def situation(slots: Dict[str, Any]) -> Situation:
 
 
 QUESTION_INTENTS = ("ask_question",) + FOLLOWUP_INTENTS[:3]
+
+
+# An erasure request says what to erase: "forget me", "delete my data", "wipe everything".
+_EXPLICIT_ERASURE = re.compile(
+    r"\b(?:forget|delete|erase|remove|wipe|clear)\b.{0,25}\b(?:me|my|mine|data|details|information|info|"
+    r"everything|email|name)\b|\bgdpr\b|\bright to be forgotten\b", re.I)
+# Saying no to giving contact details: the whole message is the refusal.
+_BARE_REFUSAL = re.compile(
+    r"^\W*(?:stop|cancel|quit|exit|no|nope|nah|no thanks|no thank you|never ?mind|forget it|abort|skip|"
+    r"i changed my mind|not now|maybe later)\W*$", re.I)
+
+
+def contact_answer(tracker: Tracker) -> List[EventType]:
+    """At the consultant's name or email prompt, what the user typed as their name or
+    email, whatever the NLU took it for ("Will Forget", "Grace Stop", "Will Price",
+    "mark.forget@example.com"); [] for a real question, refusal or erasure request."""
+    text = tracker.latest_message.get("text") or ""
+    requested = tracker.get_slot("requested_slot")
+    if tracker.active_loop.get("name") != CONSULTANT_FORM or requested not in CONTACT_PROMPTS:
+        return []
+    without_emails = contact.EMAIL.sub(" ", text)
+    if _EXPLICIT_ERASURE.search(without_emails) or _BARE_REFUSAL.match(text) or "?" in text:
+        return []
+    value = contact.clean_name(text) if requested == "contact_name" else contact.find_email(text)
+    return [SlotSet(requested, value)] if value else []
 
 
 def is_real_question(intent: str, text: str) -> bool:
@@ -150,6 +183,9 @@ async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, in
     with the profile slots in `known` set just before (e.g. by a correction)."""
     if await asyncio.to_thread(answers_the_form, tracker):
         return []  # the form takes it as the answer to its question
+    contact_given = contact_answer(tracker)
+    if contact_given:
+        return contact_given  # "Will Price" at the name prompt is a name, not a cost question
     decide = not tracker.active_loop.get("name") and asks_for_recommendation(tracker.latest_message.get("text"))
     if intent in DETAIL_INTENTS and not _entities(tracker, "question") and _last_answer_was_recommendation(tracker):
         profile = Profile.from_slots(tracker.slots)
@@ -232,23 +268,6 @@ class ActionGreet(Action):
         if updates:
             dispatcher.utter_message(text=describe_found(default_store(), updates))
         return [SlotSet(slot, value) for slot, value in updates.items()]
-
-
-class ActionComplaint(Action):
-    """"You got that wrong, we are 120 people": a correction answers the last
-    question again with it; a bare complaint gets an apology and the options."""
-
-    def name(self) -> Text:
-        return "action_complaint"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        updates = await asyncio.to_thread(profile_updates, tracker)
-        if updates and tracker.get_slot("last_question"):
-            dispatcher.utter_message(text=describe_found(default_store(), updates))
-            return [SlotSet(k, v) for k, v in updates.items()] + await answer_question(
-                dispatcher, tracker, "ask_followup", known=updates)
-        dispatcher.utter_message(response="utter_sorry_wrong")
-        return [SlotSet(k, v) for k, v in updates.items()]
 
 
 class ActionAnswerQuestion(Action):

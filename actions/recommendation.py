@@ -16,7 +16,13 @@ from rasa_sdk.types import DomainDict
 
 from bot import contact, leads
 from bot import recommendation as rec
-from actions.actions import answer_question, answer_unrouted_question, is_real_question
+from actions.actions import (
+    answer_question,
+    answer_unrouted_question,
+    contact_answer,
+    is_real_question,
+    profile_updates,
+)
 from bot.nlu.questions import reads_as_question
 from bot.profile import asks_for_recommendation, describe_found, statements
 from bot.store import default_store
@@ -98,6 +104,18 @@ def _describe_change(slot: str, value: str) -> str:
 _REPLACES = re.compile(r"\b(?:only|just|not|no longer|instead|rather|actually|wrong|correction|anymore)\b", re.I)
 
 
+LIST_SLOTS = ("rec_customers", "rec_certifications")
+
+
+def merged(slot: str, previous: Any, value: str, text: str) -> str:
+    """A list slot's new value: added to what was known ("we also sell to the DoD",
+    "we also hold AS9100"), unless the message replaces it ("only private", "actually")."""
+    if slot not in LIST_SLOTS or previous in (None, "", rec.UNKNOWN, rec.NONE) or value in (rec.UNKNOWN, rec.NONE) \
+            or _REPLACES.search(text):
+        return value
+    return ",".join(dict.fromkeys(str(previous).split(",") + value.split(",")))
+
+
 @dataclass
 class _FormTurn:
     """One request's state: slots beyond the form's (rasa-sdk returns only those) and whether it corrected."""
@@ -139,9 +157,7 @@ class ValidateRecommendationForm(FormValidationAction):
         changes, noted = [], {}
         for slot, value in found.items():
             previous = tracker.get_slot(slot)
-            if slot == "rec_customers" and previous not in (None, "", rec.UNKNOWN) and not _REPLACES.search(text):
-                # "we also want commercial work": customers are added, not replaced
-                value = ",".join(dict.fromkeys(str(previous).split(",") + value.split(",")))
+            value = merged(slot, previous, value, text)  # "we also want commercial work"
             if previous == value:
                 continue
             if slot in rec.SLOTS:
@@ -298,33 +314,57 @@ class ActionCorrectRecommendation(Action):
         return "action_correct_recommendation"
 
     async def run(self, dispatcher, tracker, domain):
-        store = default_store()
-        found = rec.parse_statement(store, _text(tracker), tracker.latest_message.get("entities"))
-        in_form = tracker.active_loop.get("name") == FORM
-        if not found:
-            if _answering_questions(tracker):
-                # "so you're saying YES we should wait??": about the last answer, not the profile
-                return await answer_question(dispatcher, tracker, "nlu_fallback")
-            dispatcher.utter_message(
-                text="I couldn't tell what to change. Say it like \"actually we're 50 people\", "
-                     "\"actually we're in aerospace\" or \"our contracts require ISO 9001\"."
-            )
-            return []
-        events: List[EventType] = [SlotSet(slot, value) for slot, value in found.items()]
+        return await correct(dispatcher, tracker, rec.parse_statement(
+            default_store(), _text(tracker), tracker.latest_message.get("entities")))
+
+
+async def correct(dispatcher: CollectingDispatcher, tracker: Tracker, found: Dict[str, str]) -> List[EventType]:
+    """Apply what the user corrected: after an answer, the answer again for it; in
+    the form, go on; after a result, the updated result."""
+    store = default_store()
+    found = {slot: merged(slot, tracker.get_slot(slot), value, _text(tracker)) for slot, value in found.items()}
+    in_form = tracker.active_loop.get("name") == FORM
+    if not found:
         if _answering_questions(tracker):
-            # "we're about 45 people" after an answer: note it and answer again for it
-            dispatcher.utter_message(text=describe_found(store, found))
-            return events + await answer_question(dispatcher, tracker, "ask_followup", known=found)
-        dispatcher.utter_message(text="Updated " + "; ".join(_describe_change(s, v) for s, v in found.items()) + ".")
-        if in_form:
-            return events
-        slots = dict(tracker.slots)
-        slots.update(found)
-        if all(slots.get(slot) not in (None, "") for slot in rec.SLOTS):
-            profile = rec.Profile.from_slots(slots)
-            return events + show_result(dispatcher, tracker, profile)
-        # Not enough for a result yet: continue with the questions.
-        return events + [FollowupAction(FORM)]
+            # "so you're saying YES we should wait??": about the last answer, not the profile
+            return await answer_question(dispatcher, tracker, "nlu_fallback")
+        dispatcher.utter_message(
+            text="I couldn't tell what to change. Say it like \"actually we're 50 people\", "
+                 "\"actually we're in aerospace\" or \"our contracts require ISO 9001\"."
+        )
+        return []
+    events: List[EventType] = [SlotSet(slot, value) for slot, value in found.items()]
+    if _answering_questions(tracker):
+        # "we're about 45 people" after an answer: note it and answer again for it
+        dispatcher.utter_message(text=describe_found(store, found))
+        return events + await answer_question(dispatcher, tracker, "ask_followup", known=found)
+    dispatcher.utter_message(text="Updated " + "; ".join(_describe_change(s, v) for s, v in found.items()) + ".")
+    if in_form:
+        return events
+    slots = dict(tracker.slots)
+    slots.update(found)
+    if all(slots.get(slot) not in (None, "") for slot in rec.SLOTS):
+        profile = rec.Profile.from_slots(slots)
+        return events + show_result(dispatcher, tracker, profile)
+    # Not enough for a result yet: continue with the questions.
+    return events + [FollowupAction(FORM)]
+
+
+class ActionComplaint(Action):
+    """"You got that wrong, we are not government": a correction in it is applied
+    (the last answer or the result again, for it); a bare complaint gets an apology
+    and the options."""
+
+    def name(self) -> Text:
+        return "action_complaint"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        updates = profile_updates(tracker, overwrite=True)
+        if updates and (tracker.get_slot("last_question") or tracker.get_slot("rec_outcome")
+                        or tracker.active_loop.get("name") == FORM):
+            return await correct(dispatcher, tracker, updates)
+        dispatcher.utter_message(response="utter_sorry_wrong")
+        return [SlotSet(k, v) for k, v in updates.items()]
 
 
 class ValidateConsultantForm(FormValidationAction):
@@ -376,6 +416,9 @@ class ActionStopConsultantRequest(Action):
         return "action_stop_consultant_request"
 
     def run(self, dispatcher, tracker, domain):
+        answer = contact_answer(tracker)
+        if answer:  # "Grace Stop" typed at the name prompt is a name, not "stop"
+            return answer + [FollowupAction("consultant_form")]
         dispatcher.utter_message(text="OK, I haven't stored any contact details.")
         return [ActiveLoop(None), SlotSet("requested_slot", None)] + [SlotSet(s, None) for s in CONTACT_SLOTS]
 
@@ -392,32 +435,14 @@ def forget_me_reply(deleted: int, already_sent: int) -> str:
     return reply
 
 
-# An erasure request says what to erase: "forget me", "delete my data", "wipe everything".
-_EXPLICIT_ERASURE = re.compile(
-    r"\b(?:forget|delete|erase|remove|wipe|clear)\b.{0,25}\b(?:me|my|mine|data|details|information|info|"
-    r"everything|email|name)\b|\bgdpr\b|\bright to be forgotten\b", re.I)
-
-
-def _name_not_command(tracker: Tracker) -> Optional[str]:
-    """The name typed at the consultant's name prompt that the NLU took for "forget
-    me" (a name like "Will Forget"), or None for a real erasure request."""
-    text = _text(tracker)
-    if tracker.active_loop.get("name") != "consultant_form" or tracker.get_slot("requested_slot") != "contact_name":
-        return None
-    if _EXPLICIT_ERASURE.search(text):
-        return None
-    return contact.clean_name(text)
-
-
 class ActionForgetMe(Action):
     def name(self) -> Text:
         return "action_forget_me"
 
     def run(self, dispatcher, tracker, domain):
-        name = _name_not_command(tracker)
-        if name is not None:
-            # "Will Forget" typed at the name prompt is a name, not "forget me"
-            return [SlotSet("contact_name", name), FollowupAction("consultant_form")]
+        answer = contact_answer(tracker)
+        if answer:  # "Will Forget" typed at the name prompt is a name, not "forget me"
+            return answer + [FollowupAction("consultant_form")]
         engine = default_store().engine
         already_sent = contact.count_sent(engine, tracker.sender_id)
         dispatcher.utter_message(text=forget_me_reply(contact.forget(engine, tracker.sender_id), already_sent))

@@ -15,7 +15,7 @@ from bot.store.db import session_scope
 from bot.store.models import ConsultantRequest
 
 # Pragmatic address check: one @, no spaces, a dot in the domain, a 2+ letter TLD.
-_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+EMAIL = _EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 
 
 def find_email(text: object) -> Optional[str]:

@@ -135,3 +135,36 @@ def test_submit_stores_the_request_with_the_recommendation_and_forget_me_deletes
     assert slots["contact_email"] is None and slots["rec_industry"] is None
     assert messages[0]["text"] == ("Done: I've deleted your consultant request (your name, email and recommendation) "
                                    "and this whole conversation, everything you typed included.")
+
+
+# Names and emails at the consultant's prompts that the NLU may read as commands or questions.
+@pytest.mark.parametrize("action, intent, requested, text, slot, value", [
+    ("ActionForgetMe", "forget_me", "contact_name", "Will Forget", "contact_name", "Will Forget"),
+    ("ActionForgetMe", "forget_me", "contact_email", "mark.forget@fedit.example.org", "contact_email",
+     "mark.forget@fedit.example.org"),
+    ("ActionStopConsultantRequest", "stop_recommendation", "contact_name", "Grace Stop", "contact_name", "Grace Stop"),
+    ("ActionStopConsultantRequest", "deny", "contact_name", "Nobody Noel", "contact_name", "Nobody Noel"),
+])
+def test_a_name_or_email_that_looks_like_a_command_is_taken_as_the_answer(action, intent, requested, text, slot,
+                                                                          value):
+    dispatcher = CollectingDispatcher()
+    events = getattr(rec_actions, action)().run(dispatcher, tracker(intent, text, requested=requested,
+                                                                  loop="consultant_form"), DOMAIN)
+    assert events == [{"event": "slot", "timestamp": None, "name": slot, "value": value},
+                      {"event": "followup", "timestamp": None, "name": "consultant_form"}]
+    assert dispatcher.messages == []  # nothing deleted, nothing cancelled
+
+
+def test_a_name_that_looks_like_a_question_is_taken_as_the_name():
+    import actions.actions as question_actions
+
+    dispatcher = CollectingDispatcher()
+    t = tracker("ask_question", "Will Price", requested="contact_name", loop="consultant_form")
+    events = asyncio.run(question_actions.ActionAnswerQuestion().run(dispatcher, t, DOMAIN))
+    assert events == [{"event": "slot", "timestamp": None, "name": "contact_name", "value": "Will Price"}]
+    assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize("text", ["forget me", "please delete my data", "stop", "no thanks"])
+def test_a_real_erasure_or_refusal_at_the_name_prompt_still_counts(text):
+    assert rec_actions.contact_answer(tracker("forget_me", text, requested="contact_name", loop="consultant_form")) == []

@@ -34,6 +34,10 @@ FOLLOWUP_INTENT = "ask_followup"
 # Statement intents of the guided recommendation: a message that reads as a
 # question ("we're 30 people, commercial only. Is CMMI a certification?") and asks
 # a known kind at QUESTION_OVER_STATEMENT is a question, whatever the context.
+# A greeting with more in it: the second intent counts when this likely.
+GREETING = "greet"
+GREETING_MAX_WORDS = 3
+GREETING_AND_MORE = 0.15
 STATEMENT_INTENTS = ("start_recommendation", "inform_recommendation", "correct_recommendation")
 QUESTION_OVER_STATEMENT = 0.3
 _SENTENCES = re.compile(r"(?<=[?!.])\s+|\n+|\?(?=\w)")
@@ -130,6 +134,10 @@ class QuestionReader:
 
     def read(self, text: str) -> Reading:
         intents, questions = self._rank(text)
+        if len(intents) > 1 and intents[0][0] == GREETING and len(text.split()) > GREETING_MAX_WORDS \
+                and intents[1][1] >= GREETING_AND_MORE:
+            # "hello, help me choose pls", "hi, is anyone there? what is iso 9001": the request counts
+            intents = [intents[1], intents[0]] + intents[2:]
         if intents and intents[0][0] in STATEMENT_INTENTS and questions and reads_as_question(text) \
                 and questions[0][1] >= QUESTION_OVER_STATEMENT and not asks_for_recommendation(text):
             top = intents[0][1]
