@@ -7,7 +7,7 @@ import json
 import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
@@ -192,7 +192,7 @@ class ValidateRecommendationForm(FormValidationAction):
         if failures >= MAX_FAILED_ANSWERS:
             # the second unusable answer: go on, saying what is assumed
             assumed = rec.ASSUMED_WHEN_UNSURE.get(slot, rec.UNKNOWN)
-            dispatcher.utter_message(text=f"I'll go on assuming \"not sure\" for that; you can correct it later.")
+            dispatcher.utter_message(text="I'll go on assuming \"not sure\" for that; you can correct it later.")
             _turn.get().extra.append(SlotSet(FAILED_SLOT, None))
             return {slot: assumed}
         question = default_store().question(slot)

@@ -9,7 +9,6 @@ import json
 import re
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import yaml
 
