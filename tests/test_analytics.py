@@ -258,13 +258,14 @@ def test_report_matches_scripted_conversations(tmp_path):
     assistant = start_assistant(tmp_path / "logs", knowledge, endpoints=endpoints)
     # The replies that mean "no answer", as the domain words them.
     domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
-    no_answer = {domain["responses"][name][0]["text"] for name in ReportSettings.no_answer_responses}
+    # (up to a template's first {placeholder}: "The closest I have: {closest}")
+    no_answer = {domain["responses"][name][0]["text"].split("{")[0] for name in ReportSettings.no_answer_responses}
     not_understood = []
     try:
         for sender, messages in SCRIPT.items():
             for message in messages:
                 replies = assistant.send(f"{sender}-{run}", message)
-                if any(r.get("text") in no_answer for r in replies):
+                if any((r.get("text") or "").startswith(prefix) for r in replies for prefix in no_answer):
                     not_understood.append(message)
     finally:
         assistant.stop()

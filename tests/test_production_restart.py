@@ -35,9 +35,9 @@ class Scenario:
 
 
 SCENARIOS = [
-    Scenario("framework slot from a question", ["hello", "what is ISO 9001?"],
-             {"framework": "iso9001"}, "what is CMMI?", "CMMI"),
-    Scenario("framework slot, then thanks", ["what is CMMI?"], {"framework": "cmmi"}, "thanks", "welcome"),
+    Scenario("subject slot from a question", ["hello", "what is ISO 9001?"],
+             {"subject": "iso9001"}, "what is CMMI?", "CMMI"),
+    Scenario("subject slot, then thanks", ["what is CMMI?"], {"subject": "cmmi"}, "thanks", "welcome"),
     Scenario("half-finished recommendation form",
              ["/start_recommendation", '/inform_recommendation{"rec_choice": "software"}'],
              {"rec_industry": "software"}, '/inform_recommendation{"rec_choice": "defense"}',

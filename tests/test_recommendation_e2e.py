@@ -81,7 +81,7 @@ def test_with_buttons_from_the_greeting_to_a_stored_and_forgotten_consultant_req
     assert chat.replies[0]["text"].startswith(sqlite_store.outcome("both_iso_first").title)
     row = next(r for r in sqlite_store.industry_fit() if r.industry_key == "software")
     assert row.why in result
-    assert "Roadmap" in result and "Next steps" in result
+    assert "\nPlan: 1. " in result and "\nNext: 1. " in result  # the brief result; the full plan is a click away
     assert chat.turns <= 9  # greeting + 8 turns from "Help me choose"
 
     chat.click("Yes, please")
@@ -120,18 +120,17 @@ def test_free_text_with_unusable_answers_reasked(chat, sqlite_store):
     assert chat.asked() == "rec_size"
     chat.say("lots")
     assert sqlite_store.question("rec_size").reask in chat.text
-    chat.say("-5")
-    assert sqlite_store.question("rec_size").reask in chat.text
-    chat.say("about 40 staff")
+    assert chat.asked() == "rec_size"
+    chat.say("-5")  # a second unusable answer: no loop, the form goes on with a stated assumption
+    assert 'I\'ll go on assuming "not sure" for that; you can correct it later.' in chat.text
     assert chat.asked() == "rec_timeline"
     chat.say("not sure")
     assert chat.asked() == "rec_goal"
     chat.say("happier customers")
-    result = chat.text
     # General manufacturing, non-defense: ISO 9001 is the appropriate standard.
-    assert chat.replies[0]["text"].startswith(sqlite_store.outcome("iso9001_only").title)
-    assert "40 staff" in result
-    assert "Assumed" in result and "timeline" in result  # "not sure" is accepted and said
+    assert any(r.get("text", "").startswith(sqlite_store.outcome("iso9001_only").title) for r in chat.replies)
+    chat.say("why?")
+    assert "Assumed" in chat.text and "timeline" in chat.text  # "not sure" is accepted and said
 
 
 def test_a_question_mid_form_is_answered_and_the_form_resumes(chat, sqlite_store):
@@ -157,16 +156,15 @@ def test_corrections_update_the_slot_and_the_result(chat, sqlite_store):
     assert chat.asked() == "rec_timeline"
     chat.click(option(sqlite_store, "rec_timeline", "flexible"))
     chat.click(option(sqlite_store, "rec_goal", "customer_satisfaction"))
-    result = chat.text  # the REST channel splits a message at blank lines
+    result = chat.text
     assert chat.replies[0]["text"].startswith(sqlite_store.outcome("iso9001_only").title)
-    assert "50 staff" in result
     band = next(e for e in sqlite_store.timeline_estimates("iso9001") if e.min_staff == 25)
-    assert band.scope in result  # the roadmap uses the corrected size band
+    assert f"{band.min_months}–{band.max_months} months (estimate)" in result  # the corrected size band
 
     chat.say("actually we're 300 people")
-    assert "300 staff" in chat.text
+    assert "Updated size: 300." in chat.text
     big = next(e for e in sqlite_store.timeline_estimates("iso9001") if e.min_staff and e.min_staff > 250)
-    assert big.scope in chat.text
+    assert f"{big.min_months}–{big.max_months} months (estimate)" in chat.text
 
     chat.say("why?")
     row = next(r for r in sqlite_store.industry_fit() if r.industry_key == "manufacturing")
@@ -183,8 +181,7 @@ def test_stop_ends_politely_and_start_over_resets(chat, sqlite_store):
     assert "stopped" in chat.text
     assert chat.asked() is None
     chat.say("help me choose")
-    assert chat.asked() == "rec_industry"  # a new start asks from the beginning
-    chat.click(option(sqlite_store, "rec_industry", "aerospace"))
+    assert chat.asked() == "rec_customers"  # a new start keeps what is known (the industry)
     chat.click(option(sqlite_store, "rec_customers", "defense"))
     assert chat.asked() == "rec_requirement"
     chat.say("start over")
@@ -205,6 +202,7 @@ def test_rich_opening_asks_only_what_is_missing(chat, sqlite_store):
     assert asked == ["rec_certifications", "rec_timeline", "rec_goal"]
     result = chat.text
     # Defense contractor whose contracts require CMMI, under pressure, selling to defense only.
-    assert chat.replies[0]["text"].startswith(sqlite_store.outcome("cmmi").title)
-    assert "maturity level 3" in result and "300 staff" in result
+    assert any(r.get("text", "").startswith(sqlite_store.outcome("cmmi").title) for r in chat.replies)
+    level3 = next(e for e in sqlite_store.timeline_estimates("cmmi") if e.maturity_level == 3)
+    assert f"{level3.min_months}–{level3.max_months} months (estimate)" in result  # the ML3 estimate
     assert chat.turns == 4
