@@ -37,6 +37,9 @@ UNPLACED_INTENTS = ("nlu_fallback", "out_of_scope")
 QUESTION_CONFIDENCE = 0.2
 # Below QUESTION_CONFIDENCE, question kinds this likely are offered as "did you mean" buttons.
 CANDIDATE_CONFIDENCE = 0.05
+# A kind the last answer offered as related counts for an unclear follow-up at this probability
+# (gibberish spreads its probability thinly over all kinds).
+NEARBY_CONFIDENCE = 0.08
 # ...unless the likeliest is at least DOMINANT_CONFIDENCE and DOMINANT_RATIO times the next.
 DOMINANT_CONFIDENCE = 0.12
 DOMINANT_RATIO = 2.5
@@ -363,7 +366,8 @@ def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Re
     if (intent in UNPLACED_INTENTS or (guesses and not confident)) and last in snapshot.questions:
         # "so what do we get from it?" after a question on SCAMPI: of the likely kinds,
         # the one the last answer offered as a related question
-        nearby = [r["question"] for r in ranking[:5] if r["question"] in snapshot.questions[last].related]
+        nearby = [r["question"] for r in ranking[:5]
+                  if r["question"] in snapshot.questions[last].related and r["confidence"] >= NEARBY_CONFIDENCE]
         if nearby:
             questions, intent, confident = [nearby[0]], "ask_question", True
     if (intent in UNPLACED_INTENTS or (guesses and not confident)) and message and dominant(ranking):

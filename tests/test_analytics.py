@@ -7,6 +7,7 @@ part: scripted conversations sent over REST to the running assistant with an
 SQL tracker store, then `./run report`'s command, checked against them."""
 from __future__ import annotations
 
+
 import asyncio
 import subprocess
 import sys
