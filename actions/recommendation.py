@@ -105,14 +105,15 @@ _REPLACES = re.compile(r"\b(?:only|just|not|no longer|instead|rather|actually|wr
 
 
 LIST_SLOTS = ("rec_customers", "rec_certifications")
+_CANONICAL_LIST = re.compile(r"[a-z0-9_]+(?:,[a-z0-9_]+)*")
 
 
 def merged(slot: str, previous: Any, value: str, text: str) -> str:
     """A list slot's new value: added to what was known ("we also sell to the DoD",
     "we also hold AS9100"), unless the message replaces it ("only private", "actually")."""
     if slot not in LIST_SLOTS or previous in (None, "", rec.UNKNOWN, rec.NONE) or value in (rec.UNKNOWN, rec.NONE) \
-            or _REPLACES.search(text):
-        return value
+            or _REPLACES.search(text) or not _CANONICAL_LIST.fullmatch(str(previous)):
+        return value  # (a previous value that is the raw text of this very answer is not kept)
     return ",".join(dict.fromkeys(str(previous).split(",") + value.split(",")))
 
 
@@ -155,8 +156,11 @@ class ValidateRecommendationForm(FormValidationAction):
             found = rec.extract_profile(default_store(), text, entities, asked=requested)
         events: List[EventType] = []
         changes, noted = [], {}
+        correcting = _intent(tracker) == "correct_recommendation" or bool(_REPLACES.search(text))
         for slot, value in found.items():
             previous = tracker.get_slot(slot)
+            if previous not in (None, "") and slot != requested and slot not in LIST_SLOTS and not correcting:
+                continue  # "bank RFPs asked for ISO 9001" names the customers' industry, not a new one of ours
             value = merged(slot, previous, value, text)  # "we also want commercial work"
             if previous == value:
                 continue
@@ -314,6 +318,9 @@ class ActionCorrectRecommendation(Action):
         return "action_correct_recommendation"
 
     async def run(self, dispatcher, tracker, domain):
+        answer = contact_answer(tracker)
+        if answer:  # "Nobody Noel" or an email at the consultant's prompt, not a correction
+            return answer + [FollowupAction("consultant_form")]
         return await correct(dispatcher, tracker, rec.parse_statement(
             default_store(), _text(tracker), tracker.latest_message.get("entities")))
 
@@ -359,6 +366,9 @@ class ActionComplaint(Action):
         return "action_complaint"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        answer = contact_answer(tracker)
+        if answer:
+            return answer + [FollowupAction("consultant_form")]
         updates = profile_updates(tracker, overwrite=True)
         if updates and (tracker.get_slot("last_question") or tracker.get_slot("rec_outcome")
                         or tracker.active_loop.get("name") == FORM):

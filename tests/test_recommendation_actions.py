@@ -168,3 +168,26 @@ def test_a_name_that_looks_like_a_question_is_taken_as_the_name():
 @pytest.mark.parametrize("text", ["forget me", "please delete my data", "stop", "no thanks"])
 def test_a_real_erasure_or_refusal_at_the_name_prompt_still_counts(text):
     assert rec_actions.contact_answer(tracker("forget_me", text, requested="contact_name", loop="consultant_form")) == []
+
+
+@pytest.mark.parametrize("action, intent, requested, text, slot", [
+    ("ActionCorrectRecommendation", "correct_recommendation", "contact_email", "will.forget@example.com",
+     "contact_email"),
+    ("ActionCorrectRecommendation", "correct_recommendation", "contact_name", "Nobody Noel", "contact_name"),
+    ("ActionComplaint", "complain_wrong", "contact_name", "Mark Wrong", "contact_name"),
+])
+def test_a_contact_answer_read_as_a_correction_is_taken_as_the_answer(action, intent, requested, text, slot):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(getattr(rec_actions, action)().run(
+        dispatcher, tracker(intent, text, requested=requested, loop="consultant_form"), DOMAIN))
+    assert events == [{"event": "slot", "timestamp": None, "name": slot, "value": text},
+                      {"event": "followup", "timestamp": None, "name": "consultant_form"}]
+    assert dispatcher.messages == []
+
+
+def test_an_answer_in_the_form_does_not_overwrite_another_known_answer(sqlite_store):
+    messages, slots = run(rec_actions.ValidateRecommendationForm(), tracker(
+        "inform_recommendation", "a few bank RFPs asked for iso 9001", slots={"rec_industry": "software"},
+        requested="rec_requirement"))
+    assert "rec_industry" not in slots
+    assert slots["rec_requirement"] == "iso9001"
