@@ -5,8 +5,9 @@ One action answers every question: `ask_question` (the NLU component names the
 catalogue question kinds as `question` entities), the follow-ups `ask_followup`
 ("and for CMMI?", "I meant CMMI"), `more_detail` ("tell me more", "why?"),
 `ask_shorter` ("too long"), and messages the NLU could not place
-(`nlu_fallback`, `out_of_scope`), which get the closest stored fact or the
-honest no-answer reply."""
+(`nlu_fallback`), which get "did you mean" buttons, the closest stored fact or
+the honest no-answer reply. Names and emails typed at the consultant's prompts
+are taken as such whatever the NLU read in them (contact_answer)."""
 from __future__ import annotations
 
 import asyncio
@@ -32,8 +33,9 @@ FOLLOWUP_INTENTS = ("ask_followup", "more_detail", "ask_shorter", "explain_recom
                     "correct_recommendation", "inform_recommendation")
 DETAIL_INTENTS = ("more_detail", "explain_recommendation")
 UNPLACED_INTENTS = ("nlu_fallback", "out_of_scope")
-# A question kind guessed below this confidence is answered only if the
-# closest-fact lookup agrees it is on topic; else it is treated as unplaced.
+# A question kind guessed below this confidence is unclear: answered only when the
+# context settles it (a related kind, one far ahead), else "did you mean", the
+# closest stored fact, or the honest no-answer reply.
 QUESTION_CONFIDENCE = 0.2
 # Below QUESTION_CONFIDENCE, question kinds this likely are offered as "did you mean" buttons.
 CANDIDATE_CONFIDENCE = 0.05
