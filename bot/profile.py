@@ -639,7 +639,11 @@ def describe_found(store: KnowledgeStore, found: dict[str, str]) -> str:
 # Someone speaking about their own organization ("we're 45 people", "our
 # customers", "I run a software shop"), as opposed to asking about others.
 _FIRST_PERSON = re.compile(r"\b(?:we|we're|were|we've|our|ours|us|i|i'm|im|my|mine)\b")
-_QUESTION_START = re.compile(r"^\s*(?:is|are|does|do|did|can|could|should|would|will|what|which|who|how|when|why)\b")
+# A sentence or clause that reads as a question: it starts like one ("and what about...",
+# "is it..."), or ends with a question mark. Shared with the NLU's splitting of questions.
+QUESTION_LIKE = re.compile(
+    r"^\W*(?:(?:and|so|ok|okay|but|then|also|well)\W+)*(?:what|what's|whats|how|is|isn't|are|aren't|can|could|"
+    r"do|does|did|should|would|will|which|who|whom|whose|when|where|why|any|tell me|explain)\b|\?\s*$", re.I)
 
 
 _SENTENCE_WITH_END = re.compile(r"[^.!?\n]+[.!?\n]*")
@@ -665,7 +669,7 @@ def statements(store: KnowledgeStore, text: object, entities: Optional[list[dict
         # "we sell to retailers, nothing for government: which one should we do?" and
         # "we already have iso 9001, what about cmmi cost": the question parts go
         parts = re.split(r"(?<=[,:;])\s*", body)
-        statement = " ".join(p for p in parts if not _QUESTION_START.match(p) and not p.rstrip().endswith("?"))
+        statement = " ".join(p for p in parts if not QUESTION_LIKE.search(p.strip()))
         if statement.strip(" ,:;"):
             kept.append(statement.strip(" ,:;") + ".")
     found = extract_profile(store, " ".join(kept)) if kept else {}

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from bot.nlu.intent_model import IntentModel
-from bot.profile import asks_for_recommendation
+from bot.profile import QUESTION_LIKE, asks_for_recommendation
 
 QUESTION_INTENT = "ask_question"
 PREFIX = QUESTION_INTENT + "/"
@@ -43,16 +43,11 @@ QUESTION_OVER_STATEMENT = 0.3
 _SENTENCES = re.compile(r"(?<=[?!.])\s+|\n+|\?(?=\w)")
 _JOINS = re.compile(r",?\s+(?:and also|and|also|plus)\s+|;\s*|,\s+(?=(?:who|what|how|which|when|why|is|are|does|do|can)\b)",
                     re.I)
-# A part of a message is a question of its own only if it reads as one; the rest
-# ("we're a 150-person defense contractor.") is context for the question.
-_INTERROGATIVE = re.compile(
-    r"^\W*(?:(?:and|so|ok|okay|but|then|also|well)\W+)*(?:what|what's|whats|how|is|isn't|are|aren't|can|could|"
-    r"do|does|did|should|would|will|which|who|whom|whose|when|where|why|any|tell me|explain)\b|\?\s*$", re.I)
 
 
 def reads_as_question(text: str) -> bool:
     """A question mark, or a sentence that starts like a question."""
-    return "?" in text or any(_INTERROGATIVE.search(s.strip()) for s in _SENTENCES.split(text) if s)
+    return "?" in text or any(QUESTION_LIKE.search(s.strip()) for s in _SENTENCES.split(text) if s)
 
 
 @dataclass(frozen=True)
@@ -160,7 +155,7 @@ class QuestionReader:
         how long would 9001 take?"), the question sentences count as much as the
         whole message, so the context does not decide what is asked."""
         sentences = [text[s:e] for s, e in _split(text, _SENTENCES, [(0, len(text))])]
-        asked = [s for s in sentences if _INTERROGATIVE.search(s.strip())]
+        asked = [s for s in sentences if QUESTION_LIKE.search(s.strip())]
         # "Is it?" at the end of a long story says nothing on its own
         if len(sentences) < 2 or not asked or len(asked) == len(sentences) \
                 or len(" ".join(asked).split()) < FOCUS_MIN_WORDS:
@@ -172,13 +167,15 @@ class QuestionReader:
         return sorted(combined.items(), key=lambda kv: -kv[1])
 
     def _parts(self, text: str) -> list[QuestionGuess]:
-        """The questions of a multi-part message, or [] if it asks one."""
+        """The questions of a multi-part message, or [] if it asks one. A part is a
+        question of its own only if it reads as one; the rest ("we're a 150-person
+        defense contractor.") is context."""
         spans = _split(text, _SENTENCES, [(0, len(text))])
         spans = _split(text, _JOINS, spans)
         guesses: list[QuestionGuess] = []
         for start, end in spans:
             part = text[start:end]
-            if len(part.split()) < PART_MIN_WORDS or not _INTERROGATIVE.search(part.strip()):
+            if len(part.split()) < PART_MIN_WORDS or not QUESTION_LIKE.search(part.strip()):
                 continue
             intents, questions = self._rank(part)
             if intents[0][0] != QUESTION_INTENT or not questions or questions[0][1] < PART_CONFIDENCE:
