@@ -45,6 +45,10 @@ NEARBY_CONFIDENCE = 0.08
 # ...unless the likeliest is at least DOMINANT_CONFIDENCE and DOMINANT_RATIO times the next.
 DOMINANT_CONFIDENCE = 0.12
 DOMINANT_RATIO = 2.5
+# A follow-up of at most SHORT_FOLLOWUP_WORDS whose likeliest kind is below CONTEXT_DECIDES_BELOW
+# and not dominant is read in the context of the last answer.
+SHORT_FOLLOWUP_WORDS = 8
+CONTEXT_DECIDES_BELOW = 0.35
 MAX_CANDIDATES = 3
 RECOMMENDATION_ACTIONS = ("action_show_recommendation", "action_explain_recommendation")
 RECOMMENDATION_FORM = "recommendation_form"
@@ -70,6 +74,14 @@ def snapshot_cache() -> SnapshotCache:
 
 def _entities(tracker: Tracker, entity: str) -> list[Dict[str, Any]]:
     return [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == entity]
+
+
+def asked_confidence(tracker: Tracker) -> float:
+    """How plainly the message asks a question kind: the likeliest kind's probability,
+    also reading "it" as the conversation's subject."""
+    guessed = max((float(g.get("confidence_entity", 0.0)) for g in _entities(tracker, "question")), default=0.0)
+    referred = (tracker.latest_message.get("question_ranking_by_subject") or {}).get(tracker.get_slot("subject"))
+    return max(guessed, referred[0]["confidence"] if referred else 0.0)
 
 
 def _values(tracker: Tracker, entity: str) -> list[str]:
@@ -226,9 +238,11 @@ async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, in
     if reply.closest:
         dispatcher.utter_message(response="utter_closest_match", closest=reply.text)
         return events
-    if reply.text == last_bot_text(tracker) and intent not in DETAIL_INTENTS:
-        # the same answer again would not help ("for the software side, aspice or cmmi?"):
-        # its detail, or the honest reply
+    asked_again = asked_confidence(tracker) >= RESTATED_CONFIDENCE
+    if reply.text == last_bot_text(tracker) and intent not in DETAIL_INTENTS and not asked_again:
+        # the same answer to an unclear message would not help ("for the software side,
+        # aspice or cmmi?"): its detail, or the honest reply. A question plainly asked
+        # again ("is 13485 the same as iso 9001?") gets its answer again.
         again = await asyncio.to_thread(compose, tracker, "more_detail", slots)
         if again is None or not again.found or again.text == reply.text:
             dispatcher.utter_message(response="utter_cannot_answer", buttons=reply.buttons or None)
@@ -365,7 +379,11 @@ def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Re
     questions = [sibling_question(snapshot, last, named_subjects(tracker)) if q == last and intent == "ask_followup"
                  else q for q in questions]
     confident = any(float(g.get("confidence_entity", 1.0)) >= QUESTION_CONFIDENCE for g in guesses)
-    if (intent in UNPLACED_INTENTS or (guesses and not confident)) and last in snapshot.questions:
+    # "and the audit itself?" after a cost answer: a short follow-up with no clear kind
+    # of its own is the related question the last answer offered, if it is a likely one
+    short_and_unsure = bool(guesses) and len(message.split()) <= SHORT_FOLLOWUP_WORDS and bool(ranking) \
+        and ranking[0]["confidence"] < CONTEXT_DECIDES_BELOW and not dominant(ranking)
+    if (intent in UNPLACED_INTENTS or (guesses and not confident) or short_and_unsure) and last in snapshot.questions:
         # "so what do we get from it?" after a question on SCAMPI: of the likely kinds,
         # the one the last answer offered as a related question
         nearby = [r["question"] for r in ranking[:5]

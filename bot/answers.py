@@ -227,24 +227,30 @@ class AnswerComposer:
                                          profile_subjects)
             role = "detail" if detail else "answer"
             parts: list[tuple[str, list[str]]] = []
+            said_by_correction = bool(corrections)
             for s in subjects:
                 facts = self._facts(kind, role, s, situation)
                 if detail:
                     facts = [f for f in facts if f.key not in {a.key for a in self._facts(kind, "answer", s, situation)}]
                 if short or (len(subjects) > 1 and not detail):
                     facts = self._most_specific(facts)[:1]
+                said_by_correction = said_by_correction and bool(facts) and all(f.key in shown for f in facts)
                 lines = self._lines(facts, cite, shown)
                 if lines:
                     parts.append((s, lines))
                 if not detail and self._size_dependent(kind, s) and situation.staff is None:
                     needs_size = True
-            if not parts:
+            if not parts and not said_by_correction:
                 continue
+            # "cmmc is the same as cmmi?": the correction may be the whole answer; the
+            # question still sets the subject for follow-ups ("what's it built on then?")
             answered.append(kind.key)
             # a general answer ("" subject) is about the framework all its facts are about,
             # else it leaves the conversation's subject as it was
             subject = (subjects[-1] or self._framework_of(kind) or current_subject) if len(subjects) == 1 \
                 else current_subject
+            if not parts:
+                continue
             if len(parts) == 1:
                 text = " ".join(parts[0][1])
             else:

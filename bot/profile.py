@@ -35,6 +35,7 @@ from bot.store import KnowledgeStore
 UNKNOWN = "unknown"
 NONE = "none"
 EITHER = "either"
+SOFTWARE = "software"
 FRAMEWORK_CHOICES = ("cmmi", "iso9001", "as9100")
 GOVERNMENT = {"defense", "federal"}
 
@@ -62,7 +63,8 @@ _BARE_NONE = re.compile(
 # Phrases that contain a negation word but are not a negation of what follows.
 _NOT_NEGATION = re.compile(
     rf"\b(?:{_SKIP_WORDS}|no rush|no hurry|not urgent|no pressure|no deadline|no time pressure|not only|"
-    r"no matter|non-stop)\b")
+    r"no matter|non-stop|not (?:even |really |quite |totally |entirely )?(?:sure|certain)|"
+    r"(?:don'?t|do not) (?:really |even )?know)\b")
 _NEGATION = re.compile(
     r"\b(?:no|not|none|never|nothing|neither|nor|without|non|nobody|zero|nope|nah|dont|doesnt|arent|isnt|"
     r"wont|havent|hasnt|didnt|cannot)\b|n't\b")
@@ -473,7 +475,11 @@ def extract_profile(store: KnowledgeStore, text: object, entities: Optional[list
     found: dict[str, str] = {}
 
     # industry: the first one stated positively
-    industries = [m.value for m in mentions if m.entity == "industry" and not m.negated]
+    stated = [m for m in mentions if m.entity == "industry" and not m.negated]
+    # "an accounting software vendor": the sector names its customers, software is the industry
+    made = [m for m in stated if m.value == SOFTWARE and any(
+        o.value != SOFTWARE and o.end <= m.start and not text_l[o.end:m.start].strip() for o in stated)]
+    industries = [m.value for m in made + stated]
     if industries:
         found["rec_industry"] = industries[0]
 

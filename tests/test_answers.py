@@ -107,6 +107,15 @@ def test_a_false_premise_is_corrected_first(composer, message):
     assert body(reply.text).startswith(correction)
 
 
+def test_a_correction_that_is_the_whole_answer_still_sets_the_subject(composer):
+    # the correction says what the question's answer would: said once, and the
+    # follow-up "what's it built on then?" is about CMMC
+    reply = composer.reply(["cmmi_vs_cmmc"], message="cmmc is the same as cmmi right?")
+    assert body(reply.text) == FACTS["cmmc_not_cmmi_answer"]["text"] + " [1]"
+    assert reply.questions == ["cmmi_vs_cmmc"]
+    assert reply.subject == "cmmc"
+
+
 @pytest.mark.parametrize("message", ["what are the maturity levels 1 to 5?", "is level 5 the top?"])
 def test_a_true_statement_is_not_corrected(composer, message):
     reply = composer.reply(["maturity_levels"], message=message)

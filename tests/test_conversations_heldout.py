@@ -17,9 +17,8 @@ from bot.settings import PROJECT_ROOT
 
 CONVERSATIONS = PROJECT_ROOT / "tests" / "conversations" / "heldout.yml"
 RESULTS = PROJECT_ROOT / "var" / "eval" / "conversations_heldout.json"
-# The goal is 0.95 and its gate 0.90; measured 0.87 (75 of 86) at the end of the
-# session that wrote this set, so this guards against regressions until the gate is reached.
-MIN_SHARE_RIGHT = 0.85
+# The goal is 0.95; the suite fails below 0.90.
+MIN_SHARE_RIGHT = 0.90
 MIN_CONVERSATIONS = 60
 
 

@@ -52,6 +52,12 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
     (None, "the RFP closes in 8 months", {"rec_deadline_months": "8", "rec_timeline": "within_year"}),
     (None, "deadline in 6 weeks", {"rec_deadline_months": "2", "rec_timeline": "urgent"}),
     ("rec_timeline", "no rush", {"rec_timeline": "flexible"}),
+    # the sector before "software" names the customers; software is the industry
+    (None, "we're an accounting software vendor", {"rec_industry": "software"}),
+    (None, "we build banking software for credit unions", {"rec_industry": "software"}),
+    # "not even sure" hedges, it negates nothing
+    (None, "none of them asked for it, and i'm not even sure whether it's a certificate",
+     {"rec_requirement": "none"}),
 ])
 def test_what_a_message_states(sqlite_store, asked, text, expected):
     assert extract_profile(sqlite_store, text, asked=asked) == expected

@@ -156,10 +156,16 @@ class QuestionReader:
         whole message, so the context does not decide what is asked."""
         sentences = [text[s:e] for s, e in _split(text, _SENTENCES, [(0, len(text))])]
         asked = [s for s in sentences if QUESTION_LIKE.search(s.strip())]
-        # "Is it?" at the end of a long story says nothing on its own
-        if len(sentences) < 2 or not asked or len(asked) == len(sentences) \
-                or len(" ".join(asked).split()) < FOCUS_MIN_WORDS:
+        if len(sentences) < 2 or not asked or len(asked) == len(sentences):
             return questions
+        if len(" ".join(asked).split()) < FOCUS_MIN_WORDS:
+            # "...or whether it's a certificate we can hang on the wall. Is it?": a short
+            # question asks about the last clause before it
+            before = sentences[sentences.index(asked[0]) - 1] if sentences.index(asked[0]) > 0 else ""
+            clauses = [before[s:e] for s, e in _split(before, _JOINS, [(0, len(before))])]
+            if not clauses:
+                return questions
+            asked = [clauses[-1]] + asked
         _, focused = self._rank(" ".join(asked))
         combined: dict[str, float] = {k: p / 2 for k, p in questions}
         for key, p in focused:
