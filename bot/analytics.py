@@ -28,7 +28,7 @@ import yaml
 from sqlalchemy.engine import Engine
 
 from bot.privacy import mask_personal_data
-from bot.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT, get_settings
 
 EVENTS = sa.table(
     "events",
@@ -387,7 +387,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     args = parser.parse_args(argv)
 
     try:
-        url = str(tracker_db_url(args.endpoints)) if args.endpoints else (args.db_url or os.environ.get("TRACKER_DB_URL"))
+        url = str(tracker_db_url(args.endpoints)) if args.endpoints else (args.db_url or get_settings().tracker_db_url)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

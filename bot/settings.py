@@ -9,6 +9,7 @@ from typing import Optional
 from dotenv import load_dotenv
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MAX_BODY_BYTES = 64 * 1024
 load_dotenv(PROJECT_ROOT / ".env")
 
 
@@ -47,6 +48,20 @@ class Settings:
     leads_retention_days: int = 90
     # Worker threads of the action server: actions served at the same time.
     action_server_threads: int = 16
+    # Channels: a longer message is refused before NLU; a larger request body outright
+    # (nginx has the same limit, set from this variable by deploy/stack.py).
+    max_message_chars: int = 2000
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    slack_bot_token: str = ""
+    slack_signing_secret: str = ""
+    slack_api_url: Optional[str] = None
+    # WIDGET_ORIGIN: the origin(s) of the page that embeds the widget, comma-separated.
+    widget_origins: tuple[str, ...] = ()
+    # The Rasa server as the chat page's browser reaches it (RASA_PUBLIC_URL, else RASA_PORT on localhost).
+    rasa_public_url: str = "http://localhost:5005"
+    # TRACKER_DB_URL: the SQL tracker store `./run report` reads.
+    tracker_db_url: Optional[str] = None
+    nginx: str = "/usr/sbin/nginx"
 
 
 def _flag(name: str, default: bool = False) -> bool:
@@ -86,4 +101,13 @@ def get_settings() -> Settings:
         leads_email_to=tuple(a.strip() for a in (env("LEADS_EMAIL_TO") or "").split(",") if a.strip()),
         leads_retention_days=int(env("LEADS_RETENTION_DAYS") or 90),
         action_server_threads=int(env("ACTION_SERVER_THREADS") or 16),
+        max_message_chars=int(env("MAX_MESSAGE_CHARS") or 2000),
+        max_body_bytes=int(env("MAX_BODY_BYTES") or DEFAULT_MAX_BODY_BYTES),
+        slack_bot_token=(env("SLACK_BOT_TOKEN") or "").strip(),
+        slack_signing_secret=(env("SLACK_SIGNING_SECRET") or "").strip(),
+        slack_api_url=_optional("SLACK_API_URL"),
+        widget_origins=tuple(o.strip().rstrip("/") for o in (env("WIDGET_ORIGIN") or "").split(",") if o.strip()),
+        rasa_public_url=_optional("RASA_PUBLIC_URL") or f"http://localhost:{env('RASA_PORT') or 5005}",
+        tracker_db_url=_optional("TRACKER_DB_URL"),
+        nginx=_optional("NGINX") or "/usr/sbin/nginx",
     )

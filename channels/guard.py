@@ -8,7 +8,6 @@ notices a turn that ran a custom action and produced no message, and says so.
 from __future__ import annotations
 
 import logging
-import os
 from asyncio import CancelledError
 from typing import Any, Awaitable, Callable, Optional
 
@@ -16,15 +15,16 @@ from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.settings import get_settings
 from channels.erasure import erase_if_requested
 
 logger = logging.getLogger(__name__)
 
 # One question rarely needs more than a few sentences; a longer text is
 # refused before it reaches NLU (which would only be slowed down by it).
-MAX_MESSAGE_CHARS = int(os.environ.get("MAX_MESSAGE_CHARS", "2000"))
+MAX_MESSAGE_CHARS = get_settings().max_message_chars
 # A request body larger than this is refused outright (nginx has the same limit).
-MAX_BODY_BYTES = int(os.environ.get("MAX_BODY_BYTES", str(64 * 1024)))
+MAX_BODY_BYTES = get_settings().max_body_bytes
 MAX_SENDER_CHARS = 128
 
 EMPTY_REPLY = 'Please type a question, for example "What is ISO 9001?" or "How long does certification take?"'

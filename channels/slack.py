@@ -24,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import re
 import time
 from collections import OrderedDict
@@ -245,16 +244,17 @@ class SlackInput(RasaSlackInput):
                 f"credentials.yml must not hold {', '.join(sorted(secrets_in_file))}: "
                 "set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET in the environment (.env) instead."
             )
+        settings = get_settings()
         return cls(
-            slack_token=os.environ.get("SLACK_BOT_TOKEN", "").strip(),
+            slack_token=settings.slack_bot_token,
             slack_channel=credentials.get("slack_channel"),
             proxy=credentials.get("proxy"),
             slack_retry_reason_header="x-slack-retry-reason",
             slack_retry_number_header="x-slack-retry-num",
             use_threads=bool(credentials.get("use_threads", False)),
-            slack_signing_secret=os.environ.get("SLACK_SIGNING_SECRET", "").strip(),
+            slack_signing_secret=settings.slack_signing_secret,
             conversation_granularity=credentials.get("conversation_granularity", "sender"),
-            api_url=os.environ.get("SLACK_API_URL", "").strip() or DEFAULT_API_URL,
+            api_url=settings.slack_api_url or DEFAULT_API_URL,
         )
 
     def __init__(self, *args: Any, api_url: Text = DEFAULT_API_URL, **kwargs: Any) -> None:

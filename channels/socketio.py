@@ -28,7 +28,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import secrets
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
@@ -89,7 +88,7 @@ class SessionIds:
 
 def allowed_origins() -> list[str]:
     """WIDGET_ORIGIN: the origin(s) of the page that embeds the widget, comma-separated."""
-    return [o.strip().rstrip("/") for o in os.environ.get("WIDGET_ORIGIN", "").split(",") if o.strip()]
+    return list(get_settings().widget_origins)
 
 
 class _CountingOutput(SocketIOOutput):

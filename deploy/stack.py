@@ -18,12 +18,13 @@ from pathlib import Path
 from string import Template
 from typing import Mapping, Optional
 
+from bot.settings import DEFAULT_MAX_BODY_BYTES, get_settings
 from bot.wait_ready import wait_ready
 from deploy.preflight import PreflightError, check_lock_store, check_tracker_db
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-NGINX = os.environ.get("NGINX", "/usr/sbin/nginx")
+NGINX = get_settings().nginx
 
 DEFAULTS = {
     "TRACKER_DB_HOST": "127.0.0.1",
@@ -41,7 +42,7 @@ DEFAULTS = {
     "PROXY_ADDRESS": "127.0.0.1",
     "PROXY_PORT": "8000",
     "PROD_RUN_DIR": str(ROOT / "var" / "prod"),
-    "MAX_BODY_BYTES": str(64 * 1024),
+    "MAX_BODY_BYTES": str(DEFAULT_MAX_BODY_BYTES),
 }
 
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import os
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import bot.settings  # noqa: F401 - loads .env (RASA_PUBLIC_URL, RASA_PORT)
+from bot.settings import get_settings
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 WIDGET_CONFIG_PATH = "/config.json"
@@ -78,7 +77,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument(
         "--rasa-url",
-        default=os.environ.get("RASA_PUBLIC_URL") or f"http://localhost:{os.environ.get('RASA_PORT', '5005')}",
+        default=get_settings().rasa_public_url,
         help="the Rasa server as the browser reaches it (default $RASA_PUBLIC_URL or http://localhost:$RASA_PORT)",
     )
     args = parser.parse_args()
