@@ -19,11 +19,11 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import contact
-from bot.answers import AnswerComposer, Reply, Situation, subjects_in_parts
+from bot.answers import PRIMARY_FRAMEWORKS, AnswerComposer, Reply, Situation, subjects_in_parts
 from bot.lookup import closest_fact
 from bot.nlu.questions import reads_as_question
-from bot.profile import asks_for_recommendation, describe_found, extract_profile, user_statements
-from bot.recommendation import Profile, recommend, render_reasons, size_range
+from bot.profile import asks_for_recommendation, deadline_months, describe_found, extract_profile, user_statements
+from bot.recommendation import Profile, recommend, render_order, render_reasons, size_range
 from bot.store import default_store
 from bot.store.snapshot import SnapshotCache
 
@@ -183,6 +183,16 @@ def last_bot_text(tracker: Tracker) -> Optional[str]:
     return None
 
 
+def _recommendation_shown(tracker: Tracker) -> bool:
+    """A recommendation was given in this conversation (and not restarted since)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") == "action_reset_recommendation":
+            return False
+        if event.get("event") == "action" and event.get("name") in RECOMMENDATION_ACTIONS:
+            return True
+    return False
+
+
 def _last_answer_was_recommendation(tracker: Tracker) -> bool:
     for event in reversed(tracker.events):
         if event.get("event") == "action":
@@ -239,6 +249,12 @@ async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, in
         dispatcher.utter_message(response="utter_closest_match", closest=reply.text)
         return events
     asked_again = asked_confidence(tracker) >= RESTATED_CONFIDENCE
+    kind = snapshot_cache().get().questions.get(reply.questions[-1]) if reply.questions else None
+    if kind is not None and kind.answered_by_plan and _recommendation_shown(tracker):
+        profile = Profile.from_slots(slots)
+        plan = await asyncio.to_thread(lambda: render_order(recommend(default_store(), profile), profile))
+        dispatcher.utter_message(text=plan)
+        return events + [SlotSet("last_question", kind.key)]
     if reply.text == last_bot_text(tracker) and intent not in DETAIL_INTENTS and not asked_again:
         # the same answer to an unclear message would not help ("for the software side,
         # aspice or cmmi?"): its detail, or the honest reply. A question plainly asked
@@ -333,17 +349,24 @@ def on_subject(snapshot, key: str, ranking: list[dict], subject: Optional[str]) 
 
 
 def sibling_question(snapshot, key: str, named: list[str]) -> str:
-    """A follow-up naming a subject the last question has no answer for ("and for
-    CMMI?" after "how do I check an ISO certificate?"): the related question about it."""
+    """A question naming a subject its kind has no answer for ("and for CMMI?" after "how
+    do I check an ISO certificate?"; "how is AS9100 different from ISO 9001?"): the
+    related question about that subject, by title, else one that answers it."""
     question = snapshot.questions.get(key)
     wanted = [s for s in named if s in snapshot.frameworks]
     if question is None or not wanted or any(s in question.subjects() for s in wanted):
         return key
     name = snapshot.name(wanted[0]).lower()
-    for other in question.related:
-        related = snapshot.questions.get(other)
-        if related is not None and name in related.title.lower():
-            return other
+    about = {f.framework_key for f in question.for_subject("answer", "")}
+    if name in question.title.lower() or wanted[0] in about:
+        return key  # its general answer is about that subject ("how long does AS9100 take on top?")
+    related = [snapshot.questions[k] for k in question.related if k in snapshot.questions]
+    for other in related:
+        if name in other.title.lower():
+            return other.key
+    for other in related:
+        if wanted[0] in other.subjects("answer"):
+            return other.key
     return key
 
 
@@ -376,8 +399,13 @@ def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Re
     told = any(slots.get(k) != tracker.get_slot(k) for k in SITUATION_SLOTS)
     if told and last and guesses and max(float(g.get("confidence_entity", 1.0)) for g in guesses) < RESTATED_CONFIDENCE:
         questions, guesses = [last], []
-    questions = [sibling_question(snapshot, last, named_subjects(tracker)) if q == last and intent == "ask_followup"
-                 else q for q in questions]
+    named = named_subjects(tracker)
+    # a follow-up may name any framework; a new question only one beyond ISO 9001 and CMMI
+    # ("what is the difference between as9100 and iso 9001?")
+    beyond = [s for s in named if s not in PRIMARY_FRAMEWORKS]
+    questions = [sibling_question(snapshot, q, named) if q == last and intent == "ask_followup"
+                 else sibling_question(snapshot, q, beyond) if len(questions) == 1 and beyond else q
+                 for q in questions]
     confident = any(float(g.get("confidence_entity", 1.0)) >= QUESTION_CONFIDENCE for g in guesses)
     # "and the audit itself?" after a cost answer: a short follow-up with no clear kind
     # of its own is the related question the last answer offered, if it is a likely one
@@ -413,4 +441,5 @@ def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Re
         short=intent == "ask_shorter",
         part_subjects=subjects_in_parts(tracker.latest_message.get("entities", []), guesses),
         profile_subjects=profile_subjects(slots),
+        deadline_months=deadline_months(message) if message else None,
     )

@@ -73,11 +73,32 @@ def ask(dispatcher: CollectingDispatcher, slot: str, reask: bool = False, not_su
     dispatcher.utter_message(text=text, buttons=buttons)
 
 
+# Actions that answer a side question typed at a form prompt.
+SIDE_ACTIONS = ("action_answer_question", "utter_i_am_a_bot", "action_complaint", "action_explain_recommendation")
+
+
+def side_questions_in_a_row(tracker: Tracker) -> int:
+    """How many side questions were answered since the form last took an answer (or started)."""
+    count = 0
+    for event in reversed(tracker.events):
+        kind, name = event.get("event"), event.get("name")
+        if kind == "action" and name in SIDE_ACTIONS:
+            count += 1
+        elif (kind == "slot" and name in rec.SLOTS) or kind == "active_loop":
+            break
+    return count
+
+
 def _make_ask_action(slot: str) -> type:
     def name(self) -> Text:
         return f"action_ask_{slot}"
 
     def run(self, dispatcher, tracker, domain):
+        if side_questions_in_a_row(tracker) >= 2:
+            # a user asking question after question is not nagged with the same prompt and buttons
+            question = default_store().question(slot)
+            dispatcher.utter_message(response="utter_form_waiting", form_question=question.text if question else "")
+            return []
         ask(dispatcher, slot, not_sure=_failures(tracker, slot) > 0)
         return []
 
@@ -414,8 +435,9 @@ class ActionSubmitConsultantRequest(Action):
         contact.save_request(store.engine, tracker.sender_id, name, email, summary)
         leads.after_new_request(store.engine)  # emailed to the consultancy, or kept unsent for later
         # The address is never repeated back (it would be one more copy in the conversation).
+        stored = "your request with your recommendation" if _complete(tracker) else "your request"
         dispatcher.utter_message(
-            text=f"Thank you, {name}. I've stored your request with your recommendation, and a consultant "
+            text=f"Thank you, {name}. I've stored {stored}, and a consultant "
                  f"will write to the email address you gave. Say \"forget me\" at any time to delete these details."
         )
         return []
@@ -431,6 +453,38 @@ class ActionStopConsultantRequest(Action):
             return answer + [FollowupAction("consultant_form")]
         dispatcher.utter_message(text="OK, I haven't stored any contact details.")
         return [ActiveLoop(None), SlotSet("requested_slot", None)] + [SlotSet(s, None) for s in CONTACT_SLOTS]
+
+
+OFFER = "utter_offer_consultant"
+# What ends the consultant offer: the request form, a decline, or an earlier yes/no to it.
+OFFER_ANSWERED = ("consultant_form", "utter_consultant_declined", "action_answer_offer")
+
+
+def consultant_offer_open(tracker: Tracker) -> bool:
+    """The consultant was offered and the offer is not answered yet, even if questions came in between."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") in OFFER_ANSWERED:
+            return False
+        if event.get("event") == "action" and event.get("name") == OFFER:
+            return True
+    return False
+
+
+class ActionAnswerOffer(Action):
+    """A yes or no that is not right after the consultant offer ("can we get ML3 in 4 months?"
+    ... "yes please, a consultant"): the answer to the offer if it is still open, else "OK"."""
+
+    def name(self) -> Text:
+        return "action_answer_offer"
+
+    def run(self, dispatcher, tracker, domain):
+        if not consultant_offer_open(tracker):
+            dispatcher.utter_message(response="utter_ok")
+            return []
+        if _intent(tracker) == "affirm":
+            return [FollowupAction("consultant_form")]
+        dispatcher.utter_message(response="utter_consultant_declined")
+        return []
 
 
 def forget_me_reply(deleted: int, already_sent: int) -> str:

@@ -43,6 +43,23 @@ class Citations:
         return SOURCES_HEADING + "\n" + "\n".join(lines)
 
 
+def month_count(n: int) -> str:
+    return f"{n} month{'s' if n != 1 else ''}"
+
+
+def compare_deadline(months: int, low: int, high: int) -> str:
+    """"8 months is at the short end of the 6–12 month estimate" (figures from the caller's store row)."""
+    if months < low:
+        relation = "shorter than"
+    elif months > high:
+        relation = "longer than"
+    elif high > low and months < low + (high - low) / 2:
+        relation = "at the short end of"
+    else:
+        relation = "within"
+    return f"{month_count(months)} is {relation} the {low}–{high} month estimate"
+
+
 @dataclass(frozen=True)
 class Situation:
     """What the user said about themselves that changes an answer."""
@@ -135,6 +152,12 @@ class AnswerComposer:
         if not available:
             return []
         chosen = [s for s in named if s in available]
+        if any(re.fullmatch(r"ml[1-5]", s) for s in chosen):
+            chosen = [s for s in chosen if s != "cmmi"]  # "can we get CMMI ML3 in time?": the level's answer
+        # "a 60-person aerospace machining shop": of the industries named, the user's own
+        own = [s for s in chosen if s in profile]
+        if len(chosen) > 1 and own:
+            chosen = own
         if chosen:
             return chosen[:2]
         # a CMMI level the question has no entry for is a question about CMMI
@@ -155,6 +178,18 @@ class AnswerComposer:
         if subject and "" in question.subjects(role):
             facts = question.for_subject(role, "") + facts
         return [f for f in facts if situation.fits(f)]
+
+    @staticmethod
+    def _verdict(months: int, fact: m.Fact) -> str:
+        """ "Unlikely: 4 months is shorter than the 6–12 month estimate." """
+        low, high = fact.min_months or 0, fact.max_months or fact.min_months or 0
+        if months < low:
+            word = "Unlikely"
+        elif high > low and months < low + (high - low) / 2:
+            word = "Tight"
+        else:
+            word = "Yes, by this estimate"
+        return f"{word}: {compare_deadline(months, low, high)}."
 
     @staticmethod
     def _framework_of(kind: QuestionKind) -> Optional[str]:
@@ -203,11 +238,13 @@ class AnswerComposer:
         short: bool = False,
         part_subjects: Sequence[Sequence[str]] = (),
         profile_subjects: Sequence[str] = (),
+        deadline_months: Optional[int] = None,
     ) -> Reply:
         """The reply to up to three questions of one message, in order. named: the
         subjects the message names; part_subjects: those named in each question's
         own part of the message, when it has several ("what is CMMI and how does it
-        differ from ISO 9001?")."""
+        differ from ISO 9001?"). deadline_months: a deadline the message gives ("can we get
+        ML3 in 4 months?"), compared first with the answer's duration."""
         cite = Citations()
         shown: set[str] = set()
         paragraphs: list[str] = []
@@ -228,12 +265,16 @@ class AnswerComposer:
             role = "detail" if detail else "answer"
             parts: list[tuple[str, list[str]]] = []
             said_by_correction = bool(corrections)
+            timed: Optional[m.Fact] = None
             for s in subjects:
                 facts = self._facts(kind, role, s, situation)
                 if detail:
                     facts = [f for f in facts if f.key not in {a.key for a in self._facts(kind, "answer", s, situation)}]
+                if situation.conditioned:
+                    facts = self._most_specific(facts)  # the user's own case first
                 if short or (len(subjects) > 1 and not detail):
-                    facts = self._most_specific(facts)[:1]
+                    facts = facts[:1]
+                timed = timed or next((f for f in facts if f.min_months is not None and f.key not in shown), None)
                 said_by_correction = said_by_correction and bool(facts) and all(f.key in shown for f in facts)
                 lines = self._lines(facts, cite, shown)
                 if lines:
@@ -255,6 +296,8 @@ class AnswerComposer:
                 text = " ".join(parts[0][1])
             else:
                 text = "\n".join(f"{self.snapshot.name(s)}: " + " ".join(lines) for s, lines in parts)
+            if deadline_months and timed is not None and not answered[:-1]:
+                text = f"{self._verdict(deadline_months, timed)} {text}"
             if len(kinds) > 1:
                 text = f"**{kind.title}** {text}"
             paragraphs.append(text)

@@ -533,7 +533,7 @@ def extract_profile(store: KnowledgeStore, text: object, entities: Optional[list
                 not_held = True  # "..., no certifications": a clause of its own about what is held
             elif role == "require" and (_REQUIRE_STRONG.search(clause.text) or asked == "rec_requirement"):
                 not_required = True
-            elif role == "hold" and (re.search(r"\b(?:certif\w*|registered|standards?|iso|anything|any)\b",
+            elif role == "hold" and (re.search(r"\b(?:certif\w*|registered|standards?|iso|anything|any|nothing)\b",
                                                clause.text) or asked == "rec_certifications"):
                 not_held = True
     if asked == "rec_requirement" and not required:
@@ -581,6 +581,8 @@ def extract_profile(store: KnowledgeStore, text: object, entities: Optional[list
     goal = parse_goal(raw_norm, asked=asked == "rec_goal")
     if goal and (goal != UNKNOWN or asked == "rec_goal"):
         found["rec_goal"] = goal
+    elif asked == "rec_goal" and (_EITHER.search(raw_norm) or _BOTH.search(raw_norm)):
+        found["rec_goal"] = UNKNOWN  # "either one": no single main goal
     return found
 
 

@@ -35,7 +35,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from bot.answers import Citations
+from bot.answers import Citations, compare_deadline, month_count
 from bot.profile import (  # noqa: F401 - re-exported for the actions and tests
     EITHER,
     NONE,
@@ -219,7 +219,10 @@ def decide(store: KnowledgeStore, profile: Profile) -> tuple[str, Optional[m.Ind
     row = table_row(store, profile)
     required, held, customers = profile.required, profile.held, profile.customer_keys
     has_iso = bool(held & {"iso9001", "as9100"})  # AS9100 includes ISO 9001
-    urgent = profile.timeline == "urgent"
+    # a deadline for required CMMI that ISO 9001 first could not meet is time pressure too
+    urgent = profile.timeline == "urgent" or (
+        "cmmi" in required and profile.deadline_months is not None
+        and profile.deadline_months < _shortest_months(roadmap(store, "both_iso_first", profile)))
     if profile.timeline == UNKNOWN:
         assumptions.append("timeline: no immediate deadline")
     if profile.requirement == UNKNOWN:
@@ -302,6 +305,11 @@ def _size_estimate(store: KnowledgeStore, framework_key: str, profile: Profile) 
                  and low >= (e.min_staff or 0)), None)
 
 
+def _shortest_months(phases: list[Phase]) -> int:
+    """The least time the phases take one after another, by the estimates the plan shows."""
+    return sum((phase.estimate or phase).min_months for phase in phases)
+
+
 def roadmap(store: KnowledgeStore, outcome_key: str, profile: Profile) -> list[Phase]:
     phases: list[Phase] = []
     for framework_key in _ORDER[outcome_key]:
@@ -365,7 +373,7 @@ def describe_answers(store: KnowledgeStore, profile: Profile) -> list[str]:
     if profile.size != UNKNOWN:
         lines.append(f"size: {profile.size} staff")
     if profile.deadline_months:
-        lines.append(f"deadline: {_month_count(profile.deadline_months)}")
+        lines.append(f"deadline: {month_count(profile.deadline_months)}")
     elif profile.timeline != UNKNOWN:
         lines.append("timeline: " + {"urgent": "under pressure now", "within_year": "within a year",
                                      "flexible": "no immediate pressure"}[profile.timeline])
@@ -391,23 +399,6 @@ _OUTCOME_FACTS = {
 }
 
 
-def _month_count(n: int) -> str:
-    return f"{n} month{'s' if n != 1 else ''}"
-
-
-def compare_deadline(months: int, low: int, high: int) -> str:
-    """"8 months is at the short end of the 6–12 month estimate" (figures from the caller's store row)."""
-    if months < low:
-        relation = "shorter than"
-    elif months > high:
-        relation = "longer than"
-    elif high > low and months < low + (high - low) / 2:
-        relation = "at the short end of"
-    else:
-        relation = "within"
-    return f"{_month_count(months)} is {relation} the {low}–{high} month estimate"
-
-
 def deadline_reason(profile: Profile, phases: list["Phase"], cite: Citations) -> Optional[str]:
     """The user's deadline against every duration of the roadmap (store rows, cited)."""
     if not profile.deadline_months or not phases:
@@ -420,7 +411,7 @@ def deadline_reason(profile: Profile, phases: list["Phase"], cite: Citations) ->
             est = phase.estimate
             parts.append(f"{est.scope}: {compare_deadline(profile.deadline_months, est.min_months, est.max_months)}"
                          f" {cite.mark(est.source)}")
-    return f"Your deadline is {_month_count(profile.deadline_months)} away. " + "; ".join(parts) + "."
+    return f"Your deadline is {month_count(profile.deadline_months)} away. " + "; ".join(parts) + "."
 
 
 def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:
@@ -528,6 +519,30 @@ def render(rec: Recommendation, profile: Profile) -> str:
     return "\n\n".join(parts) + "\n" + cite.footer()
 
 
+def _plan(rec: Recommendation, profile: Profile, cite: Citations) -> list[str]:
+    """The phases in order, each with the estimate for the user's size or level where
+    there is one (else the article's figure) and the deadline check."""
+    plan = []
+    for n, phase in enumerate(rec.phases, start=1):
+        figure = phase.estimate or phase
+        source = phase.estimate.source if phase.estimate else phase.source
+        note = f", {phase.note}" if phase.note else ""
+        check = ""
+        if profile.deadline_months:
+            check = f"; your {compare_deadline(profile.deadline_months, figure.min_months, figure.max_months)}"
+        plan.append(f"{n}. {phase.title}: {_months(figure.min_months, figure.max_months)}"
+                    f"{' (estimate)' if phase.estimate else ''}{note}{check} {cite.mark(source)}")
+    return plan
+
+
+def render_order(rec: Recommendation, profile: Profile) -> str:
+    """ "In what order?" after the result: the order of the user's own plan."""
+    cite = Citations()
+    lines = [f"In the order of your plan ({rec.outcome.title}):"] + _plan(rec, profile, cite)
+    lines += [f"Already held: {f.name}, keep it current." for f in rec.held]
+    return "\n".join(lines) + "\n" + cite.footer()
+
+
 def render_brief(rec: Recommendation, profile: Profile) -> str:
     """The result as the first message: the decision, a one-line plan with the
     estimate for the user's case, the deadline check and the first step. The
@@ -540,17 +555,7 @@ def render_brief(rec: Recommendation, profile: Profile) -> str:
         row = rec.fit_row
         lines.append(f"The article's table for {row.role.lower()}: CMMI {row.label.lower()}. {row.why} "
                      f"{cite.mark(row.source)}")
-    plan = []
-    for n, phase in enumerate(rec.phases, start=1):
-        # the estimate for the user's size or level where there is one, else the article's figure
-        figure = phase.estimate or phase
-        source = phase.estimate.source if phase.estimate else phase.source
-        note = f", {phase.note}" if phase.note else ""
-        check = ""
-        if profile.deadline_months:
-            check = f"; your {compare_deadline(profile.deadline_months, figure.min_months, figure.max_months)}"
-        plan.append(f"{n}. {phase.title}: {_months(figure.min_months, figure.max_months)}"
-                    f"{' (estimate)' if phase.estimate else ''}{note}{check} {cite.mark(source)}")
+    plan = _plan(rec, profile, cite)
     if plan:
         lines.append("Plan: " + " ".join(plan))
     if rec.next_steps:

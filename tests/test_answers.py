@@ -138,6 +138,35 @@ def test_timeline_answers_pick_the_users_size_band(composer, staff):
         assert (fact["text"] in reply.text) == fits, (staff, fact["key"])
 
 
+def test_the_users_size_band_comes_first(composer):
+    reply = composer.reply(["how_long"], named=["iso9001"], situation=Situation(staff=(45, 45)))
+    assert body(reply.text).startswith(FACTS["iso9001_time_25_250_answer"]["text"])
+
+
+@pytest.mark.parametrize("months,named,verdict", [
+    (4, ["ml3"], "Unlikely: 4 months is shorter than the 6–12 month estimate."),
+    (7, ["iso9001"], "Tight: 7 months is at the short end of the 6–9 month estimate."),
+    (12, ["cmmi"], "Yes, by this estimate: 12 months is within the 6–12 month estimate."),
+])
+def test_a_deadline_in_the_question_gets_a_verdict_first(composer, months, named, verdict):
+    staff = Situation(staff=(45, 45))
+    reply = composer.reply(["how_long"], named=named, situation=staff, deadline_months=months)
+    assert body(reply.text).startswith(verdict)
+
+
+def test_a_cmmi_level_answers_instead_of_cmmi_in_general(composer):
+    reply = composer.reply(["how_long"], named=["cmmi", "ml3"])
+    assert FACTS["ml23_how_long_answer"]["text"] in reply.text
+    assert FACTS["cmmi_how_long_answer"]["text"] not in reply.text
+    assert FACTS["ml2_to_ml3_answer"]["text"] not in reply.text  # needs a level 2 rating first
+
+
+def test_of_two_industries_named_the_users_own_answers(composer):
+    reply = composer.reply(["industry_fit"], named=["aerospace", "manufacturing"], profile_subjects=["aerospace"])
+    assert FACTS["fit_aerospace_answer"]["text"] in reply.text
+    assert FACTS["fit_manufacturing_answer"]["text"] not in reply.text
+
+
 def test_a_size_dependent_answer_without_a_size_asks_for_it(composer):
     reply = composer.reply(["how_long"], named=["iso9001"])
     assert reply.needs_size

@@ -55,6 +55,14 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
     # the sector before "software" names the customers; software is the industry
     (None, "we're an accounting software vendor", {"rec_industry": "software"}),
     (None, "we build banking software for credit unions", {"rec_industry": "software"}),
+    ("rec_goal", "either one", {"rec_goal": "unknown"}),
+    (None, "we hold nothing yet", {"rec_certifications": "none"}),
+    # "contract vehicles" are federal procurement, not the automotive industry
+    ("rec_goal", "getting on more contract vehicles", {"rec_customers": "federal", "rec_goal": "market_access"}),
+    (None, "we are a charity, not government, we do IT helpdesk for hospitals",
+     {"rec_industry": "it_services", "rec_customers": "commercial"}),
+    (None, "we are making metal parts for aircrafts, little bit militar",
+     {"rec_industry": "aerospace", "rec_customers": "defense"}),
     # "not even sure" hedges, it negates nothing
     (None, "none of them asked for it, and i'm not even sure whether it's a certificate",
      {"rec_requirement": "none"}),

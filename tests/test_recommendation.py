@@ -248,3 +248,22 @@ def test_the_first_result_message_is_brief_and_keeps_the_users_figures(store):
     assert f"{band.min_months}–{band.max_months} months (estimate); your 8 months is shorter than" in body
     assert all(step.text in body for step in store.next_steps(result.key))
     assert "Why:" not in body  # the reasons are one click away
+
+
+def test_in_what_order_after_the_result_is_the_users_own_plan(store):
+    p = profile(industry="software", customers="defense,federal", requirement="cmmi", timeline="urgent",
+                goal="process_maturity")
+    text = rec.render_order(rec.recommend(store, p), p)
+    lines = text.split("\n")
+    assert lines[0] == f"In the order of your plan ({store.outcome('both_cmmi_first').title}):"
+    assert lines[1].startswith("1. ") and "CMMI" in lines[1]
+    assert lines[2].startswith("2. ") and "ISO 9001" in lines[2]
+
+
+@pytest.mark.parametrize("months,outcome", [(12, "both_cmmi_first"), (36, "both_iso_first")])
+def test_a_deadline_iso_first_cannot_meet_puts_required_cmmi_first(store, months, outcome):
+    # 300 staff: ISO 9001 takes 9-12 months and CMMI ML3 6-12 by the estimates (timelines.yml)
+    p = profile(industry="software", customers="defense", requirement="cmmi", size="300",
+                deadline_months=str(months), timeline="within_year" if months <= 12 else "flexible",
+                goal="process_maturity")
+    assert rec.recommend(store, p).key == outcome

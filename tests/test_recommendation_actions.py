@@ -191,3 +191,62 @@ def test_an_answer_in_the_form_does_not_overwrite_another_known_answer(sqlite_st
         requested="rec_requirement"))
     assert "rec_industry" not in slots
     assert slots["rec_requirement"] == "iso9001"
+
+
+def _with_history(t: Tracker, history: list[dict]) -> Tracker:
+    """t with `history` (bot actions, earlier turns) before its latest user message."""
+    t.events = history + t.events
+    return t
+
+
+OFFERED = [{"event": "action", "name": "action_show_recommendation"},
+           {"event": "action", "name": "utter_offer_consultant"}]
+A_QUESTION_IN_BETWEEN = [{"event": "user", "text": "can we get ML3 in 4 months?"},
+                         {"event": "action", "name": "action_answer_question"}]
+
+
+def _events(action, t: Tracker) -> tuple[list[dict], list[dict]]:
+    dispatcher = CollectingDispatcher()
+    events = action.run(dispatcher, t, DOMAIN)
+    if asyncio.iscoroutine(events):
+        events = asyncio.run(events)
+    return dispatcher.messages, events
+
+
+def test_a_yes_after_a_question_still_accepts_the_consultant_offer():
+    t = _with_history(tracker("affirm", "yes please, a consultant", loop=None), OFFERED + A_QUESTION_IN_BETWEEN)
+    messages, events = _events(rec_actions.ActionAnswerOffer(), t)
+    assert messages == []
+    assert events == [{"event": "followup", "name": "consultant_form", "timestamp": None}]
+
+
+def test_a_no_after_a_question_declines_the_offer_once():
+    t = _with_history(tracker("deny", "no thanks, just browsing", loop=None), OFFERED + A_QUESTION_IN_BETWEEN)
+    messages, events = _events(rec_actions.ActionAnswerOffer(), t)
+    assert [m["response"] for m in messages] == ["utter_consultant_declined"]
+    assert events == []
+    answered = OFFERED + A_QUESTION_IN_BETWEEN + [{"event": "action", "name": "action_answer_offer"}]
+    messages, events = _events(rec_actions.ActionAnswerOffer(),
+                               _with_history(tracker("affirm", "yes", loop=None), answered))
+    assert [m["response"] for m in messages] == ["utter_ok"]
+    assert events == []
+
+
+def test_a_yes_with_no_offer_open_is_just_ok():
+    messages, events = _events(rec_actions.ActionAnswerOffer(), tracker("affirm", "yes", loop=None))
+    assert [m["response"] for m in messages] == ["utter_ok"]
+    assert events == []
+
+
+def test_after_two_side_questions_the_form_question_is_a_one_line_reminder(sqlite_store):
+    ask_customers = next(a for a in rec_actions.ASK_ACTIONS if a().name() == "action_ask_rec_customers")
+    side = [{"event": "active_loop", "name": "recommendation_form"},
+            {"event": "user", "text": "what is cmmi?"}, {"event": "action", "name": "action_answer_question"},
+            {"event": "user", "text": "and who owns it?"}, {"event": "action", "name": "action_answer_question"}]
+    messages, events = _events(ask_customers(), _with_history(tracker("ask_question", "and who owns it?"), side))
+    assert messages[0]["response"] == "utter_form_waiting"
+    assert messages[0]["form_question"] == sqlite_store.question("rec_customers").text
+    assert "buttons" not in messages[0] or not messages[0]["buttons"]
+    messages, _ = _events(ask_customers(), _with_history(tracker("ask_question", "what is cmmi?"), side[:3]))
+    assert messages[0]["text"] == sqlite_store.question("rec_customers").text
+    assert len(messages[0]["buttons"]) == len(sqlite_store.question("rec_customers").options)

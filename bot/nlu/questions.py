@@ -134,7 +134,7 @@ class QuestionReader:
             # "hello, help me choose pls", "hi, is anyone there? what is iso 9001": the request counts
             intents = [intents[1], intents[0]] + intents[2:]
         if intents and intents[0][0] in STATEMENT_INTENTS and questions and reads_as_question(text) \
-                and questions[0][1] >= QUESTION_OVER_STATEMENT and not asks_for_recommendation(text):
+                and not asks_for_recommendation(text) and self._asks_a_known_kind(text, questions):
             top = intents[0][1]
             intents = [(QUESTION_INTENT, top)] + [(i, p * 0.5) for i, p in intents if i != QUESTION_INTENT]
         guesses: list[QuestionGuess] = []
@@ -149,6 +149,13 @@ class QuestionReader:
                 _, ranked = self._rank(_PRONOUN.sub(name, text, count=1))
                 by_subject[key] = ranked[:3]
         return Reading(intents, guesses, questions[:3], by_subject)
+
+    def _asks_a_known_kind(self, text: str, questions: list[tuple[str, float]]) -> bool:
+        """A description with questions in it ("we're a 60-person aerospace shop and hold
+        AS9100. Do we also need ISO 9001, and is CMMI worth a look?") asks them."""
+        return questions[0][1] >= QUESTION_OVER_STATEMENT \
+            or self._weigh_the_question(text, questions)[0][1] >= QUESTION_OVER_STATEMENT \
+            or bool(self._question_parts(text))
 
     def _weigh_the_question(self, text: str, questions: list[tuple[str, float]]) -> list[tuple[str, float]]:
         """In a message of context and a question ("we have 400 staff on three sites.
@@ -173,7 +180,12 @@ class QuestionReader:
         return sorted(combined.items(), key=lambda kv: -kv[1])
 
     def _parts(self, text: str) -> list[QuestionGuess]:
-        """The questions of a multi-part message, or [] if it asks one. A part is a
+        """The questions of a multi-part message, or [] if it asks one."""
+        guesses = self._question_parts(text)
+        return guesses if len(guesses) > 1 else []
+
+    def _question_parts(self, text: str) -> list[QuestionGuess]:
+        """The parts of a message that ask a known question kind, in order. A part is a
         question of its own only if it reads as one; the rest ("we're a 150-person
         defense contractor.") is context."""
         spans = _split(text, _SENTENCES, [(0, len(text))])
@@ -189,7 +201,7 @@ class QuestionReader:
             key, p = questions[0]
             if all(g.key != key for g in guesses):
                 guesses.append(QuestionGuess(key, p, start, end))
-        return guesses[:MAX_PARTS] if len(guesses) > 1 else []
+        return guesses[:MAX_PARTS]
 
     def best_question(self, text: str) -> Optional[str]:
         reading = self.read(text)

@@ -145,7 +145,8 @@ def _catalogue_objects(files: list[tuple[str, dict]], fact_keys: set[str]) -> li
             examples = [str(e).strip() for e in raw.get("examples") or [] if str(e).strip()]
             position += 1
             question = m.CatalogueQuestion(key=key, title=str(raw.get("title") or ""), position=position,
-                                           starts_recommendation=bool(raw.get("starts_recommendation")))
+                                           starts_recommendation=bool(raw.get("starts_recommendation")),
+                                           answered_by_plan=bool(raw.get("answered_by_plan")))
             if not question.title:
                 raise ContentError(f"{where}: no title")
             question.examples = [m.QuestionExample(position=i, text=t) for i, t in enumerate(examples, start=1)]

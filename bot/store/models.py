@@ -85,6 +85,9 @@ class Fact(Base):
     max_staff = Column(Integer)
     when_held = Column(String(32))
     unless_held = Column(String(32))
+    # a duration fact's range, to compare with a deadline the user gives ("ml3 in 4 months?")
+    min_months = Column(Integer)
+    max_months = Column(Integer)
     source = relationship(Source)
     framework = relationship(Framework)
 
@@ -339,6 +342,8 @@ class CatalogueQuestion(Base):
     title = Column(Text, nullable=False)
     # a decision question ("which one first?"): offers the guided recommendation
     starts_recommendation = Column(Boolean, nullable=False, default=False)
+    # "in what order?": once the user has a recommendation, its plan is the answer
+    answered_by_plan = Column(Boolean, nullable=False, default=False)
     examples = relationship("QuestionExample", order_by="QuestionExample.position", cascade="all, delete-orphan")
     facts = relationship("QuestionFact", order_by="QuestionFact.position", cascade="all, delete-orphan")
     related = relationship("QuestionRelated", order_by="QuestionRelated.position", cascade="all, delete-orphan")

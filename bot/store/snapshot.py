@@ -27,6 +27,7 @@ class QuestionKind:
     related: list[str]
     examples: list[str]
     starts_recommendation: bool = False
+    answered_by_plan: bool = False
 
     def subjects(self, role: str = "answer") -> list[str]:
         return list(self.facts.get(role, {}))
@@ -102,6 +103,7 @@ def read_snapshot(store: KnowledgeStore, digest: str) -> ContentSnapshot:
                 related=[r.related_key for r in row.related],
                 examples=[e.text for e in row.examples],
                 starts_recommendation=row.starts_recommendation,
+                answered_by_plan=row.answered_by_plan,
             )
         premises = [
             Premise(
