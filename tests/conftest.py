@@ -20,6 +20,41 @@ pytest_plugins = ["tests.production"]
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
+# `slow`: needs a server (Rasa and the action server, nginx, Chromium, PostgreSQL,
+# Redis, SMTP) or the trained model. `./run test -m "not slow"` runs the rest, with
+# no servers, in under 2 minutes. Tests are marked here, by what they use:
+# fixtures that start or need a server ...
+SLOW_FIXTURES = {
+    "assistant", "web_page",            # Rasa + action server (+ the web page)
+    "prod_session",                     # the production stack: PostgreSQL, Redis, 2 replicas, nginx
+    "postgres_schema_url",              # PostgreSQL
+    "mail_server",                      # SMTP (tests/test_leads.py)
+}
+# ... markers that say so ...
+SLOW_MARKERS = {"rasa_server", "postgres"}
+# ... and whole modules.
+SLOW_MODULES = {
+    "test_nlu_heldout",                 # evaluates the trained model
+    "test_rasa_project",                # rasa data validate, rasa test core on the trained model
+    "test_widget",                      # Chromium, and the web page's own server
+}
+SLOW_MODULE_PREFIXES = ("test_production_",)  # the production stack, Redis
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.module.__name__.rpartition(".")[2]
+        params = getattr(item, "callspec", None)
+        on_postgres = params is not None and params.params.get("loaded_engine") == "postgresql"
+        if on_postgres:
+            item.add_marker(pytest.mark.postgres)
+        if (on_postgres
+                or SLOW_FIXTURES.intersection(item.fixturenames)
+                or SLOW_MARKERS.intersection(m.name for m in item.iter_markers())
+                or module in SLOW_MODULES or module.startswith(SLOW_MODULE_PREFIXES)):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session")
 def postgres_schema_url():
