@@ -23,7 +23,7 @@ from bot.answers import PRIMARY_FRAMEWORKS, AnswerComposer, Reply, Situation, su
 from bot.lookup import closest_fact
 from bot.nlu.questions import reads_as_question
 from bot.profile import asks_for_recommendation, deadline_months, describe_found, extract_profile, user_statements
-from bot.recommendation import Profile, recommend, render_order, render_reasons, size_range
+from bot.recommendation import SLOTS, Profile, recommend, render_brief, render_order, render_reasons, size_range
 from bot.store import default_store
 from bot.store.snapshot import SnapshotCache
 
@@ -50,9 +50,15 @@ DOMINANT_RATIO = 2.5
 SHORT_FOLLOWUP_WORDS = 8
 CONTEXT_DECIDES_BELOW = 0.35
 MAX_CANDIDATES = 3
+# How the form starts the line that repeats what it understood (bot/profile.py describe_found).
+NOTED = "Noted:"
+# The catalogue's "what is it?" kind: a follow-up about a framework nothing else answers gets it.
+GENERAL_QUESTION = "what_is"
 RECOMMENDATION_ACTIONS = ("action_show_recommendation", "action_explain_recommendation")
 RECOMMENDATION_FORM = "recommendation_form"
 CONSULTANT_FORM = "consultant_form"
+# Actions of a turn that only asks a form's question (starting the form, or going on with it).
+FORM_TURN_ACTIONS = ("action_listen", None, RECOMMENDATION_FORM, CONSULTANT_FORM, "action_reset_recommendation")
 CONTACT_PROMPTS = ("contact_name", "contact_email")
 # A message the NLU could not place (nlu_fallback) is still answered as the
 # question kind it most likely asks at this probability.
@@ -183,6 +189,49 @@ def last_bot_text(tracker: Tracker) -> Optional[str]:
     return None
 
 
+OFFER = "utter_offer_consultant"
+# What ends the consultant offer: the request form, a decline, or an earlier yes/no to it.
+OFFER_ANSWERED = ("consultant_form", "utter_consultant_declined", "action_answer_offer")
+
+
+def consultant_offer_open(tracker: Tracker) -> bool:
+    """The consultant was offered and the offer is not answered yet, even if questions came in between."""
+    for event in reversed(tracker.events):
+        # a response sent by a custom action shows only in the bot event's metadata
+        name = event.get("name") if event.get("event") == "action" else \
+            (event.get("metadata") or {}).get("utter_action") if event.get("event") == "bot" else None
+        if name in OFFER_ANSWERED:
+            return False
+        if name == OFFER:
+            return True
+    return False
+
+
+# "thanks, no consultant needed" while the offer is open declines it
+_DECLINES_CONSULTANT = re.compile(r"\b(?:no|not|don'?t|nope|without)\b[^.?!]{0,30}\bconsult\w*", re.I)
+
+
+def why_this_question(tracker: Tracker) -> Optional[str]:
+    """ "why?" typed right after a form's question: why the question is asked (content/questions.yml)."""
+    requested = tracker.get_slot("requested_slot")
+    if not requested or tracker.active_loop.get("name") not in (RECOMMENDATION_FORM, CONSULTANT_FORM):
+        return None
+    question = default_store().question(requested)
+    if question is None:
+        return None
+    events = list(reversed(tracker.events))
+    latest = next((i for i, e in enumerate(events) if e.get("event") == "user"), len(events))
+    for event in events[latest + 1:]:  # the bot's turn before the "why?"
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "action" and event.get("name") not in FORM_TURN_ACTIONS:
+            return None  # the last turn also answered something: "why?" is about that
+        text = (event.get("text") or "") if event.get("event") == "bot" else ""
+        if text and question.text not in text and not text.startswith(NOTED):
+            return None  # ...or the form itself answered a question typed at its prompt
+    return question.why
+
+
 def _recommendation_shown(tracker: Tracker) -> bool:
     """A recommendation was given in this conversation (and not restarted since)."""
     for event in reversed(tracker.events):
@@ -213,11 +262,26 @@ async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, in
     contact_given = contact_answer(tracker)
     if contact_given:
         return contact_given  # "Will Price" at the name prompt is a name, not a cost question
+    if _DECLINES_CONSULTANT.search(tracker.latest_message.get("text") or "") and consultant_offer_open(tracker):
+        dispatcher.utter_message(response="utter_consultant_declined")
+        return []
+    why = await asyncio.to_thread(why_this_question, tracker) if intent in DETAIL_INTENTS \
+        and not _entities(tracker, "question") else None
+    if why:
+        dispatcher.utter_message(text=why)
+        return []
     decide = not tracker.active_loop.get("name") and asks_for_recommendation(tracker.latest_message.get("text"))
     if intent in DETAIL_INTENTS and not _entities(tracker, "question") and _last_answer_was_recommendation(tracker):
         profile = Profile.from_slots(tracker.slots)
         reasons = await asyncio.to_thread(lambda: render_reasons(recommend(default_store(), profile)))
         dispatcher.utter_message(text=reasons)
+        return []
+    if intent == "ask_shorter" and _last_answer_was_recommendation(tracker) \
+            and all(tracker.get_slot(s) for s in SLOTS):
+        # "simple answer please" after the reasons: the brief result
+        profile = Profile.from_slots(tracker.slots)
+        brief = await asyncio.to_thread(lambda: render_brief(recommend(default_store(), profile), profile))
+        dispatcher.utter_message(text=brief)
         return []
     # the store is a database: keep its I/O off the action server's event loop
     known = known or {}
@@ -250,7 +314,8 @@ async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, in
         return events
     asked_again = asked_confidence(tracker) >= RESTATED_CONFIDENCE
     kind = snapshot_cache().get().questions.get(reply.questions[-1]) if reply.questions else None
-    if kind is not None and kind.answered_by_plan and _recommendation_shown(tracker):
+    complete = all(slots.get(s) for s in SLOTS)  # a plan exists only when every form question is answered
+    if kind is not None and kind.answered_by_plan and complete and _recommendation_shown(tracker):
         profile = Profile.from_slots(slots)
         plan = await asyncio.to_thread(lambda: render_order(recommend(default_store(), profile), profile))
         dispatcher.utter_message(text=plan)
@@ -367,7 +432,9 @@ def sibling_question(snapshot, key: str, named: list[str]) -> str:
     for other in related:
         if wanted[0] in other.subjects("answer"):
             return other.key
-    return key
+    general = snapshot.questions.get(GENERAL_QUESTION)
+    # "what about TL 9000?" after a timeline answer: what it is
+    return GENERAL_QUESTION if general is not None and wanted[0] in general.subjects("answer") else key
 
 
 def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Reply]:
@@ -378,7 +445,9 @@ def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Re
     guesses = _entities(tracker, "question")
     ranking = tracker.latest_message.get("question_ranking") or []
     # "what's it built on then?": the reading with "it" as the conversation's subject
-    referred = (tracker.latest_message.get("question_ranking_by_subject") or {}).get(tracker.get_slot("subject"))
+    # (not when the message names a framework: "and the iso cert... does that matter" is about ISO 9001)
+    referred = None if _values(tracker, "framework") else \
+        (tracker.latest_message.get("question_ranking_by_subject") or {}).get(tracker.get_slot("subject"))
     if referred and referred[0]["confidence"] >= QUESTION_CONFIDENCE and \
             (not ranking or referred[0]["confidence"] > ranking[0]["confidence"]):
         ranking = referred

@@ -3,6 +3,7 @@ parsing, the decision and the wording of facts live in bot/recommendation.py,
 bot/contact.py and the knowledge store."""
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from contextvars import ContextVar
@@ -17,6 +18,8 @@ from rasa_sdk.types import DomainDict
 from bot import contact, leads
 from bot import recommendation as rec
 from actions.actions import (
+    consultant_offer_open,
+    why_this_question,
     answer_question,
     answer_unrouted_question,
     contact_answer,
@@ -315,6 +318,10 @@ class ActionExplainRecommendation(Action):
         return "action_explain_recommendation"
 
     async def run(self, dispatcher, tracker, domain):
+        why = await asyncio.to_thread(why_this_question, tracker)
+        if why:
+            dispatcher.utter_message(text=why)  # "why?" at a form question: why it is asked
+            return []
         if not _complete(tracker):
             if tracker.get_slot("last_question"):  # "why?" after an answer, in the form or not: its detail
                 return await answer_question(dispatcher, tracker, "more_detail")
@@ -453,21 +460,6 @@ class ActionStopConsultantRequest(Action):
             return answer + [FollowupAction("consultant_form")]
         dispatcher.utter_message(text="OK, I haven't stored any contact details.")
         return [ActiveLoop(None), SlotSet("requested_slot", None)] + [SlotSet(s, None) for s in CONTACT_SLOTS]
-
-
-OFFER = "utter_offer_consultant"
-# What ends the consultant offer: the request form, a decline, or an earlier yes/no to it.
-OFFER_ANSWERED = ("consultant_form", "utter_consultant_declined", "action_answer_offer")
-
-
-def consultant_offer_open(tracker: Tracker) -> bool:
-    """The consultant was offered and the offer is not answered yet, even if questions came in between."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "action" and event.get("name") in OFFER_ANSWERED:
-            return False
-        if event.get("event") == "action" and event.get("name") == OFFER:
-            return True
-    return False
 
 
 class ActionAnswerOffer(Action):

@@ -28,6 +28,11 @@ def find_email(text: object) -> Optional[str]:
     return None
 
 
+_NOT_A_NAME = re.compile(
+    r"^(?:yes|yeah|yep|yup|sure|ok|okay|alright|please|yes please|ok please|sure thing|go ahead|no|nope|"
+    r"no thanks|thanks|thank you|hi|hello|hey)(?:[\s,.!]+(?:please|thanks|thank you))?$", re.I)
+
+
 def clean_name(text: object) -> Optional[str]:
     """A usable name from what the user wrote ("I'm Jane Smith"), or None."""
     raw = " ".join(str(text or "").split())
@@ -39,6 +44,8 @@ def clean_name(text: object) -> Optional[str]:
         return None
     if len(raw.split()) > 6:
         return None
+    if _NOT_A_NAME.match(raw):
+        return None  # "yes" at the name prompt confirms the request, it is nobody's name
     return raw
 
 

@@ -25,6 +25,7 @@ How a message is read:
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from dataclasses import dataclass
@@ -68,6 +69,9 @@ _NOT_NEGATION = re.compile(
 _NEGATION = re.compile(
     r"\b(?:no|not|none|never|nothing|neither|nor|without|non|nobody|zero|nope|nah|dont|doesnt|arent|isnt|"
     r"wont|havent|hasnt|didnt|cannot)\b|n't\b")
+_FUTURE = re.compile(r"\b(?:next year|in (?:the )?future|later on|eventually|someday|one day|before seeking|"
+                     r"(?:want|wants|plan|plans|planning|hope|hoping|aim|aiming|going|would like)(?: to)? "
+                     r"(?:go|move|expand|grow|get into|sell|reach|target|enter|approach|start)\b)")
 _RESET = re.compile(r"\b(?:only|just|solely|exclusively|purely|mainly|mostly|primarily|instead|rather|apart from)\b")
 
 _REQUIRE = re.compile(
@@ -275,6 +279,7 @@ def parse_size(text: object, bare_number: bool = True) -> Optional[str]:
     # the numbers of standards, editions and years ("iso 9001", "9001:2015", "2026") are not sizes
     raw = _STANDARD_NUMBERS.sub(" ", raw)
     raw = _words_to_digits(raw)
+    raw = re.sub(rf"\bnot\s+(?:{_NUMBER})\b", " ", raw)  # "we're 40 not 400"
     patterns = (
         rf"(?<![\w.])({_NUMBER})\s*(?:-\s*)?(?:{_SIZE_UNITS})\b",
         rf"\b(?:team|staff|headcount|company|organi[sz]ation|workforce|firm|shop|group|outfit) of\s+"
@@ -327,7 +332,24 @@ def deadline_months(text: object, asked: bool = False) -> Optional[int]:
             months = value
         months = max(1, math.ceil(months - 1e-9))
         return months if months <= 120 else None
-    return None
+    return _months_until_named_month(raw)
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_BY_MONTH = re.compile(
+    r"\b(?:by|before|until|till|in|due|end of)\s+(?:the\s+)?(?:end\s+of\s+)?(?:(?P<month>jan(?:uary)?|feb(?:ruary)?|"
+    r"mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+    r"|q(?P<quarter>[1-4]))\b")
+
+
+def _months_until_named_month(raw: str, today: Optional[dt.date] = None) -> Optional[int]:
+    """ "can we be certified by March?": months until the end of the next such month (or quarter)."""
+    match = _BY_MONTH.search(raw)
+    if match is None:
+        return None
+    today = today or dt.date.today()
+    month = _MONTHS.index(match.group("month")[:3]) + 1 if match.group("month") else int(match.group("quarter")) * 3
+    return max(1, (month - today.month) % 12 or 12) if month != today.month else 1
 
 
 def timeline_from_months(months: int) -> str:
@@ -490,7 +512,9 @@ def extract_profile(store: KnowledgeStore, text: object, entities: Optional[list
     if asked == "rec_industry":
         mentions = [m for m in mentions if not (m.entity == "customer_type"
                                                 and any(s < m.end and m.start < e for s, e in industry_spans))]
-    positive = [m.value for m in mentions if m.entity == "customer_type" and not m.negated]
+    # "we want to go to enterprise clients next year": customers the user hopes for are not theirs yet
+    positive = [m.value for m in mentions if m.entity == "customer_type" and not m.negated
+                and not _FUTURE.search(clauses[m.clause].text)]
     negative = {m.value for m in mentions if m.entity == "customer_type" and m.negated}
     customers = list(dict.fromkeys(positive))
     if customers:
@@ -531,8 +555,9 @@ def extract_profile(store: KnowledgeStore, text: object, entities: Optional[list
             if re.search(r"\bcertif\w*", clause.text) and not _REQUIRE_STRONG.search(clause.text) \
                     and asked != "rec_requirement":
                 not_held = True  # "..., no certifications": a clause of its own about what is held
-            elif role == "require" and (_REQUIRE_STRONG.search(clause.text) or asked == "rec_requirement"):
-                not_required = True
+            elif role == "require" and (_REQUIRE_STRONG.search(clause.text) or _REQUIRE.search(clause.text)
+                                        or (asked == "rec_requirement" and _BARE_NONE.match(clause.text.strip()))):
+                not_required = True  # "not software, only metal parts" at that prompt says nothing of contracts
             elif role == "hold" and (re.search(r"\b(?:certif\w*|registered|standards?|iso|anything|any|nothing)\b",
                                                clause.text) or asked == "rec_certifications"):
                 not_held = True
@@ -548,7 +573,7 @@ def extract_profile(store: KnowledgeStore, text: object, entities: Optional[list
             found["rec_requirement"] = NONE
         elif asked == "rec_requirement" and is_skip(raw_norm):
             found["rec_requirement"] = UNKNOWN
-        elif asked == "rec_requirement" and _BARE_NONE.match(raw_norm):
+        elif asked == "rec_requirement" and _BARE_NONE.match(raw_norm) and not _NOT_NEGATION.search(raw_norm):
             found["rec_requirement"] = NONE
     if held:
         found["rec_certifications"] = _ordered(held)
@@ -556,7 +581,7 @@ def extract_profile(store: KnowledgeStore, text: object, entities: Optional[list
         found["rec_certifications"] = NONE
     elif asked == "rec_certifications" and is_skip(raw_norm):
         found["rec_certifications"] = UNKNOWN
-    elif asked == "rec_certifications" and _BARE_NONE.match(raw_norm):
+    elif asked == "rec_certifications" and _BARE_NONE.match(raw_norm) and not _NOT_NEGATION.search(raw_norm):
         found["rec_certifications"] = NONE
     level = target_level(raw_norm)
     if level and "cmmi" in keys_of(found.get("rec_requirement")):

@@ -22,6 +22,9 @@ def test_email_addresses(text, expected):
     ("Jane Smith", "Jane Smith"), ("my name is Jane", "Jane"), ("I'm José Núñez", "José Núñez"),
     ("12345", None), ("", None), ("jane@example.com", None),
     ("what is cmmi and why would anyone need it at all", None),
+    # a confirmation at the name prompt is nobody's name; names that are also words are names
+    ("yes", None), ("Yes please", None), ("ok", None), ("no thanks", None),
+    ("Will Price", "Will Price"), ("Hope Best", "Hope Best"), ("Grace Stop", "Grace Stop"),
 ])
 def test_names(text, expected):
     assert contact.clean_name(text) == expected

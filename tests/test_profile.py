@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from bot import recommendation as rec
-from bot.profile import describe_found, extract_profile
+import datetime as dt
+
+from bot.profile import _months_until_named_month, describe_found, extract_profile
 
 
 def converse(store, opening: str, answers: dict[str, str] | None = None) -> dict[str, str]:
@@ -57,6 +59,12 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
     (None, "we build banking software for credit unions", {"rec_industry": "software"}),
     ("rec_goal", "either one", {"rec_goal": "unknown"}),
     (None, "we hold nothing yet", {"rec_certifications": "none"}),
+    (None, "you got that wrong, we're 40 not 400", {"rec_size": "40"}),
+    # customers hoped for are not customers yet (the article's startup "before seeking enterprise customers")
+    (None, "we are startup of only 6 persons, we want go to enterprise clients next year",
+     {"rec_size": "6", "rec_timeline": "within_year"}),
+    ("rec_certifications", "no rush", {"rec_timeline": "flexible"}),
+    ("rec_requirement", "not software, only metal parts", {}),
     # "contract vehicles" are federal procurement, not the automotive industry
     ("rec_goal", "getting on more contract vehicles", {"rec_customers": "federal", "rec_goal": "market_access"}),
     (None, "we are a charity, not government, we do IT helpdesk for hospitals",
@@ -229,3 +237,13 @@ def test_deadline_comparison_against_the_size_estimate(store):
                                         "no contracts require anything, the audit must be done in 8 months")
     assert "ISO 9001 certification, organizations with 25–250 staff: 8 months is within the 6–9 month estimate" \
         in text
+
+
+@pytest.mark.parametrize("text,today,months", [
+    ("can we be certified by March?", dt.date(2026, 12, 2), 3),
+    ("we need ml3 by q3", dt.date(2026, 12, 2), 9),
+    ("audit due end of june", dt.date(2026, 5, 10), 1),
+    ("we may need it", dt.date(2026, 12, 2), None),
+])
+def test_a_deadline_named_by_month_or_quarter(text, today, months):
+    assert _months_until_named_month(text.lower(), today) == months

@@ -25,7 +25,7 @@ PREFIX = QUESTION_INTENT + "/"
 MAX_PARTS = 3
 # A part of a message counts as a question of its own at this probability.
 PART_CONFIDENCE = 0.35
-PART_MIN_WORDS = 3
+PART_MIN_WORDS = 2
 # The question sentences of a message weigh as much as the whole only from this many words.
 FOCUS_MIN_WORDS = 4
 # "what about cost?" reads as a follow-up; its question kind counts at this probability.
@@ -41,8 +41,15 @@ GREETING_AND_MORE = 0.15
 STATEMENT_INTENTS = ("start_recommendation", "inform_recommendation", "correct_recommendation")
 QUESTION_OVER_STATEMENT = 0.3
 _SENTENCES = re.compile(r"(?<=[?!.])\s+|\n+|\?(?=\w)")
-_JOINS = re.compile(r",?\s+(?:and also|and|also|plus)\s+|;\s*|,\s+(?=(?:who|what|how|which|when|why|is|are|does|do|can)\b)",
-                    re.I)
+# "and" joins two questions only before a question word: "do we need iso 9001 and as9100
+# or is as9100 enough?" is one question
+_ASKING = r"(?:who|what|what's|whats|how|which|when|where|why|is|are|does|do|did|can|could|should|would|will)\b"
+_JOINS = re.compile(rf",?\s+(?:and also|and|also|plus)\s+(?={_ASKING})|;\s*|,\s+(?={_ASKING})", re.I)
+_CLAUSE_BREAKS = re.compile(r",\s*|;\s*|\s+(?:and|but|or)\s+", re.I)
+
+
+_INTERJECTION = re.compile(r"^\s*(?:wait|hold on|hang on|hmm+|um+|uh+|oh|ah|sorry|btw|by the way)\b[\s,.!:;-]+(?=\w)",
+                           re.I)
 
 
 def reads_as_question(text: str) -> bool:
@@ -115,6 +122,8 @@ class QuestionReader:
         return QuestionReader(model)
 
     def _rank(self, text: str) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+        # "wait, is cmmi a certification?": a leading interjection asks nothing
+        text = _INTERJECTION.sub("", text, count=1) or text
         ranking = self.model.rank(text, limit=len(self.model.intents))
         intents: dict[str, float] = {}
         questions: list[tuple[str, float]] = []
@@ -169,7 +178,7 @@ class QuestionReader:
             # "...or whether it's a certificate we can hang on the wall. Is it?": a short
             # question asks about the last clause before it
             before = sentences[sentences.index(asked[0]) - 1] if sentences.index(asked[0]) > 0 else ""
-            clauses = [before[s:e] for s, e in _split(before, _JOINS, [(0, len(before))])]
+            clauses = [before[s:e] for s, e in _split(before, _CLAUSE_BREAKS, [(0, len(before))])]
             if not clauses:
                 return questions
             asked = [clauses[-1]] + asked

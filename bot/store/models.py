@@ -314,6 +314,8 @@ class Question(Base):
     text = Column(Text, nullable=False)
     # shown before the question again when an answer cannot be used
     reask = Column(Text, nullable=False)
+    # "why?" typed at the question: why the recommendation needs it
+    why = Column(Text)
     options = relationship("QuestionOption", order_by="QuestionOption.position", cascade="all, delete-orphan")
 
 
