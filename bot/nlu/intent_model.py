@@ -11,12 +11,17 @@ training data never had is also replaced by the closest training word ("lnog" ->
 "long", "apraisal" -> "appraisal") before classification, while a common English
 word stays as it is ("weaving" is not turned into "leaving"). The calibration
 gives probabilities that the FallbackClassifier's thresholds can be applied to.
+
+Saved without pickle (to_bytes / from_bytes): the scikit-learn pipeline with skops
+(loading accepts only the types in SAVED_TYPES beside skops' own trusted ones,
+and refuses a file with any other), the spelling corrector's words as JSON.
 """
 from __future__ import annotations
 
 import gzip
+import io
 import json
-import pickle
+import zipfile
 import re
 from collections import Counter
 from pathlib import Path
@@ -87,11 +92,17 @@ class SpellingCorrector:
         self.protected_targets = protected_targets
         self._index: dict[str, list[str]] | None = None
 
-    def __getstate__(self) -> dict:
-        return {**self.__dict__, "_index": None}  # rebuilt on first use, not saved with the model
+    def to_json(self) -> str:
+        """The corrector's words (the index is rebuilt on first use)."""
+        return json.dumps({"counts": dict(self.counts), "english_words": sorted(self.english_words),
+                           "protected_targets": sorted(self.protected_targets)})
 
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update({"protected_targets": frozenset(), **state})
+    @classmethod
+    def from_json(cls, text: str) -> "SpellingCorrector":
+        data = json.loads(text)
+        corrector = cls((), frozenset(data["english_words"]), frozenset(data["protected_targets"]))
+        corrector.counts = Counter({str(w): int(n) for w, n in data["counts"].items()})
+        return corrector
 
     def _candidates(self, word: str, depth: int) -> set[str]:
         if self._index is None:
@@ -127,6 +138,8 @@ class IntentModel:
         self.random_state = random_state
         self._pipeline: Pipeline | None = None
         self._speller: SpellingCorrector | None = None
+        # framework key -> name, kept for QuestionReader (see bot.nlu.questions)
+        self.subject_names: dict[str, str] = {}
 
     @property
     def intents(self) -> list[str]:
@@ -172,11 +185,52 @@ class IntentModel:
         return [(str(intent), float(p)) for intent, p in ranked[:limit]]
 
     def to_bytes(self) -> bytes:
-        return pickle.dumps(self)
+        """The model as a skops file (a zip of JSON and .npy arrays, no pickle)."""
+        import skops.io as sio
+
+        state = {
+            "format": SAVE_FORMAT,
+            "params": {"c": self.c, "max_char_ngram": self.max_char_ngram, "random_state": self.random_state},
+            "pipeline": self._pipeline,
+            "speller": self._speller.to_json() if self._speller is not None else None,
+            "subject_names": dict(self.subject_names),
+        }
+        return sio.dumps(state, compression=zipfile.ZIP_DEFLATED)
 
     @staticmethod
     def from_bytes(data: bytes) -> "IntentModel":
-        model = pickle.loads(data)
-        if not isinstance(model, IntentModel):
-            raise TypeError("not an IntentModel")
+        """A model saved by to_bytes. Raises UntrustedModel if the file holds a type
+        that is neither skops-trusted nor one of SAVED_TYPES, before building anything."""
+        import skops.io as sio
+
+        if not data.startswith(b"PK") or not zipfile.is_zipfile(io.BytesIO(data)):
+            raise TypeError("not a saved IntentModel (not a skops file)")
+        untrusted = set(sio.get_untrusted_types(data=data)) - set(SAVED_TYPES)
+        if untrusted:
+            raise UntrustedModel(f"the saved model holds untrusted types: {', '.join(sorted(untrusted))}")
+        state = sio.loads(data, trusted=list(SAVED_TYPES))
+        if not isinstance(state, dict) or state.get("format") != SAVE_FORMAT:
+            raise TypeError("not a saved IntentModel")
+        pipeline = state["pipeline"]
+        if pipeline is not None and not isinstance(pipeline, Pipeline):
+            raise TypeError("not a saved IntentModel")
+        model = IntentModel(**state["params"])
+        model._pipeline = pipeline
+        model._speller = SpellingCorrector.from_json(state["speller"]) if state["speller"] is not None else None
+        model.subject_names = {str(k): str(v) for k, v in state["subject_names"].items()}
         return model
+
+
+class UntrustedModel(ValueError):
+    pass
+
+
+SAVE_FORMAT = "bot.nlu.intent_model/1"
+# Types of a saved model that skops 0.9 does not trust by default: the fitted
+# calibration's private classes and the TF-IDF's sparse idf diagonal (skops stores
+# it with scipy's save_npz, no pickle). Loading accepts these and no others.
+SAVED_TYPES: tuple[str, ...] = (
+    "scipy.sparse._csr.csr_matrix",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+)

@@ -108,7 +108,7 @@ def training_set(texts: Sequence[str], intents: Sequence[str],
 class QuestionReader:
     def __init__(self, model: IntentModel):
         self.model = model
-        # saved with the model (IntentModel pickles its attributes)
+        # saved with the model (IntentModel.to_bytes)
         self.subjects: dict[str, str] = getattr(model, "subject_names", {})
 
     @staticmethod
