@@ -19,10 +19,13 @@ the classifier would be used in the bot; "flat" takes its top label as it is. Bo
 then go through Rasa's FallbackClassifier with config.yml's thresholds, and are
 scored by bot.eval_nlu.question_scores (the function `./run eval-nlu` uses).
 
-The spelling part trains ours once, then swaps its corrector: ours (symmetric
-delete over the training words), symspellpy over the same words with the same
-protections (bench.compare_classifiers.SymSpellCorrector), and none (lower case
-only). Reported: question accuracy and macro-F1 with each, and time per message."""
+The spelling part trains ours once, then swaps its corrector: symspellpy (what
+bot.nlu.intent_model.SpellingCorrector uses), the project's former own
+symmetric-delete lookup over the same words with the same protections
+(OwnSymmetricDeleteCorrector below), and none (lower case only), on the held-out
+questions as they are and with one typo put in each (with_typos, fixed seed).
+Reported: question accuracy and macro-F1 with each, time per message, typos
+repaired, and the messages the two lookups change differently."""
 from __future__ import annotations
 
 import argparse
@@ -40,6 +43,7 @@ from typing import Any, Callable, Sequence
 import yaml
 
 from bot.eval_nlu import DEFAULT_QUESTIONS, question_scores
+from bot.nlu.aliases import edit_distance
 from bot.nlu.intent_model import SPELLING_LONG_WORD, SPELLING_MIN_LENGTH, SpellingCorrector
 from bot.nlu.questions import PREFIX, QUESTION_INTENT, QuestionReader, question_examples, training_set
 from bot.settings import PROJECT_ROOT, get_settings
@@ -49,32 +53,42 @@ CONFIG = PROJECT_ROOT / "config.yml"
 TYPO_SEED = 9001
 
 
-class SymSpellCorrector(SpellingCorrector):
-    """SpellingCorrector with symspellpy's lookup in place of ours: same dictionary
-    (the training words and their counts, command words left out), same rules for
-    which words are looked up (not a training or common English word, at least four
-    letters, one edit up to seven letters, two from eight), same protected tokens
-    (capitals, digits, emails: SpellingCorrector._token). Verbosity.TOP gives the
-    closest word, then the most frequent, as ours does."""
+def _deletions(word: str, depth: int) -> set[str]:
+    """word with up to depth letters removed (symmetric-delete spelling lookup)."""
+    result, frontier = {word}, {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        result |= frontier
+    return result
 
-    def __init__(self, texts: Sequence[str], english_words: frozenset[str] = frozenset(),
-                 protected_targets: frozenset[str] = frozenset(), prefix_length: int = 7):
-        from symspellpy import SymSpell
 
-        super().__init__(texts, english_words, protected_targets)
-        self._symspell = SymSpell(max_dictionary_edit_distance=2, prefix_length=prefix_length)
-        for word, count in self.counts.items():
-            if word not in self.protected_targets:
-                self._symspell.create_dictionary_entry(word, count)
+class OwnSymmetricDeleteCorrector(SpellingCorrector):
+    """The project's spelling lookup before symspellpy (bot.nlu.intent_model until
+    it switched), kept to compare: SpellingCorrector with its own symmetric-delete
+    index over the same dictionary (the training words and their counts, command
+    words left out), the same rules for which words are looked up (not a training
+    or common English word, at least four letters, one edit up to seven letters,
+    two from eight) and the same protected tokens (SpellingCorrector._token)."""
+
+    _index: dict[str, list[str]] | None = None
+
+    def _candidates(self, word: str, depth: int) -> set[str]:
+        if self._index is None:
+            self._index = {}
+            for known in self.counts:
+                if known in self.protected_targets:
+                    continue
+                for deleted in _deletions(known, 2):
+                    self._index.setdefault(deleted, []).append(known)
+        return {c for d in _deletions(word, depth) for c in self._index.get(d, ())}
 
     def correct_word(self, word: str) -> str:
-        from symspellpy import Verbosity
-
         if word in self.counts or word in self.english_words or len(word) < SPELLING_MIN_LENGTH:
             return word
         limit = 1 if len(word) < SPELLING_LONG_WORD else 2
-        found = self._symspell.lookup(word, Verbosity.TOP, max_edit_distance=limit)
-        return found[0].term if found else word
+        scored = [(edit_distance(word, c, limit), -self.counts[c], c) for c in self._candidates(word, limit)]
+        best = min((s for s in scored if s[0] <= limit), default=None)
+        return best[2] if best else word
 
 
 # -- Rasa components run directly -------------------------------------------------
@@ -294,36 +308,35 @@ def run(questions_path: Path) -> dict:
         # the same with our spelling corrector in front (training and messages), for reference
         result["rasa_with_our_corrector"] = stock("rasa-corrected", corrector=model.corrected)
 
-        # spelling correctors, in our classifier
-        ours_corrector = model._speller
-        symspell = SymSpellCorrector(train_texts, ours_corrector.english_words, ours_corrector.protected_targets)
+        # spelling correctors, in our classifier: symspellpy (SpellingCorrector, what it
+        # uses), the former own symmetric-delete lookup, none
+        symspell = model._speller
+        own = OwnSymmetricDeleteCorrector(train_texts, symspell.english_words, symspell.protected_targets)
         rng = random.Random(TYPO_SEED)
         noisy = [with_typos(t, rng) for t in texts]
         noisy_items = [{**item, "text": t} for item, t in zip(items, noisy)]
         spelling: dict[str, Any] = {"typo_seed": TYPO_SEED, "messages_with_a_typo": sum(a != b for a, b in zip(texts, noisy))}
-        for name, corrector in [("ours", ours_corrector), ("symspellpy", symspell), ("none", None)]:
+        for name, corrector in [("symspellpy", symspell), ("own_symmetric_delete", own), ("none", None)]:
             model._speller = corrector
             entry = {"reader": _scores(items, _reader_parse(ours, fallback, texts)),
                      "reader_with_typos": _scores(noisy_items, _reader_parse(ours, fallback, noisy))}
             if corrector is not None:
-                start = time.perf_counter()
-                corrector("warm up")  # ours builds its index on first use, symspellpy when constructed
                 entry["ms_per_message"] = _ms_per_message(corrector, texts)
                 entry["ms_per_message_with_typos"] = _ms_per_message(corrector, noisy)
                 # a typo is repaired when the typed message reads as the clean one does
                 entry["typos_repaired"] = sum(corrector(n) == corrector(t) for t, n in zip(texts, noisy) if t != n)
             spelling[name] = entry
-        model._speller = ours_corrector
+        model._speller = symspell
+        # dictionary / index build, which both do on first use (not in the times per message)
         build = time.perf_counter()
-        SymSpellCorrector(train_texts, ours_corrector.english_words, ours_corrector.protected_targets)
+        SpellingCorrector(train_texts, symspell.english_words, symspell.protected_targets)._lookup()
         spelling["symspellpy"]["build_seconds"] = round(time.perf_counter() - build, 3)
         build = time.perf_counter()
-        fresh = SpellingCorrector(train_texts, ours_corrector.english_words, ours_corrector.protected_targets)
-        fresh._candidates("", 0)  # builds its symmetric-delete index
-        spelling["ours"]["build_seconds"] = round(time.perf_counter() - build, 3)
-        differ = [(t, ours_corrector(t), symspell(t)) for t in texts + noisy if ours_corrector(t) != symspell(t)]
+        OwnSymmetricDeleteCorrector(train_texts, symspell.english_words, symspell.protected_targets)._candidates("", 0)
+        spelling["own_symmetric_delete"]["build_seconds"] = round(time.perf_counter() - build, 3)
+        differ = [(t, own(t), symspell(t)) for t in texts + noisy if own(t) != symspell(t)]
         spelling["outputs_differ"] = len(differ)
-        spelling["differences"] = [{"text": t, "ours": a, "symspellpy": b} for t, a, b in differ[:10]]
+        spelling["differences"] = [{"text": t, "own_symmetric_delete": a, "symspellpy": b} for t, a, b in differ[:10]]
         result["spelling"] = spelling
     return result
 
@@ -340,7 +353,7 @@ def _print(result: dict) -> None:
     print(f"corrector (typos: {sp['messages_with_a_typo']} messages, seed {sp['typo_seed']})"
           f"       clean: {'ms/msg':>7} {'acc':>6} {'macro-F1':>8}   typos: {'ms/msg':>7} {'acc':>6} {'macro-F1':>8}"
           f" {'repaired':>8} {'build s':>7}")
-    for name in ("ours", "symspellpy", "none"):
+    for name in ("symspellpy", "own_symmetric_delete", "none"):
         s = sp[name]
         ms = f"{s['ms_per_message']:7.3f}" if "ms_per_message" in s else f"{'-':>7}"
         ms2 = f"{s['ms_per_message_with_typos']:7.3f}" if "ms_per_message" in s else f"{'-':>7}"
@@ -350,7 +363,7 @@ def _print(result: dict) -> None:
               f"{s['reader_with_typos']['accuracy']:6.3f} {s['reader_with_typos']['macro_f1']:8.3f} {rep} {bld}")
     print(f"messages (clean or with typos) the two correctors change differently: {sp['outputs_differ']}")
     for d in result["spelling"]["differences"]:
-        print(f"  {d['text']!r}: ours {d['ours']!r}, symspellpy {d['symspellpy']!r}")
+        print(f"  {d['text']!r}: own {d['own_symmetric_delete']!r}, symspellpy {d['symspellpy']!r}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,7 +8,7 @@ held-out set in tests/nlu/heldout.yml, this model scored higher (intent macro-F1
 classifies a message in about 4 ms. Character n-grams (1-5, inside word
 boundaries) make it tolerant of glued forms and small typos; a misspelt word the
 training data never had is also replaced by the closest training word ("lnog" ->
-"long", "apraisal" -> "appraisal") before classification, while a common English
+"long", "apraisal" -> "appraisal"; symspellpy's lookup) before classification, while a common English
 word stays as it is ("weaving" is not turned into "leaving"). The calibration
 gives probabilities that the FallbackClassifier's thresholds can be applied to.
 
@@ -32,8 +32,7 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
-
-from bot.nlu.aliases import edit_distance
+from symspellpy import SymSpell, Verbosity
 
 # Cross-validation folds for the probability calibration; an intent needs at
 # least two examples, and gets fewer folds if it has fewer than this.
@@ -48,6 +47,8 @@ SPELLING_LONG_WORD = 8
 # tables, spacy-lookups-data) are real words, never corrected: about 32,000
 # words; typical typos ("sofware", "compnay", "lnog") are rarer than this.
 COMMON_WORD_LOG_PROB = -15.0
+# symspellpy's default: it indexes the deletions of each word's first 7 letters
+SYMSPELL_PREFIX_LENGTH = 7
 
 
 def common_english_words(min_log_prob: float = COMMON_WORD_LOG_PROB) -> frozenset[str]:
@@ -63,15 +64,6 @@ class TooFewExamples(ValueError):
     pass
 
 
-def _deletions(word: str, depth: int) -> set[str]:
-    """word with up to depth letters removed (symmetric-delete spelling lookup)."""
-    result, frontier = {word}, {word}
-    for _ in range(depth):
-        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
-        result |= frontier
-    return result
-
-
 # A token the corrector never touches: it has a capital, a digit, or an @ / dot
 # inside (names, "ISO", "9001", "ml3", emails, domains).
 _PROTECTED = re.compile(r"[A-Z0-9@]|\w\.\w")
@@ -80,17 +72,22 @@ TOKEN = re.compile(r"\S+")
 
 class SpellingCorrector:
     """Replaces a word that is neither in the training vocabulary nor a common
-    English word by the closest training word (fewest edits, then the most
-    frequent). It never changes names, numbers or emails, and never produces a
-    word of `protected_targets` (the words of commands such as "forget me"), so
-    a typo is never turned into a command."""
+    English word by the closest training word (fewest edits, a swap of adjacent
+    letters counting as one, then the most frequent), looked up with symspellpy
+    (symmetric delete). It never changes names, numbers or emails, and never
+    produces a word of `protected_targets` (the words of commands such as
+    "forget me"), so a typo is never turned into a command.
+
+    symspellpy replaced an own symmetric-delete lookup with the same rules:
+    identical output on the held-out questions with and without typos (see
+    bench/README.md); the former is kept in bench/compare_classifiers.py."""
 
     def __init__(self, texts: Sequence[str], english_words: frozenset[str] = frozenset(),
                  protected_targets: frozenset[str] = frozenset()):
         self.counts = Counter(word for text in texts for word in WORD.findall(text.lower()))
         self.english_words = english_words
         self.protected_targets = protected_targets
-        self._index: dict[str, list[str]] | None = None
+        self._symspell: SymSpell | None = None
 
     def to_json(self) -> str:
         """The corrector's words (the index is rebuilt on first use)."""
@@ -104,23 +101,23 @@ class SpellingCorrector:
         corrector.counts = Counter({str(w): int(n) for w, n in data["counts"].items()})
         return corrector
 
-    def _candidates(self, word: str, depth: int) -> set[str]:
-        if self._index is None:
-            self._index = {}
-            for known in self.counts:
-                if known in self.protected_targets:
-                    continue
-                for deleted in _deletions(known, 2):
-                    self._index.setdefault(deleted, []).append(known)
-        return {c for d in _deletions(word, depth) for c in self._index.get(d, ())}
+    def _lookup(self) -> SymSpell:
+        """The symspellpy dictionary of the training words, built on first use."""
+        if self._symspell is None:
+            symspell = SymSpell(max_dictionary_edit_distance=2, prefix_length=SYMSPELL_PREFIX_LENGTH)
+            for word, count in self.counts.items():
+                if word not in self.protected_targets:
+                    symspell.create_dictionary_entry(word, count)
+            self._symspell = symspell
+        return self._symspell
 
     def correct_word(self, word: str) -> str:
         if word in self.counts or word in self.english_words or len(word) < SPELLING_MIN_LENGTH:
             return word
         limit = 1 if len(word) < SPELLING_LONG_WORD else 2
-        scored = [(edit_distance(word, c, limit), -self.counts[c], c) for c in self._candidates(word, limit)]
-        best = min((s for s in scored if s[0] <= limit), default=None)
-        return best[2] if best else word
+        # Verbosity.TOP: the closest word, and of those the most frequent
+        found = self._lookup().lookup(word, Verbosity.TOP, max_edit_distance=limit)
+        return found[0].term if found else word
 
     def _token(self, token: str) -> str:
         if _PROTECTED.search(token):
