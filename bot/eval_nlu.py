@@ -140,7 +140,39 @@ def evaluate_questions(model: Path, data: Path = DEFAULT_QUESTIONS) -> dict:
         return [await agent.parse_message(item["text"]) for item in items]
 
     parsed = asyncio.run(parse_all())
-    gold, predicted, top3_hits, lengths, errors, parts_hit = [], [], 0, [], [], 0
+    result = question_scores(items, parsed)
+    lengths = []
+    for item, parse in zip(items, parsed):
+        keys = [e["value"] for e in parse.get("entities") or [] if e["entity"] == "question"]
+        intent = (parse.get("intent") or {}).get("name")
+        if keys and intent == "ask_question":
+            entities = parse.get("entities") or []
+            guesses = [e for e in entities if e["entity"] == "question"]
+            named = [str(e["value"]) for e in entities if e["entity"] == "framework"]
+            reply = composer.reply(keys, message=item["text"], named=named,
+                                   part_subjects=subjects_in_parts(entities, guesses))
+            if reply.found:
+                lengths.append(_words_before_sources(reply.text))
+    errors = result.pop("errors")
+    return {
+        "model": str(model),
+        "data": str(data),
+        **result,
+        "first_message_words": {
+            "median": statistics.median(lengths) if lengths else None,
+            "max": max(lengths) if lengths else None,
+            "over_60": sum(n > 60 for n in lengths),
+            "replies": len(lengths),
+        },
+        "errors": errors,
+    }
+
+
+def question_scores(items: list[dict], parsed: list[dict]) -> dict:
+    """Question-kind accuracy, top-3 accuracy and macro-F1 of parse results (Rasa's
+    parse dicts: intent, `question` entities, question_ranking) against the held-out
+    items (text, key, optional also)."""
+    gold, predicted, top3_hits, errors, parts_hit = [], [], 0, [], 0
     for item, parse in zip(items, parsed):
         keys = [e["value"] for e in parse.get("entities") or [] if e["entity"] == "question"]
         ranking = [r["question"] for r in parse.get("question_ranking") or []]
@@ -156,31 +188,14 @@ def evaluate_questions(model: Path, data: Path = DEFAULT_QUESTIONS) -> dict:
             parts_hit += item["also"] in keys
         if not hit:
             errors.append({"text": item["text"], "key": item["key"], "predicted": first, "ranking": ranking})
-        if keys and intent == "ask_question":
-            entities = parse.get("entities") or []
-            guesses = [e for e in entities if e["entity"] == "question"]
-            named = [str(e["value"]) for e in entities if e["entity"] == "framework"]
-            reply = composer.reply(keys, message=item["text"], named=named,
-                                   part_subjects=subjects_in_parts(entities, guesses))
-            if reply.found:
-                lengths.append(_words_before_sources(reply.text))
     scores = intent_scores(gold, predicted)
-    two_part = sum(1 for i in items if i.get("also"))
     return {
-        "model": str(model),
-        "data": str(data),
         "questions": len(items),
         "accuracy": scores["accuracy"],
         "top3_accuracy": round(top3_hits / len(items), 4) if items else 0.0,
         "macro_f1": scores["macro_f1"],
-        "two_part_questions": two_part,
+        "two_part_questions": sum(1 for i in items if i.get("also")),
         "second_part_found": parts_hit,
-        "first_message_words": {
-            "median": statistics.median(lengths) if lengths else None,
-            "max": max(lengths) if lengths else None,
-            "over_60": sum(n > 60 for n in lengths),
-            "replies": len(lengths),
-        },
         "errors": errors,
     }
 

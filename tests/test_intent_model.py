@@ -2,12 +2,16 @@
 the project's data and the question catalogue's examples."""
 from __future__ import annotations
 
+import io
+import pickle
 import re
+import zipfile
 
+import numpy as np
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 
-from bot.nlu.intent_model import IntentModel, TooFewExamples
+from bot.nlu.intent_model import SAVE_FORMAT, IntentModel, TooFewExamples, UntrustedModel
 from bot.nlu.questions import QuestionReader, question_examples
 from bot.settings import PROJECT_ROOT
 
@@ -26,7 +30,8 @@ def training():
 
 @pytest.fixture(scope="module")
 def reader(training) -> QuestionReader:
-    return QuestionReader.train(*training, question_examples(PROJECT_ROOT / "content"), protected_intents=COMMANDS)
+    return QuestionReader.train(*training, question_examples(PROJECT_ROOT / "content"), protected_intents=COMMANDS,
+                                subjects={"cmmi": "CMMI", "iso9001": "ISO 9001"})
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +103,37 @@ def test_ranking_is_best_first_with_probabilities(model):
 def test_saved_model_ranks_the_same(model):
     restored = IntentModel.from_bytes(model.to_bytes())
     assert restored.rank("is iso 9001 worth it for a bank") == model.rank("is iso 9001 worth it for a bank")
+
+
+def test_saved_model_is_not_a_pickle_and_predicts_identically(model):
+    data = model.to_bytes()
+    with pytest.raises(pickle.UnpicklingError):
+        pickle.loads(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as saved:  # skops: JSON schema and numpy arrays
+        for name in saved.namelist():
+            assert name.endswith((".json", ".npy", ".npz")), name
+            if name.endswith(".npy"):
+                np.load(io.BytesIO(saved.read(name)), allow_pickle=False)
+    restored = IntentModel.from_bytes(data)
+    texts = [t for t, _ in UNSEEN] + ["how lnog does cmmi tkae", "Dana Whitfield", "forgey me", "hello"]
+    for text in texts:
+        assert restored.corrected(text) == model.corrected(text)
+        assert restored.rank(text, limit=len(model.intents)) == model.rank(text, limit=len(model.intents))
+    assert restored.intents == model.intents
+    assert restored.subject_names == model.subject_names
+
+
+class _NotAModelPart:
+    pass
+
+
+def test_loading_rejects_untrusted_types_and_pickles(model):
+    import skops.io as sio
+
+    with pytest.raises(UntrustedModel, match="_NotAModelPart"):
+        IntentModel.from_bytes(sio.dumps({"format": SAVE_FORMAT, "pipeline": _NotAModelPart()}))
+    with pytest.raises(TypeError, match="not a skops file"):
+        IntentModel.from_bytes(pickle.dumps(model))
 
 
 def test_an_intent_with_one_example_is_a_clear_error():

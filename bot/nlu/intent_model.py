@@ -8,15 +8,20 @@ held-out set in tests/nlu/heldout.yml, this model scored higher (intent macro-F1
 classifies a message in about 4 ms. Character n-grams (1-5, inside word
 boundaries) make it tolerant of glued forms and small typos; a misspelt word the
 training data never had is also replaced by the closest training word ("lnog" ->
-"long", "apraisal" -> "appraisal") before classification, while a common English
+"long", "apraisal" -> "appraisal"; symspellpy's lookup) before classification, while a common English
 word stays as it is ("weaving" is not turned into "leaving"). The calibration
 gives probabilities that the FallbackClassifier's thresholds can be applied to.
+
+Saved without pickle (to_bytes / from_bytes): the scikit-learn pipeline with skops
+(loading accepts only the types in SAVED_TYPES beside skops' own trusted ones,
+and refuses a file with any other), the spelling corrector's words as JSON.
 """
 from __future__ import annotations
 
 import gzip
+import io
 import json
-import pickle
+import zipfile
 import re
 from collections import Counter
 from pathlib import Path
@@ -27,8 +32,7 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
-
-from bot.nlu.aliases import edit_distance
+from symspellpy import SymSpell, Verbosity
 
 # Cross-validation folds for the probability calibration; an intent needs at
 # least two examples, and gets fewer folds if it has fewer than this.
@@ -43,6 +47,8 @@ SPELLING_LONG_WORD = 8
 # tables, spacy-lookups-data) are real words, never corrected: about 32,000
 # words; typical typos ("sofware", "compnay", "lnog") are rarer than this.
 COMMON_WORD_LOG_PROB = -15.0
+# symspellpy's default: it indexes the deletions of each word's first 7 letters
+SYMSPELL_PREFIX_LENGTH = 7
 
 
 def common_english_words(min_log_prob: float = COMMON_WORD_LOG_PROB) -> frozenset[str]:
@@ -58,15 +64,6 @@ class TooFewExamples(ValueError):
     pass
 
 
-def _deletions(word: str, depth: int) -> set[str]:
-    """word with up to depth letters removed (symmetric-delete spelling lookup)."""
-    result, frontier = {word}, {word}
-    for _ in range(depth):
-        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
-        result |= frontier
-    return result
-
-
 # A token the corrector never touches: it has a capital, a digit, or an @ / dot
 # inside (names, "ISO", "9001", "ml3", emails, domains).
 _PROTECTED = re.compile(r"[A-Z0-9@]|\w\.\w")
@@ -75,41 +72,52 @@ TOKEN = re.compile(r"\S+")
 
 class SpellingCorrector:
     """Replaces a word that is neither in the training vocabulary nor a common
-    English word by the closest training word (fewest edits, then the most
-    frequent). It never changes names, numbers or emails, and never produces a
-    word of `protected_targets` (the words of commands such as "forget me"), so
-    a typo is never turned into a command."""
+    English word by the closest training word (fewest edits, a swap of adjacent
+    letters counting as one, then the most frequent), looked up with symspellpy
+    (symmetric delete). It never changes names, numbers or emails, and never
+    produces a word of `protected_targets` (the words of commands such as
+    "forget me"), so a typo is never turned into a command.
+
+    symspellpy replaced an own symmetric-delete lookup with the same rules:
+    identical output on the held-out questions with and without typos (see
+    bench/README.md); the former is kept in bench/compare_classifiers.py."""
 
     def __init__(self, texts: Sequence[str], english_words: frozenset[str] = frozenset(),
                  protected_targets: frozenset[str] = frozenset()):
         self.counts = Counter(word for text in texts for word in WORD.findall(text.lower()))
         self.english_words = english_words
         self.protected_targets = protected_targets
-        self._index: dict[str, list[str]] | None = None
+        self._symspell: SymSpell | None = None
 
-    def __getstate__(self) -> dict:
-        return {**self.__dict__, "_index": None}  # rebuilt on first use, not saved with the model
+    def to_json(self) -> str:
+        """The corrector's words (the index is rebuilt on first use)."""
+        return json.dumps({"counts": dict(self.counts), "english_words": sorted(self.english_words),
+                           "protected_targets": sorted(self.protected_targets)})
 
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update({"protected_targets": frozenset(), **state})
+    @classmethod
+    def from_json(cls, text: str) -> "SpellingCorrector":
+        data = json.loads(text)
+        corrector = cls((), frozenset(data["english_words"]), frozenset(data["protected_targets"]))
+        corrector.counts = Counter({str(w): int(n) for w, n in data["counts"].items()})
+        return corrector
 
-    def _candidates(self, word: str, depth: int) -> set[str]:
-        if self._index is None:
-            self._index = {}
-            for known in self.counts:
-                if known in self.protected_targets:
-                    continue
-                for deleted in _deletions(known, 2):
-                    self._index.setdefault(deleted, []).append(known)
-        return {c for d in _deletions(word, depth) for c in self._index.get(d, ())}
+    def _lookup(self) -> SymSpell:
+        """The symspellpy dictionary of the training words, built on first use."""
+        if self._symspell is None:
+            symspell = SymSpell(max_dictionary_edit_distance=2, prefix_length=SYMSPELL_PREFIX_LENGTH)
+            for word, count in self.counts.items():
+                if word not in self.protected_targets:
+                    symspell.create_dictionary_entry(word, count)
+            self._symspell = symspell
+        return self._symspell
 
     def correct_word(self, word: str) -> str:
         if word in self.counts or word in self.english_words or len(word) < SPELLING_MIN_LENGTH:
             return word
         limit = 1 if len(word) < SPELLING_LONG_WORD else 2
-        scored = [(edit_distance(word, c, limit), -self.counts[c], c) for c in self._candidates(word, limit)]
-        best = min((s for s in scored if s[0] <= limit), default=None)
-        return best[2] if best else word
+        # Verbosity.TOP: the closest word, and of those the most frequent
+        found = self._lookup().lookup(word, Verbosity.TOP, max_edit_distance=limit)
+        return found[0].term if found else word
 
     def _token(self, token: str) -> str:
         if _PROTECTED.search(token):
@@ -127,6 +135,8 @@ class IntentModel:
         self.random_state = random_state
         self._pipeline: Pipeline | None = None
         self._speller: SpellingCorrector | None = None
+        # framework key -> name, kept for QuestionReader (see bot.nlu.questions)
+        self.subject_names: dict[str, str] = {}
 
     @property
     def intents(self) -> list[str]:
@@ -172,11 +182,52 @@ class IntentModel:
         return [(str(intent), float(p)) for intent, p in ranked[:limit]]
 
     def to_bytes(self) -> bytes:
-        return pickle.dumps(self)
+        """The model as a skops file (a zip of JSON and .npy arrays, no pickle)."""
+        import skops.io as sio
+
+        state = {
+            "format": SAVE_FORMAT,
+            "params": {"c": self.c, "max_char_ngram": self.max_char_ngram, "random_state": self.random_state},
+            "pipeline": self._pipeline,
+            "speller": self._speller.to_json() if self._speller is not None else None,
+            "subject_names": dict(self.subject_names),
+        }
+        return sio.dumps(state, compression=zipfile.ZIP_DEFLATED)
 
     @staticmethod
     def from_bytes(data: bytes) -> "IntentModel":
-        model = pickle.loads(data)
-        if not isinstance(model, IntentModel):
-            raise TypeError("not an IntentModel")
+        """A model saved by to_bytes. Raises UntrustedModel if the file holds a type
+        that is neither skops-trusted nor one of SAVED_TYPES, before building anything."""
+        import skops.io as sio
+
+        if not data.startswith(b"PK") or not zipfile.is_zipfile(io.BytesIO(data)):
+            raise TypeError("not a saved IntentModel (not a skops file)")
+        untrusted = set(sio.get_untrusted_types(data=data)) - set(SAVED_TYPES)
+        if untrusted:
+            raise UntrustedModel(f"the saved model holds untrusted types: {', '.join(sorted(untrusted))}")
+        state = sio.loads(data, trusted=list(SAVED_TYPES))
+        if not isinstance(state, dict) or state.get("format") != SAVE_FORMAT:
+            raise TypeError("not a saved IntentModel")
+        pipeline = state["pipeline"]
+        if pipeline is not None and not isinstance(pipeline, Pipeline):
+            raise TypeError("not a saved IntentModel")
+        model = IntentModel(**state["params"])
+        model._pipeline = pipeline
+        model._speller = SpellingCorrector.from_json(state["speller"]) if state["speller"] is not None else None
+        model.subject_names = {str(k): str(v) for k, v in state["subject_names"].items()}
         return model
+
+
+class UntrustedModel(ValueError):
+    pass
+
+
+SAVE_FORMAT = "bot.nlu.intent_model/1"
+# Types of a saved model that skops 0.9 does not trust by default: the fitted
+# calibration's private classes and the TF-IDF's sparse idf diagonal (skops stores
+# it with scipy's save_npz, no pickle). Loading accepts these and no others.
+SAVED_TYPES: tuple[str, ...] = (
+    "scipy.sparse._csr.csr_matrix",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+)

@@ -104,20 +104,26 @@ def question_examples(content_dir: Path) -> list[tuple[str, str]]:
     return pairs
 
 
+def training_set(texts: Sequence[str], intents: Sequence[str],
+                 questions: Sequence[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    """The one classifier's (texts, labels): the Rasa intents, `ask_question` as the
+    bare label `ask_question/`, and each catalogue example as `ask_question/<key>`."""
+    labels = [PREFIX if i == QUESTION_INTENT else i for i in intents]
+    return list(texts) + [t for t, _ in questions], labels + [PREFIX + k for _, k in questions]
+
+
 class QuestionReader:
     def __init__(self, model: IntentModel):
         self.model = model
-        # saved with the model (IntentModel pickles its attributes)
+        # saved with the model (IntentModel.to_bytes)
         self.subjects: dict[str, str] = getattr(model, "subject_names", {})
 
     @staticmethod
     def train(texts: Sequence[str], intents: Sequence[str], questions: Sequence[tuple[str, str]],
               protected_intents: Sequence[str], subjects: Optional[dict[str, str]] = None,
               **model_args) -> "QuestionReader":
-        labels = [PREFIX if i == QUESTION_INTENT else i for i in intents]
         model = IntentModel(**model_args)
-        model.fit(list(texts) + [t for t, _ in questions], labels + [PREFIX + k for _, k in questions],
-                  protected_intents=protected_intents)
+        model.fit(*training_set(texts, intents, questions), protected_intents=protected_intents)
         model.subject_names = dict(subjects or {})
         return QuestionReader(model)
 

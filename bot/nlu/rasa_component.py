@@ -82,7 +82,7 @@ class _TrainedFromOneFile(GraphComponent):
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class LinearIntentClassifier(_TrainedFromOneFile, IntentClassifier):
-    FILENAME = "intent_model.pkl"
+    FILENAME = "intent_model.skops"  # IntentModel.to_bytes: skops, no pickle
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
