@@ -20,6 +20,9 @@ PRIMARY_FRAMEWORKS = ("iso9001", "cmmi")
 MAX_QUESTIONS = 3
 MAX_RELATED_BUTTONS = 2
 SOURCES_HEADING = "Sources:"
+# What stands between an answer and its footnotes; channels split a message here
+# (split_sources; the web widget's chat-widget.js has the same line as a regex).
+SOURCES_SEPARATOR = f"\n{SOURCES_HEADING}\n"
 
 
 class Citations:
@@ -41,6 +44,18 @@ class Citations:
             return ""
         lines = [f"[{n}] {s.citation()}" for n, s in enumerate(self.sources, start=1)]
         return SOURCES_HEADING + "\n" + "\n".join(lines)
+
+    def below(self, body: str) -> str:
+        """A reply: the body, then on the next line its footnotes. Every cited
+        reply (answers, recommendation results) is rendered by this."""
+        return f"{body}\n{self.footer()}"
+
+
+def split_sources(text: str) -> tuple[str, Optional[str]]:
+    """A message's answer and its footnote lines ("[1] ..."), split where
+    Citations.below put the "Sources:" heading; None where there is no heading."""
+    answer, heading, sources = text.partition(SOURCES_SEPARATOR)
+    return answer, (sources if heading else None)
 
 
 def month_count(n: int) -> str:
@@ -312,7 +327,7 @@ class AnswerComposer:
         if needs_size and not short:
             buttons = []  # the caller asks for the size instead
         return Reply(
-            text=f"{body}\n{cite.footer()}",
+            text=cite.below(body),
             buttons=buttons,
             questions=answered,
             subject=subject,
@@ -323,7 +338,7 @@ class AnswerComposer:
     def closest(self, fact: m.Fact) -> Reply:
         """The closest stored fact to a question outside the catalogue."""
         cite = Citations()
-        return Reply(text=f"{self._line(fact, cite)}\n{cite.footer()}", closest=True)
+        return Reply(text=cite.below(self._line(fact, cite)), closest=True)
 
     def _size_dependent(self, kind: QuestionKind, subject: str) -> bool:
         facts = kind.for_subject("answer", subject) + (kind.for_subject("answer", "") if subject else [])

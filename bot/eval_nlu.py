@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from bot import nlu_metrics as metrics
-from bot.answers import SOURCES_HEADING
+from bot.answers import split_sources
 from bot.nlu_metrics import question_scores  # noqa: F401  (bench.compare_classifiers imports it from here)
 from bot.settings import PROJECT_ROOT
 
@@ -98,7 +98,7 @@ def evaluate(model: Path, data: Path, resolve=None) -> dict:
 
 
 def _words_before_sources(text: str) -> int:
-    return len(text.split(SOURCES_HEADING, 1)[0].split())
+    return len(split_sources(text)[0].split())
 
 
 def evaluate_questions(model: Path, data: Path = DEFAULT_QUESTIONS) -> dict:
