@@ -62,17 +62,24 @@ def month_count(n: int) -> str:
     return f"{n} month{'s' if n != 1 else ''}"
 
 
+def deadline_band(months: int, low: int, high: int) -> str:
+    """Where a deadline falls against a low–high month estimate: "short" (below it),
+    "long" (above it), "tight" (in its first half) or "within"."""
+    if months < low:
+        return "short"
+    if months > high:
+        return "long"
+    if high > low and months < low + (high - low) / 2:
+        return "tight"
+    return "within"
+
+
+_RELATIONS = {"short": "shorter than", "long": "longer than", "tight": "at the short end of", "within": "within"}
+
+
 def compare_deadline(months: int, low: int, high: int) -> str:
     """"8 months is at the short end of the 6–12 month estimate" (figures from the caller's store row)."""
-    if months < low:
-        relation = "shorter than"
-    elif months > high:
-        relation = "longer than"
-    elif high > low and months < low + (high - low) / 2:
-        relation = "at the short end of"
-    else:
-        relation = "within"
-    return f"{month_count(months)} is {relation} the {low}–{high} month estimate"
+    return f"{month_count(months)} is {_RELATIONS[deadline_band(months, low, high)]} the {low}–{high} month estimate"
 
 
 @dataclass(frozen=True)
@@ -198,12 +205,7 @@ class AnswerComposer:
     def _verdict(months: int, fact: m.Fact) -> str:
         """ "Unlikely: 4 months is shorter than the 6–12 month estimate." """
         low, high = fact.min_months or 0, fact.max_months or fact.min_months or 0
-        if months < low:
-            word = "Unlikely"
-        elif high > low and months < low + (high - low) / 2:
-            word = "Tight"
-        else:
-            word = "Yes, by this estimate"
+        word = {"short": "Unlikely", "tight": "Tight"}.get(deadline_band(months, low, high), "Yes, by this estimate")
         return f"{word}: {compare_deadline(months, low, high)}."
 
     @staticmethod
