@@ -8,7 +8,8 @@ from typing import Callable, Optional
 
 import requests
 
-from bench import metrics
+from bench.metrics import median
+from bot import nlu_metrics
 
 
 @dataclass
@@ -32,18 +33,15 @@ def load_examples(path: Path, resolve: Optional[Callable[[str, str], Optional[st
         entities = []
         for ent in message.get("entities") or []:
             span = text[ent["start"]:ent["end"]]
-            value = str(ent.get("value", span))
-            if value.casefold() in synonyms:
-                value = synonyms[value.casefold()]
-            elif value == span and resolve is not None:
-                value = resolve(ent["entity"], span) or value
+            value = nlu_metrics.expected_value(ent["entity"], ent.get("value", span), span, synonyms, resolve)
             entities.append((ent["entity"], value))
         examples.append(Example(text, message.get("intent"), entities))
     return examples
 
 
 def evaluate(rasa_url: str, path: Path, resolve=None, timeout: float = 30) -> dict:
-    """Intent macro-F1 and entity F1 of the served model on the held-out set.
+    """Intent macro-F1 and entity F1 of the served model on the held-out set
+    (definitions in bot.nlu_metrics, shared with ./run eval-nlu).
     A missing file gives {"status": "missing"} instead of an error."""
     if not path.exists():
         return {"status": "missing", "path": str(path)}
@@ -57,12 +55,10 @@ def evaluate(rasa_url: str, path: Path, resolve=None, timeout: float = 30) -> di
             resp.raise_for_status()
             parsed = resp.json()
             intent = (parsed.get("intent") or {}).get("name") or ""
-            # Two extractors finding the same span count once.
-            spans = {(e["entity"], str(e.get("value")), e.get("start"), e.get("end")) for e in parsed.get("entities", [])}
-            entities = [(entity, value) for entity, value, _, _ in spans]
+            entities = nlu_metrics.entity_pairs(parsed.get("entities"))
             predicted_intents.append(intent)
             predicted_entities.append(entities)
-            if intent != example.intent or metrics.entity_micro_f1([example.entities], [entities]) not in (None, 1.0):
+            if intent != example.intent or not nlu_metrics.entities_match(example.entities, entities):
                 mistakes.append({"text": example.text, "expected": example.intent, "predicted": intent,
                                  "expected_entities": example.entities, "predicted_entities": sorted(entities)})
     expected_intents = [e.intent for e in examples]
@@ -70,12 +66,11 @@ def evaluate(rasa_url: str, path: Path, resolve=None, timeout: float = 30) -> di
         "status": "ok",
         "path": str(path),
         "examples": len(examples),
-        "intent_macro_f1": metrics.intent_macro_f1(expected_intents, predicted_intents),
-        "intent_accuracy": sum(e == p for e, p in zip(expected_intents, predicted_intents)) / len(examples)
-        if examples else None,
-        "entity_f1": metrics.entity_micro_f1([e.entities for e in examples], predicted_entities),
+        "intent_macro_f1": nlu_metrics.intent_macro_f1(expected_intents, predicted_intents),
+        "intent_accuracy": nlu_metrics.accuracy(expected_intents, predicted_intents),
+        "entity_f1": nlu_metrics.entity_micro_f1([e.entities for e in examples], predicted_entities),
         # NLU's share of a reply's latency (one user, no dialogue policy, no action).
-        "parse_p50_ms": metrics.median(parse_ms),
-        "intent_f1": metrics.intent_f1_per_label(expected_intents, predicted_intents),
+        "parse_p50_ms": median(parse_ms),
+        "intent_f1": nlu_metrics.intent_f1_per_label(expected_intents, predicted_intents),
         "mistakes": mistakes,
     }

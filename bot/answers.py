@@ -20,6 +20,9 @@ PRIMARY_FRAMEWORKS = ("iso9001", "cmmi")
 MAX_QUESTIONS = 3
 MAX_RELATED_BUTTONS = 2
 SOURCES_HEADING = "Sources:"
+# What stands between an answer and its footnotes; channels split a message here
+# (split_sources; the web widget's chat-widget.js has the same line as a regex).
+SOURCES_SEPARATOR = f"\n{SOURCES_HEADING}\n"
 
 
 class Citations:
@@ -42,22 +45,41 @@ class Citations:
         lines = [f"[{n}] {s.citation()}" for n, s in enumerate(self.sources, start=1)]
         return SOURCES_HEADING + "\n" + "\n".join(lines)
 
+    def below(self, body: str) -> str:
+        """A reply: the body, then on the next line its footnotes. Every cited
+        reply (answers, recommendation results) is rendered by this."""
+        return f"{body}\n{self.footer()}"
+
+
+def split_sources(text: str) -> tuple[str, Optional[str]]:
+    """A message's answer and its footnote lines ("[1] ..."), split where
+    Citations.below put the "Sources:" heading; None where there is no heading."""
+    answer, heading, sources = text.partition(SOURCES_SEPARATOR)
+    return answer, (sources if heading else None)
+
 
 def month_count(n: int) -> str:
     return f"{n} month{'s' if n != 1 else ''}"
 
 
+def deadline_band(months: int, low: int, high: int) -> str:
+    """Where a deadline falls against a low–high month estimate: "short" (below it),
+    "long" (above it), "tight" (in its first half) or "within"."""
+    if months < low:
+        return "short"
+    if months > high:
+        return "long"
+    if high > low and months < low + (high - low) / 2:
+        return "tight"
+    return "within"
+
+
+_RELATIONS = {"short": "shorter than", "long": "longer than", "tight": "at the short end of", "within": "within"}
+
+
 def compare_deadline(months: int, low: int, high: int) -> str:
     """"8 months is at the short end of the 6–12 month estimate" (figures from the caller's store row)."""
-    if months < low:
-        relation = "shorter than"
-    elif months > high:
-        relation = "longer than"
-    elif high > low and months < low + (high - low) / 2:
-        relation = "at the short end of"
-    else:
-        relation = "within"
-    return f"{month_count(months)} is {relation} the {low}–{high} month estimate"
+    return f"{month_count(months)} is {_RELATIONS[deadline_band(months, low, high)]} the {low}–{high} month estimate"
 
 
 @dataclass(frozen=True)
@@ -183,12 +205,7 @@ class AnswerComposer:
     def _verdict(months: int, fact: m.Fact) -> str:
         """ "Unlikely: 4 months is shorter than the 6–12 month estimate." """
         low, high = fact.min_months or 0, fact.max_months or fact.min_months or 0
-        if months < low:
-            word = "Unlikely"
-        elif high > low and months < low + (high - low) / 2:
-            word = "Tight"
-        else:
-            word = "Yes, by this estimate"
+        word = {"short": "Unlikely", "tight": "Tight"}.get(deadline_band(months, low, high), "Yes, by this estimate")
         return f"{word}: {compare_deadline(months, low, high)}."
 
     @staticmethod
@@ -312,7 +329,7 @@ class AnswerComposer:
         if needs_size and not short:
             buttons = []  # the caller asks for the size instead
         return Reply(
-            text=f"{body}\n{cite.footer()}",
+            text=cite.below(body),
             buttons=buttons,
             questions=answered,
             subject=subject,
@@ -323,7 +340,7 @@ class AnswerComposer:
     def closest(self, fact: m.Fact) -> Reply:
         """The closest stored fact to a question outside the catalogue."""
         cite = Citations()
-        return Reply(text=f"{self._line(fact, cite)}\n{cite.footer()}", closest=True)
+        return Reply(text=cite.below(self._line(fact, cite)), closest=True)
 
     def _size_dependent(self, kind: QuestionKind, subject: str) -> bool:
         facts = kind.for_subject("answer", subject) + (kind.for_subject("answer", "") if subject else [])

@@ -2,23 +2,23 @@
 
     python -m bot.eval_nlu [--model models/assistant.tar.gz] [--data tests/nlu/heldout.yml] [--out var/eval]
 
-Reports intent macro-F1 (over the intents in the test set, after the fallback
-classifier, so a fallback counts as a miss) and entity F1. Entities are compared
-per message as (entity type, normalised value) pairs, which is what the
-assistant acts on; span-exact F1 (type, value, start, end) is reported beside it.
-Imports Rasa (to load the model); the scoring functions are plain Python."""
+Reports intent macro-F1 and accuracy, entity F1 (type+value, and exact span)
+and the question-kind figures, all as defined in bot.nlu_metrics (the same
+module the benchmark scores with). Imports Rasa (to load the model); the
+scoring is plain Python."""
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
 import sys
-from collections import Counter
 from pathlib import Path
 
 import yaml
 
-from bot.answers import SOURCES_HEADING
+from bot import nlu_metrics as metrics
+from bot.answers import split_sources
+from bot.nlu_metrics import question_scores  # noqa: F401  (bench.compare_classifiers imports it from here)
 from bot.settings import PROJECT_ROOT
 
 DEFAULT_MODEL = PROJECT_ROOT / "models" / "assistant.tar.gz"
@@ -27,48 +27,25 @@ DEFAULT_QUESTIONS = PROJECT_ROOT / "tests" / "nlu" / "questions_heldout.yml"
 DEFAULT_OUT = PROJECT_ROOT / "var" / "eval"
 
 
-def _prf(tp: int, fp: int, fn: int) -> dict:
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), "support": tp + fn}
-
-
 def intent_scores(gold: list[str], predicted: list[str]) -> dict:
-    labels = sorted(set(gold))
-    per_intent = {}
-    for label in labels:
-        tp = sum(g == label and p == label for g, p in zip(gold, predicted))
-        fp = sum(g != label and p == label for g, p in zip(gold, predicted))
-        fn = sum(g == label and p != label for g, p in zip(gold, predicted))
-        per_intent[label] = _prf(tp, fp, fn)
-    macro = sum(s["f1"] for s in per_intent.values()) / len(per_intent) if per_intent else 0.0
-    accuracy = sum(g == p for g, p in zip(gold, predicted)) / len(gold) if gold else 0.0
-    return {"macro_f1": round(macro, 4), "accuracy": round(accuracy, 4), "per_intent": per_intent}
+    """Intent macro-F1, accuracy and per-intent figures (bot.nlu_metrics), rounded for the report."""
+    per_intent = {label: metrics.prf_report(*c) for label, c in metrics.label_counts(gold, predicted).items()}
+    return {"macro_f1": metrics.rounded(metrics.intent_macro_f1(gold, predicted)),
+            "accuracy": metrics.rounded(metrics.accuracy(gold, predicted)), "per_intent": per_intent}
 
 
 def entity_scores(gold: list[list[tuple]], predicted: list[list[tuple]]) -> dict:
-    tp = fp = fn = 0
-    per_type: Counter = Counter()
-    for g, p in zip(gold, predicted):
-        g, p = set(g), set(p)
-        tp += len(g & p)
-        fp += len(p - g)
-        fn += len(g - p)
-        for item in g & p:
-            per_type[(item[0], "tp")] += 1
-        for item in p - g:
-            per_type[(item[0], "fp")] += 1
-        for item in g - p:
-            per_type[(item[0], "fn")] += 1
-    types = sorted({t for t, _ in per_type})
-    return {
-        **_prf(tp, fp, fn),
-        "per_type": {t: _prf(per_type[(t, "tp")], per_type[(t, "fp")], per_type[(t, "fn")]) for t in types},
-    }
+    """Entity micro precision, recall, F1 and support, and per entity type (bot.nlu_metrics), rounded."""
+    per_type = metrics.entity_counts(gold, predicted)
+    tp, fp, fn = (sum(c[column] for c in per_type.values()) for column in range(3))
+    return {**metrics.prf_report(tp, fp, fn), "f1": metrics.rounded(metrics.entity_micro_f1(gold, predicted)),
+            "per_type": {t: metrics.prf_report(*c) for t, c in per_type.items()}}
 
 
-def evaluate(model: Path, data: Path) -> dict:
+def evaluate(model: Path, data: Path, resolve=None) -> dict:
+    """Intent and entity figures on the held-out set (definitions in bot.nlu_metrics).
+    `resolve(entity, text)` gives an unannotated entity's expected value; by default
+    the knowledge store's aliases."""
     import logging
 
     from rasa.core.agent import Agent
@@ -77,7 +54,13 @@ def evaluate(model: Path, data: Path) -> dict:
 
     configure_structlog(logging.WARNING)  # no per-message debug lines
 
-    examples = load_data(str(data)).nlu_examples
+    if resolve is None:
+        from bot.store import default_store
+
+        resolve = default_store().resolve
+    training_data = load_data(str(data))
+    synonyms = {str(k).casefold(): v for k, v in training_data.entity_synonyms.items()}
+    examples = training_data.nlu_examples
     agent = Agent.load(str(model))
 
     async def parse_all() -> list[dict]:
@@ -87,35 +70,35 @@ def evaluate(model: Path, data: Path) -> dict:
     gold_intents = [ex.get("intent") for ex in examples]
     pred_intents = [(p.get("intent") or {}).get("name") for p in parsed]
 
-    # question kinds are scored on their own held-out set (evaluate_questions)
-    def pairs(entities) -> list[tuple]:
-        return [(e["entity"], str(e["value"])) for e in entities or [] if e["entity"] != "question"]
+    def expected(ex) -> list[dict]:
+        text = ex.get("text")
+        return [{**e, "value": metrics.expected_value(e["entity"], e.get("value", text[e["start"]:e["end"]]),
+                                                      text[e["start"]:e["end"]], synonyms, resolve)}
+                for e in ex.get("entities") or []]
 
-    def spans(entities) -> list[tuple]:
-        return [(e["entity"], str(e["value"]), e["start"], e["end"]) for e in entities or []
-                if e["entity"] != "question"]
-
-    gold_entities = [ex.get("entities") for ex in examples]
+    gold_entities = [expected(ex) for ex in examples]
     pred_entities = [p.get("entities") for p in parsed]
+    gold_pairs = [metrics.entity_pairs(e) for e in gold_entities]
+    pred_pairs = [metrics.entity_pairs(e) for e in pred_entities]
     errors = [
-        {"text": ex.get("text"), "intent": g, "predicted": p,
-         "entities": pairs(ge), "predicted_entities": pairs(pe)}
-        for ex, g, p, ge, pe in zip(examples, gold_intents, pred_intents, gold_entities, pred_entities)
-        if g != p or set(pairs(ge)) != set(pairs(pe))
+        {"text": ex.get("text"), "intent": g, "predicted": p, "entities": ge, "predicted_entities": pe}
+        for ex, g, p, ge, pe in zip(examples, gold_intents, pred_intents, gold_pairs, pred_pairs)
+        if g != p or not metrics.entities_match(ge, pe)
     ]
     return {
         "model": str(model),
         "data": str(data),
         "examples": len(examples),
         "intent": intent_scores(gold_intents, pred_intents),
-        "entity": entity_scores([pairs(e) for e in gold_entities], [pairs(e) for e in pred_entities]),
-        "entity_span_exact": entity_scores([spans(e) for e in gold_entities], [spans(e) for e in pred_entities]),
+        "entity": entity_scores(gold_pairs, pred_pairs),
+        "entity_span_exact": entity_scores([metrics.entity_pairs(e, spans=True) for e in gold_entities],
+                                           [metrics.entity_pairs(e, spans=True) for e in pred_entities]),
         "errors": errors,
     }
 
 
 def _words_before_sources(text: str) -> int:
-    return len(text.split(SOURCES_HEADING, 1)[0].split())
+    return len(split_sources(text)[0].split())
 
 
 def evaluate_questions(model: Path, data: Path = DEFAULT_QUESTIONS) -> dict:
@@ -164,38 +147,6 @@ def evaluate_questions(model: Path, data: Path = DEFAULT_QUESTIONS) -> dict:
             "over_60": sum(n > 60 for n in lengths),
             "replies": len(lengths),
         },
-        "errors": errors,
-    }
-
-
-def question_scores(items: list[dict], parsed: list[dict]) -> dict:
-    """Question-kind accuracy, top-3 accuracy and macro-F1 of parse results (Rasa's
-    parse dicts: intent, `question` entities, question_ranking) against the held-out
-    items (text, key, optional also)."""
-    gold, predicted, top3_hits, errors, parts_hit = [], [], 0, [], 0
-    for item, parse in zip(items, parsed):
-        keys = [e["value"] for e in parse.get("entities") or [] if e["entity"] == "question"]
-        ranking = [r["question"] for r in parse.get("question_ranking") or []]
-        intent = (parse.get("intent") or {}).get("name")
-        first = keys[0] if keys and intent == "ask_question" else f"<{intent}>"
-        expected = [item["key"]] + ([item["also"]] if item.get("also") else [])
-        # a two-part question is right when its first part is; both parts are counted apart
-        hit = first in expected or item["key"] in keys
-        gold.append(item["key"])
-        predicted.append(item["key"] if hit else first)
-        top3_hits += item["key"] in ranking[:3] or hit
-        if item.get("also"):
-            parts_hit += item["also"] in keys
-        if not hit:
-            errors.append({"text": item["text"], "key": item["key"], "predicted": first, "ranking": ranking})
-    scores = intent_scores(gold, predicted)
-    return {
-        "questions": len(items),
-        "accuracy": scores["accuracy"],
-        "top3_accuracy": round(top3_hits / len(items), 4) if items else 0.0,
-        "macro_f1": scores["macro_f1"],
-        "two_part_questions": sum(1 for i in items if i.get("also")),
-        "second_part_found": parts_hit,
         "errors": errors,
     }
 

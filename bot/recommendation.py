@@ -516,7 +516,7 @@ def render(rec: Recommendation, profile: Profile) -> str:
     if rec.next_steps:
         parts.append("Next steps:\n" + "\n".join(f"- {s.text} {cite.mark(s.source)}" for s in rec.next_steps))
     # the footnotes stay with the last part (a blank line would make them a message of their own)
-    return "\n\n".join(parts) + "\n" + cite.footer()
+    return cite.below("\n\n".join(parts))
 
 
 def _plan(rec: Recommendation, profile: Profile, cite: Citations) -> list[str]:
@@ -540,7 +540,7 @@ def render_order(rec: Recommendation, profile: Profile) -> str:
     cite = Citations()
     lines = [f"In the order of your plan ({rec.outcome.title}):"] + _plan(rec, profile, cite)
     lines += [f"Already held: {f.name}, keep it current." for f in rec.held]
-    return "\n".join(lines) + "\n" + cite.footer()
+    return cite.below("\n".join(lines))
 
 
 def render_brief(rec: Recommendation, profile: Profile) -> str:
@@ -561,7 +561,7 @@ def render_brief(rec: Recommendation, profile: Profile) -> str:
     if rec.next_steps:
         lines.append("Next: " + " ".join(f"{n}. {s.text} {cite.mark(s.source)}"
                                          for n, s in enumerate(rec.next_steps, start=1)))
-    return "\n".join(lines) + "\n" + cite.footer()
+    return cite.below("\n".join(lines))
 
 
 def render_reasons(rec: Recommendation) -> str:
@@ -570,7 +570,7 @@ def render_reasons(rec: Recommendation) -> str:
     parts = [f"Why {rec.outcome.title}:", "\n".join(f"- {r}" for r in rec.reasons)]
     if rec.assumptions:
         parts.append("Assumed: " + "; ".join(rec.assumptions) + ".")
-    return "\n".join(parts) + "\n" + cite.footer()
+    return cite.below("\n".join(parts))
 
 
 def summary_line(store: KnowledgeStore, rec: Recommendation, profile: Profile) -> str:

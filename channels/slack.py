@@ -43,6 +43,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
+from bot.answers import SOURCES_HEADING, split_sources
 from bot.settings import RedisSettings, get_settings
 from channels.guard import run_turn, text_problem
 
@@ -96,18 +97,16 @@ def _sections(mrkdwn: Text) -> List[Dict[Text, Any]]:
     return [{"type": "section", "text": {"type": "mrkdwn", "text": c}} for c in chunks]
 
 
-# An answer's footnotes start after this line (bot.answers.SOURCES_HEADING).
-_SOURCES = "\nSources:\n"
 CONTEXT_TEXT_LIMIT = 2000
 
 
 def text_blocks(text: Text) -> List[Dict[Text, Any]]:
-    """The answer as section blocks, and its footnotes as a small context block."""
-    answer, _, sources = text.partition(_SOURCES)
+    """The answer as section blocks, and its footnotes (bot.answers.split_sources) as a small context block."""
+    answer, sources = split_sources(text)
     blocks = _sections(to_mrkdwn(answer)) if answer.strip() else []
-    if sources.strip():
+    if sources and sources.strip():
         blocks.append({"type": "context", "elements": [
-            {"type": "mrkdwn", "text": to_mrkdwn("Sources: " + sources.strip())[:CONTEXT_TEXT_LIMIT]}]})
+            {"type": "mrkdwn", "text": to_mrkdwn(f"{SOURCES_HEADING} {sources.strip()}")[:CONTEXT_TEXT_LIMIT]}]})
     return blocks
 
 
@@ -158,8 +157,9 @@ class SlackOutput(SlackBot):
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         # One Slack message per bot message: paragraphs stay together; footnotes in a context block.
         text = text.strip()
-        if _SOURCES in text:
-            await self._post_message(self.slack_channel or recipient_id, text=_plain(text.partition(_SOURCES)[0]),
+        answer, sources = split_sources(text)
+        if sources is not None:
+            await self._post_message(self.slack_channel or recipient_id, text=_plain(answer),
                                      blocks=text_blocks(text))
             return
         await self._post_message(self.slack_channel or recipient_id, text=to_mrkdwn(text), mrkdwn=True)

@@ -9,8 +9,9 @@ import shutil
 import pytest
 import yaml
 
-from bot.answers import SOURCES_HEADING, AnswerComposer, Situation
+from bot.answers import SOURCES_HEADING, SOURCES_SEPARATOR, AnswerComposer, Situation, split_sources
 from bot.lookup import closest_fact
+from bot.settings import PROJECT_ROOT
 from bot.store import KnowledgeStore, get_engine
 from bot.store.loader import load_content
 from bot.store.snapshot import SnapshotCache
@@ -244,3 +245,11 @@ def test_a_content_reload_changes_the_answer_without_a_restart(tmp_path):
         path.write_text(path.read_text().replace(FACTS[key]["text"], "Reloaded answer text."))
     load_content(engine, content)
     assert "Reloaded answer text." in AnswerComposer(cache.get()).reply(["cmmi_is_certification"]).text
+
+
+def test_sources_are_split_where_they_are_rendered_in_python_and_in_the_widget():
+    text = "No: there is no CMMI certificate. [1]\nSources:\n[1] CMMI vs ISO 9001 (consultancy article)"
+    assert split_sources(text) == ("No: there is no CMMI certificate. [1]", "[1] CMMI vs ISO 9001 (consultancy article)")
+    assert split_sources("Hello! No footnotes here.") == ("Hello! No footnotes here.", None)
+    widget = PROJECT_ROOT / "bot" / "web" / "static" / "widget" / "chat-widget.js"
+    assert "var SOURCES = /" + SOURCES_SEPARATOR.replace("\n", "\\n") + "/;" in widget.read_text(encoding="utf-8")

@@ -8,22 +8,23 @@ import uuid
 import pytest
 
 from bench import heldout, load, metrics, table
+from bot import nlu_metrics
 
 
 def test_intent_macro_f1_averages_over_intents_in_the_heldout_set():
     expected = ["greet", "greet", "ask_cost", "ask_cost"]
     predicted = ["greet", "ask_cost", "ask_cost", "nlu_fallback"]
     # greet: P 1, R 1/2 -> 2/3; ask_cost: P 1/2, R 1/2 -> 1/2; nlu_fallback is not in the set.
-    assert metrics.intent_macro_f1(expected, predicted) == pytest.approx((2 / 3 + 1 / 2) / 2)
-    assert metrics.intent_macro_f1([], []) is None
+    assert nlu_metrics.intent_macro_f1(expected, predicted) == pytest.approx((2 / 3 + 1 / 2) / 2)
+    assert nlu_metrics.intent_macro_f1([], []) is None
 
 
 def test_entity_f1_is_micro_over_entity_value_pairs():
     expected = [[("framework", "iso9001")], [("framework", "cmmi"), ("industry", "software")], []]
     predicted = [[("framework", "ISO9001")], [("framework", "cmmi")], [("framework", "as9100")]]
     # tp 2 (case does not matter), fp 1, fn 1 -> P 2/3, R 2/3.
-    assert metrics.entity_micro_f1(expected, predicted) == pytest.approx(2 / 3)
-    assert metrics.entity_micro_f1([[]], [[]]) is None
+    assert nlu_metrics.entity_micro_f1(expected, predicted) == pytest.approx(2 / 3)
+    assert nlu_metrics.entity_micro_f1([[]], [[]]) is None
 
 
 def test_percentiles():

@@ -155,6 +155,7 @@
   }
 
   // The answer, then its footnotes ("Sources:" and "[1] ..." lines) small, in the same bubble.
+  // The same separator as bot/answers.py SOURCES_SEPARATOR (tests/test_answers.py checks).
   var SOURCES = /\nSources:\n/;
 
   function appendRich(parent, text) {
