@@ -11,6 +11,7 @@ import asyncio
 import time
 
 import pytest
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import ActionExecutor
 
 import actions.recommendation as rec_actions
@@ -70,18 +71,19 @@ def form_turn(index: int) -> dict:
     }
 
 
-def expected_reply(index: int) -> tuple[dict, list[str]]:
+def expected_reply(index: int) -> tuple[list[dict], list[dict]]:
+    """Every event and every message of the turn."""
     size, level = str(20 + index), str(2 + index % 4)
     if index % 2 == 0:
-        return {"rec_size": size, "rec_industry": "defense", "rec_customers": "defense", "rec_requirement": "cmmi",
-                "rec_target_level": level}, [f"Noted: {size} staff, industry: Defense, customers: Defense / DoD, "
-                                             f"contracts require CMMI (maturity level {level})."]
-    return {"rec_size": size}, [f"Updated size: {size}."]
+        return [SlotSet("rec_industry", "defense"), SlotSet("rec_customers", "defense"),
+                SlotSet("rec_requirement", "cmmi"), SlotSet("rec_size", size), SlotSet("rec_target_level", level)], [
+            {"response": None, "text": f"Noted: {size} staff, industry: Defense, customers: Defense / DoD, "
+                                       f"contracts require CMMI (maturity level {level}).", "buttons": []}]
+    return [SlotSet("rec_size", size)], [{"response": None, "text": f"Updated size: {size}.", "buttons": []}]
 
 
-def reply_of(response: dict) -> tuple[dict, list[str]]:
-    slots = {e["name"]: e["value"] for e in response["events"] if e["event"] == "slot" and e["name"] != "requested_slot"}
-    return slots, [r["text"] for r in response["responses"]]
+def reply_of(response: dict) -> tuple[list[dict], list[dict]]:
+    return response["events"], [{k: r[k] for k in ("response", "text", "buttons")} for r in response["responses"]]
 
 
 def test_twenty_concurrent_form_turns_each_get_their_own_reply(executor):

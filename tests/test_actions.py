@@ -44,17 +44,33 @@ def run(tracker: Tracker) -> tuple[CollectingDispatcher, list]:
 @pytest.fixture(autouse=True)
 def use_test_store(monkeypatch, sqlite_store):
     monkeypatch.setattr(rasa_actions, "_snapshots", SnapshotCache(sqlite_store))
+    monkeypatch.setattr(rasa_actions, "default_store", lambda: sqlite_store)
 
 
 def first_fact(key: str, subject: str = "") -> str:
     return FACTS[answer_keys(QUESTIONS[key], subject)[0]]["text"]
 
 
+def responses(dispatcher: CollectingDispatcher) -> list:
+    """Every message dispatched, by its domain response (None: a text of the action's own)."""
+    return [m["response"] for m in dispatcher.messages]
+
+
+def buttons(message: dict) -> list[tuple[str, str]]:
+    return [(b["title"], b["payload"]) for b in message["buttons"]]
+
+
 def test_a_question_is_answered_and_remembered():
     dispatcher, events = run(make_tracker("ask_question", "is cmmi a certification?",
                                           entities=[question("cmmi_is_certification")]))
-    assert len(dispatcher.messages) == 1
+    assert responses(dispatcher) == [None]
     assert dispatcher.messages[0]["text"].startswith(first_fact("cmmi_is_certification"))
+    assert buttons(dispatcher.messages[0]) == [
+        ("More detail", '/more_detail{"question": "cmmi_is_certification", "subject": "cmmi"}'),
+        ("What is the difference between certification and appraisal?",
+         '/ask_question{"question": "certification_vs_appraisal"}'),
+        ("Benchmark vs Sustainment vs Evaluation appraisal?", '/ask_question{"question": "appraisal_types"}'),
+    ]
     # the answer is about CMMI (all its facts are), so a follow-up is too
     assert events == [SlotSet("last_question", "cmmi_is_certification"), SlotSet("subject", "cmmi")]
 
@@ -65,8 +81,9 @@ def test_and_for_cmmi_reasks_the_last_question_about_cmmi():
         entities=[{"entity": "framework", "value": "cmmi", "start": 8, "end": 12}],
     )
     dispatcher, events = run(tracker)
+    assert responses(dispatcher) == [None]
     text = dispatcher.messages[0]["text"]
-    assert first_fact("how_long", "cmmi") in text
+    assert text.startswith(first_fact("how_long", "cmmi"))
     assert first_fact("how_long", "iso9001") not in text
     assert events == [SlotSet("last_question", "how_long"), SlotSet("subject", "cmmi")]
 
@@ -75,8 +92,9 @@ def test_a_follow_up_question_keeps_the_conversation_subject():
     tracker = make_tracker("ask_question", "what would that cost?", slots={"subject": "cmmi"},
                            entities=[question("cost")])
     dispatcher, events = run(tracker)
-    assert first_fact("cost", "cmmi") in dispatcher.messages[0]["text"]
-    assert events[-1] == SlotSet("subject", "cmmi")
+    assert responses(dispatcher) == [None]
+    assert dispatcher.messages[0]["text"].startswith(first_fact("cost", "cmmi"))
+    assert events == [SlotSet("last_question", "cost"), SlotSet("subject", "cmmi")]
 
 
 def test_a_size_button_answers_the_last_question_for_that_size():
@@ -84,17 +102,19 @@ def test_a_size_button_answers_the_last_question_for_that_size():
                            slots={"subject": "iso9001", "last_question": "how_long"},
                            entities=[{"entity": "size", "value": "25-250"}])
     dispatcher, events = run(tracker)
-    banded = [FACTS[k] for k in answer_keys(QUESTIONS["how_long"], "iso9001") if FACTS[k].get("min_staff") == 25]
-    assert banded and banded[0]["text"] in dispatcher.messages[0]["text"]
+    assert responses(dispatcher) == [None]
+    assert dispatcher.messages[0]["text"].startswith(FACTS["iso9001_time_25_250_answer"]["text"])
     assert events == [SlotSet("rec_size", "25-250"), SlotSet("last_question", "how_long"),
                       SlotSet("subject", "iso9001")]
 
 
 def test_without_a_size_the_answer_asks_for_it_with_buttons():
-    dispatcher, _ = run(make_tracker("ask_question", "how long does iso 9001 take",
-                                     entities=[question("how_long"),
-                                               {"entity": "framework", "value": "iso9001"}]))
-    assert [m.get("response") for m in dispatcher.messages] == [None, "utter_ask_size_for_answer"]
+    dispatcher, events = run(make_tracker("ask_question", "how long does iso 9001 take",
+                                          entities=[question("how_long"),
+                                                    {"entity": "framework", "value": "iso9001"}]))
+    assert responses(dispatcher) == [None, "utter_ask_size_for_answer"]
+    assert dispatcher.messages[0]["text"].startswith(FACTS["iso9001_how_long_answer"]["text"])
+    assert events == [SlotSet("last_question", "how_long"), SlotSet("subject", "iso9001")]
 
 
 def test_more_detail_after_a_recommendation_gives_its_reasons():
@@ -103,23 +123,55 @@ def test_more_detail_after_a_recommendation_gives_its_reasons():
              "rec_certifications": "none", "rec_size": "40", "rec_timeline": "flexible", "rec_goal": "unknown"}
     dispatcher, result = run(make_tracker("more_detail", "why?", slots=slots, events=events))
     assert result == []
-    assert dispatcher.messages[0]["text"].startswith("Why ISO 9001 only:")
+    assert responses(dispatcher) == [None]
+    # The title (content/outcomes.yml), the table's row 4 (content/industry_fit.yml), the
+    # article's advice and its example 3 (content/examples.yml), as the seed article has them.
+    assert dispatcher.messages[0]["text"].split("\nSources:\n")[0] == "\n".join([
+        "Why ISO 9001 only:",
+        "- You told me: industry: Manufacturing; customers: Commercial / private sector; contracts require: none "
+        "of these frameworks; already held: none; size: 40 staff; timeline: no immediate pressure.",
+        "- The article's \"Should I get CMMI appraisal?\" table, row \"General manufacturing / services "
+        "(non-software, non-defense)\": CMMI rarely needed. ISO 9001 is the appropriate standard. "
+        "CMMI is not applicable. [1]",
+        "- If you bid on defense or government IT contracts, CMMI is often required. If you are outside these "
+        "sectors, ISO 9001 is the appropriate choice for most organizations. [1]",
+        "- The article's example 3 (A commercial software company (non-defense)) reached the same decision: "
+        "ISO 9001 only. [1]",
+    ])
+
+
+@pytest.mark.xfail(strict=True, reason="render_reasons() prints the footer of every citation recommend() made, "
+                                      "so 'why?' lists the 25-250 staff estimate's source [2] that no reason cites")
+def test_the_reasons_list_only_the_sources_they_cite():
+    events = [{"event": "action", "name": "action_show_recommendation"}]
+    slots = {"rec_industry": "manufacturing", "rec_customers": "commercial", "rec_requirement": "none",
+             "rec_certifications": "none", "rec_size": "40", "rec_timeline": "flexible", "rec_goal": "unknown"}
+    dispatcher, _ = run(make_tracker("more_detail", "why?", slots=slots, events=events))
+    assert dispatcher.messages[0]["text"].split("\nSources:\n")[1] == (
+        "[1] CMMI vs ISO 9001: Key Differences and Implementation Advice (consultancy article, 24 Sep 2023)")
 
 
 def test_a_question_the_catalogue_has_no_answer_for_gets_the_honest_reply():
     dispatcher, events = run(make_tracker("ask_question", "is cmmi agile?", entities=[question("cmmi_agile")]))
-    assert dispatcher.messages[0]["response"] == "utter_cannot_answer"
+    assert responses(dispatcher) == ["utter_cannot_answer"]
+    assert buttons(dispatcher.messages[0]) == [  # the question's related questions (content/catalogue/basics.yml)
+        ("Requirements-based or maturity-based?", '/ask_question{"question": "approach"}'),
+        ("Can we use CMMI without a formal appraisal?", '/ask_question{"question": "cmmi_without_appraisal"}'),
+    ]
     assert events == []
 
 
 def test_an_unplaced_question_gets_the_closest_fact_or_the_honest_reply():
-    dispatcher, _ = run(make_tracker("nlu_fallback", "how many ISO 9001 certificates did the 2024 survey count"))
-    assert dispatcher.messages[0]["response"] == "utter_closest_match"
-    dispatcher, _ = run(make_tracker("nlu_fallback", "what's a good recipe for lasagna"))
-    assert dispatcher.messages[0]["response"] == "utter_cannot_answer"
+    dispatcher, events = run(make_tracker("nlu_fallback", "how many ISO 9001 certificates did the 2024 survey count"))
+    assert responses(dispatcher) == ["utter_closest_match"]
+    assert dispatcher.messages[0]["closest"].startswith(FACTS["iso9001_adoption_survey_2024"]["text"])
+    assert events == []
+    dispatcher, events = run(make_tracker("nlu_fallback", "what's a good recipe for lasagna"))
+    assert responses(dispatcher) == ["utter_cannot_answer"]
+    assert events == []
 
 
 def test_an_announced_question_is_invited():
     dispatcher, events = run(make_tracker("ask_question", "i have a question"))
-    assert dispatcher.messages[0]["response"] == "utter_ask_away"
+    assert responses(dispatcher) == ["utter_ask_away"]
     assert events == []

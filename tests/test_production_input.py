@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from channels.guard import EMPTY_REPLY, MAX_MESSAGE_CHARS
+from tests.expected import assert_answers
 from tests.production import texts
 from tests.widget_client import WidgetClient
 
@@ -36,7 +37,7 @@ def post_raw(prod, base: str, data: bytes, content_type: str = "application/json
 
 def test_rest_bad_input_gets_a_polite_reply_or_a_4xx_and_the_conversation_goes_on(prod, base):
     sender = f"bad-rest-{uuid.uuid4().hex}"
-    assert "ISO 9001" in texts(prod.send(base, sender, "what is ISO 9001?"))
+    assert_answers(texts(prod.send(base, sender, "what is ISO 9001?")), "what_is", "iso9001")
 
     for blank in ["", "   ", "\n\t  "]:
         assert texts(prod.send(base, sender, blank)) == EMPTY_REPLY
@@ -71,7 +72,7 @@ def test_rest_bad_input_gets_a_polite_reply_or_a_4xx_and_the_conversation_goes_o
     assert "too large" in resp.json()["error"]
 
     # The same conversation continues, with everything that reached the assistant stored in order.
-    assert "ISO 9001" in texts(prod.send(base, sender, "what is ISO 9001?"))
+    assert_answers(texts(prod.send(base, sender, "what is ISO 9001?")), "what_is", "iso9001")
     assert prod.user_texts(sender) == ["what is ISO 9001?", *HOSTILE_BUT_VALID, "what is ISO 9001?"]
     assert all(p.poll() is None for p in prod.stack.processes()), "a server died"
 
@@ -79,7 +80,7 @@ def test_rest_bad_input_gets_a_polite_reply_or_a_4xx_and_the_conversation_goes_o
 def test_socketio_bad_input_gets_a_polite_reply_and_the_conversation_goes_on(prod, base):
     client = WidgetClient(base, prod.origin)
     try:
-        assert "ISO 9001" in texts(client.say("what is ISO 9001?"))
+        assert_answers(texts(client.say("what is ISO 9001?")), "what_is", "iso9001")
         for blank in ["", "   "]:
             assert texts(client.say(blank)) == EMPTY_REPLY
         assert "10,000 characters" in texts(client.say("a" * 10_000))
@@ -89,7 +90,7 @@ def test_socketio_bad_input_gets_a_polite_reply_and_the_conversation_goes_on(pro
         for bad_event in ["just a string", ["a", "list"], {"message": 42, "session_id": client.session_id}]:
             client.emit(bad_event)
             assert "could not read that message" in texts(client.collect())
-        assert "ISO 9001" in texts(client.say("what is ISO 9001?"))
+        assert_answers(texts(client.say("what is ISO 9001?")), "what_is", "iso9001")
     finally:
         client.close()
     assert prod.user_texts(client.session_id) == ["what is ISO 9001?", *HOSTILE_BUT_VALID, "what is ISO 9001?"]
@@ -99,7 +100,7 @@ def test_socketio_oversized_frame_is_refused_and_the_session_can_continue(prod, 
     client = WidgetClient(base, prod.origin)
     session_id = client.session_id
     try:
-        assert "ISO 9001" in texts(client.say("what is ISO 9001?"))
+        assert_answers(texts(client.say("what is ISO 9001?")), "what_is", "iso9001")
         try:
             client.emit({"message": "x" * 1_000_000, "session_id": session_id})
         except Exception:  # noqa: BLE001 - the server may drop the connection: that is the refusal
@@ -109,7 +110,7 @@ def test_socketio_oversized_frame_is_refused_and_the_session_can_continue(prod, 
         client.close()
     again = WidgetClient(base, prod.origin, session_id=session_id)
     try:
-        assert "ISO 9001" in texts(again.say("what is ISO 9001?"))
+        assert_answers(texts(again.say("what is ISO 9001?")), "what_is", "iso9001")
     finally:
         again.close()
     assert prod.user_texts(session_id) == ["what is ISO 9001?", "what is ISO 9001?"]

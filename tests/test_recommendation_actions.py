@@ -1,4 +1,5 @@
-"""Recommendation actions with rasa-sdk's CollectingDispatcher and Tracker.from_dict."""
+"""Recommendation actions with rasa-sdk's CollectingDispatcher and Tracker.from_dict:
+the full list of events each action returns and the messages it dispatches."""
 from __future__ import annotations
 
 import asyncio
@@ -6,6 +7,7 @@ import uuid
 
 import pytest
 from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.recommendation as rec_actions
@@ -33,12 +35,21 @@ def tracker(intent: str, text: str, slots: dict | None = None, set_now: dict | N
     })
 
 
-def run(action, t: Tracker):
+def run(action, t: Tracker) -> tuple[list[dict], list[dict]]:
+    """The messages the action dispatches and every event it returns."""
     dispatcher = CollectingDispatcher()
     events = action.run(dispatcher, t, DOMAIN)
     if asyncio.iscoroutine(events):
         events = asyncio.run(events)
-    return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    return dispatcher.messages, events
+
+
+def texts(messages: list[dict]) -> list:
+    return [m["text"] for m in messages]
+
+
+def buttons(message: dict) -> list[tuple[str, str]]:
+    return [(b["title"], b["payload"]) for b in message["buttons"]]
 
 
 @pytest.fixture(autouse=True)
@@ -47,73 +58,85 @@ def use_test_store(monkeypatch, sqlite_store):
 
 
 def test_unusable_size_is_reasked_with_examples(sqlite_store):
-    messages, slots = run(rec_actions.ValidateRecommendationForm(),
-                          tracker("inform_recommendation", "lots", set_now={"rec_size": "lots"}, requested="rec_size"))
-    assert slots["rec_size"] is None
-    assert messages[0]["text"] == sqlite_store.question("rec_size").reask
+    messages, events = run(rec_actions.ValidateRecommendationForm(),
+                           tracker("inform_recommendation", "lots", set_now={"rec_size": "lots"}, requested="rec_size"))
+    assert events == [SlotSet("rec_size", None), SlotSet("rec_failed", "rec_size:1")]
+    assert texts(messages) == [sqlite_store.question("rec_size").reask]
     assert "50 people" in messages[0]["text"]
 
 
 def test_free_text_answer_is_normalised(sqlite_store):
-    _, slots = run(rec_actions.ValidateRecommendationForm(),
-                   tracker("inform_recommendation", "we make aircraft parts",
-                           set_now={"rec_industry": "we make aircraft parts"}, requested="rec_industry"))
-    assert slots["rec_industry"] == "aerospace"
+    messages, events = run(rec_actions.ValidateRecommendationForm(),
+                           tracker("inform_recommendation", "we make aircraft parts",
+                                   set_now={"rec_industry": "we make aircraft parts"}, requested="rec_industry"))
+    assert events == [SlotSet("rec_industry", "aerospace")]
+    assert texts(messages) == ["Noted: industry: Aerospace."]  # the industry's name in content/industries.yml
 
 
 def test_a_question_is_never_taken_as_an_answer():
-    messages, slots = run(rec_actions.ValidateRecommendationForm(),
-                          tracker("ask_question", "what is cmmi?", set_now={"rec_requirement": "what is cmmi?"},
-                                  requested="rec_requirement"))
-    assert slots.get("rec_requirement") is None
+    messages, events = run(rec_actions.ValidateRecommendationForm(),
+                           tracker("ask_question", "what is cmmi?", set_now={"rec_requirement": "what is cmmi?"},
+                                   requested="rec_requirement"))
+    assert events == [SlotSet("rec_requirement", None)]
     assert messages == []
 
 
 def test_opening_fills_what_it_states():
-    _, slots = run(rec_actions.ValidateRecommendationForm(), tracker(
+    messages, events = run(rec_actions.ValidateRecommendationForm(), tracker(
         "start_recommendation", "we're a 300-person defense software company and our contracts require CMMI level 3"))
-    assert slots["rec_size"] == "300" and slots["rec_requirement"] == "cmmi" and slots["rec_industry"] == "defense"
-    assert slots["rec_target_level"] == "3"
-    assert "rec_goal" not in slots and "rec_timeline" not in slots
+    assert events == [SlotSet("rec_industry", "defense"), SlotSet("rec_customers", "defense"),
+                      SlotSet("rec_requirement", "cmmi"), SlotSet("rec_size", "300"),
+                      SlotSet("rec_target_level", "3")]  # nothing about the goal or the timeline
+    assert texts(messages) == [
+        "Noted: 300 staff, industry: Defense, customers: Defense / DoD, contracts require CMMI (maturity level 3)."]
 
 
 def test_correction_mid_form_updates_and_says_so():
-    messages, slots = run(rec_actions.ValidateRecommendationForm(), tracker(
+    messages, events = run(rec_actions.ValidateRecommendationForm(), tracker(
         "correct_recommendation", "actually we're 50 people",
         slots={"rec_industry": "software", "rec_size": "300"}, requested="rec_timeline"))
-    assert slots["rec_size"] == "50"
-    assert "Updated" in messages[0]["text"] and "50" in messages[0]["text"]
+    assert events == [SlotSet("rec_size", "50")]
+    assert texts(messages) == ["Updated size: 50."]
 
 
 def test_every_question_comes_with_buttons(sqlite_store):
     for action in rec_actions.ASK_ACTIONS:
-        dispatcher = CollectingDispatcher()
-        action().run(dispatcher, tracker("inform_recommendation", "x"), DOMAIN)
-        assert dispatcher.messages[0]["buttons"], action().name()
+        slot = action().name().removeprefix("action_ask_")
+        question = sqlite_store.question(slot)  # content/questions.yml
+        messages, events = run(action(), tracker("inform_recommendation", "x"))
+        assert events == [], slot
+        assert [(m["text"], buttons(m)) for m in messages] == [(question.text, [
+            (o.title, "/deny" if o.value == "cancel" else '/inform_recommendation{"rec_choice": "%s"}' % o.value)
+            for o in question.options])], slot
 
 
 def test_correction_after_the_result_gives_the_updated_result(sqlite_store):
     answers = {"rec_industry": "software", "rec_customers": "defense", "rec_requirement": "cmmi",
                "rec_certifications": "none", "rec_size": "300", "rec_timeline": "flexible", "rec_goal": "market_access"}
-    messages, slots = run(rec_actions.ActionCorrectRecommendation(),
-                          tracker("correct_recommendation", "actually we're 50 people", slots=answers, loop=None))
-    assert slots["rec_size"] == "50"
-    result = messages[-1]["text"]
-    assert result.startswith(sqlite_store.outcome(slots["rec_outcome"]).title)
-    band = next(e for e in sqlite_store.timeline_estimates("iso9001") if e.min_staff == 25)
-    assert f"{band.min_months}–{band.max_months} months (estimate)" in result  # the estimate for 50 staff
+    messages, events = run(rec_actions.ActionCorrectRecommendation(),
+                           tracker("correct_recommendation", "actually we're 50 people", slots=answers, loop=None))
+    assert events == [SlotSet("rec_size", "50"), SlotSet("rec_outcome", "both_iso_first")]
+    assert len(messages) == 2 and messages[0]["text"] == "Updated size: 50."
+    result = messages[1]["text"]
+    assert result.startswith("Both, ISO 9001 first\n")  # content/outcomes.yml
+    # ISO 9001 for 25–250 staff (content/timelines.yml), then the article's CMMI appraisal process
+    assert "Plan: 1. ISO 9001 certification process: 6–9 months (estimate) [2] " \
+           "2. CMMI appraisal process: 6–12 months (estimate) [3]\n" in result
+    assert buttons(messages[1]) == [("Why this recommendation?", "/explain_recommendation"),
+                                    ("The full plan", "/show_recommendation")]
 
 
 def test_invalid_email_is_reasked_and_valid_one_kept(sqlite_store):
-    messages, slots = run(rec_actions.ValidateConsultantForm(), tracker(
+    messages, events = run(rec_actions.ValidateConsultantForm(), tracker(
         "inform_recommendation", "jane(at)example", set_now={"contact_email": "jane(at)example"},
         requested="contact_email", loop="consultant_form"))
-    assert slots["contact_email"] is None
-    assert messages[0]["text"] == sqlite_store.question("contact_email").reask
-    _, slots = run(rec_actions.ValidateConsultantForm(), tracker(
+    assert events == [SlotSet("contact_email", None)]
+    assert texts(messages) == [sqlite_store.question("contact_email").reask]
+    messages, events = run(rec_actions.ValidateConsultantForm(), tracker(
         "inform_recommendation", "jane@example.com", set_now={"contact_email": "jane@example.com"},
         requested="contact_email", loop="consultant_form"))
-    assert slots["contact_email"] == "jane@example.com"
+    assert events == [SlotSet("contact_email", "jane@example.com")]
+    assert messages == []
 
 
 def test_submit_stores_the_request_with_the_recommendation_and_forget_me_deletes_it(sqlite_store):
@@ -121,20 +144,28 @@ def test_submit_stores_the_request_with_the_recommendation_and_forget_me_deletes
     answers = {"rec_industry": "manufacturing", "rec_customers": "commercial", "rec_requirement": "none",
                "rec_certifications": "none", "rec_size": "40", "rec_timeline": "flexible",
                "rec_goal": "customer_satisfaction", "contact_name": "Jane Smith", "contact_email": "jane@example.com"}
-    messages, _ = run(rec_actions.ActionSubmitConsultantRequest(),
-                      tracker("inform_recommendation", "jane@example.com", slots=answers, loop=None, sender=sender))
-    assert messages[0]["text"] == ("Thank you, Jane Smith. I've stored your request with your recommendation, and a "
+    messages, events = run(rec_actions.ActionSubmitConsultantRequest(),
+                           tracker("inform_recommendation", "jane@example.com", slots=answers, loop=None, sender=sender))
+    assert events == []
+    assert texts(messages) == [("Thank you, Jane Smith. I've stored your request with your recommendation, and a "
                                    "consultant will write to the email address you gave. Say \"forget me\" at any "
-                                   "time to delete these details.")
+                                   "time to delete these details.")]
     [stored] = contact.requests_for(sqlite_store.engine, sender)
     assert (stored.name, stored.email) == ("Jane Smith", "jane@example.com")
-    assert stored.recommendation.startswith(sqlite_store.outcome("iso9001_only").title)
-    messages, slots = run(rec_actions.ActionForgetMe(), tracker("forget_me", "forget me", slots=answers,
-                                                                 loop=None, sender=sender))
+    assert stored.recommendation == (  # the outcome's title (content/outcomes.yml) and the user's answers
+        "ISO 9001 only (industry: Manufacturing; customers: Commercial / private sector; contracts require: none of "
+        "these frameworks; already held: none; size: 40 staff; timeline: no immediate pressure; main goal: "
+        "customer satisfaction)")
+    messages, events = run(rec_actions.ActionForgetMe(), tracker("forget_me", "forget me", slots=answers,
+                                                                  loop=None, sender=sender))
     assert contact.requests_for(sqlite_store.engine, sender) == []
-    assert slots["contact_email"] is None and slots["rec_industry"] is None
-    assert messages[0]["text"] == ("Done: I've deleted your consultant request (your name, email and recommendation) "
-                                   "and this whole conversation, everything you typed included.")
+    assert events == [ActiveLoop(None), SlotSet("requested_slot", None),
+                      *(SlotSet(slot, None) for slot in [
+                          "contact_name", "contact_email", "rec_industry", "rec_customers", "rec_requirement",
+                          "rec_certifications", "rec_size", "rec_timeline", "rec_goal", "rec_target_level",
+                          "rec_deadline_months", "rec_outcome", "rec_failed"])]
+    assert texts(messages) == ["Done: I've deleted your consultant request (your name, email and recommendation) "
+                               "and this whole conversation, everything you typed included."]
 
 
 # Names and emails at the consultant's prompts that the NLU may read as commands or questions.
@@ -186,11 +217,11 @@ def test_a_contact_answer_read_as_a_correction_is_taken_as_the_answer(action, in
 
 
 def test_an_answer_in_the_form_does_not_overwrite_another_known_answer(sqlite_store):
-    messages, slots = run(rec_actions.ValidateRecommendationForm(), tracker(
+    messages, events = run(rec_actions.ValidateRecommendationForm(), tracker(
         "inform_recommendation", "a few bank RFPs asked for iso 9001", slots={"rec_industry": "software"},
         requested="rec_requirement"))
-    assert "rec_industry" not in slots
-    assert slots["rec_requirement"] == "iso9001"
+    assert events == [SlotSet("rec_requirement", "iso9001")]  # rec_industry stays "software"
+    assert texts(messages) == ["Noted: contracts require ISO 9001."]
 
 
 def _with_history(t: Tracker, history: list[dict]) -> Tracker:
@@ -244,9 +275,12 @@ def test_after_two_side_questions_the_form_question_is_a_one_line_reminder(sqlit
             {"event": "user", "text": "what is cmmi?"}, {"event": "action", "name": "action_answer_question"},
             {"event": "user", "text": "and who owns it?"}, {"event": "action", "name": "action_answer_question"}]
     messages, events = _events(ask_customers(), _with_history(tracker("ask_question", "and who owns it?"), side))
-    assert messages[0]["response"] == "utter_form_waiting"
+    assert [m["response"] for m in messages] == ["utter_form_waiting"]
     assert messages[0]["form_question"] == sqlite_store.question("rec_customers").text
     assert "buttons" not in messages[0] or not messages[0]["buttons"]
-    messages, _ = _events(ask_customers(), _with_history(tracker("ask_question", "what is cmmi?"), side[:3]))
-    assert messages[0]["text"] == sqlite_store.question("rec_customers").text
-    assert len(messages[0]["buttons"]) == len(sqlite_store.question("rec_customers").options)
+    assert events == []
+    messages, events = _events(ask_customers(), _with_history(tracker("ask_question", "what is cmmi?"), side[:3]))
+    assert texts(messages) == [sqlite_store.question("rec_customers").text]
+    assert buttons(messages[0]) == [(o.title, '/inform_recommendation{"rec_choice": "%s"}' % o.value)
+                                    for o in sqlite_store.question("rec_customers").options]
+    assert events == []
