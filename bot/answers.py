@@ -50,6 +50,19 @@ class Citations:
         reply (answers, recommendation results) is rendered by this."""
         return f"{body}\n{self.footer()}"
 
+    def below_cited(self, body: str) -> str:
+        """below() for a body that uses only some of the marks made: those sources
+        alone, renumbered in order of use ("why?" cites fewer than the result)."""
+        used: list[int] = []
+        for number in re.findall(r"\[(\d+)\]", body):
+            if int(number) not in used and 0 < int(number) <= len(self.sources):
+                used.append(int(number))
+        cited = Citations()
+        cited.sources = [self.sources[n - 1] for n in used]
+        renumbered = re.sub(r"\[(\d+)\]", lambda m: f"[{used.index(int(m.group(1))) + 1}]"
+                            if int(m.group(1)) in used else m.group(0), body)
+        return cited.below(renumbered)
+
 
 def split_sources(text: str) -> tuple[str, Optional[str]]:
     """A message's answer and its footnote lines ("[1] ..."), split where

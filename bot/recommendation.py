@@ -570,7 +570,7 @@ def render_reasons(rec: Recommendation) -> str:
     parts = [f"Why {rec.outcome.title}:", "\n".join(f"- {r}" for r in rec.reasons)]
     if rec.assumptions:
         parts.append("Assumed: " + "; ".join(rec.assumptions) + ".")
-    return cite.below("\n".join(parts))
+    return cite.below_cited("\n".join(parts))
 
 
 def summary_line(store: KnowledgeStore, rec: Recommendation, profile: Profile) -> str:

@@ -140,8 +140,6 @@ def test_more_detail_after_a_recommendation_gives_its_reasons():
     ])
 
 
-@pytest.mark.xfail(strict=True, reason="render_reasons() prints the footer of every citation recommend() made, "
-                                      "so 'why?' lists the 25-250 staff estimate's source [2] that no reason cites")
 def test_the_reasons_list_only_the_sources_they_cite():
     events = [{"event": "action", "name": "action_show_recommendation"}]
     slots = {"rec_industry": "manufacturing", "rec_customers": "commercial", "rec_requirement": "none",
