@@ -159,9 +159,9 @@ class Launcher:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description="Start the action server, Rasa and the chat page (./run start).")
     parser.add_argument("command", choices=["start"])
-    parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
-    parser.add_argument("--action-port", type=int, default=int(os.environ.get("ACTION_PORT", 5055)))
-    parser.add_argument("--web-port", type=int, default=int(os.environ.get("WEB_PORT", 8080)))
+    parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", "5005")))
+    parser.add_argument("--action-port", type=int, default=int(os.environ.get("ACTION_PORT", "5055")))
+    parser.add_argument("--web-port", type=int, default=int(os.environ.get("WEB_PORT", "8080")))
     parser.add_argument("--log-dir", type=Path, default=Path("var/log"))
     parser.add_argument("--timeout", type=float, default=600)
     args = parser.parse_args(argv)
