@@ -1,9 +1,10 @@
 """The production stack on one machine: python -m deploy.stack  (./run prod)
 
 PostgreSQL tracker store + Redis lock store (checked first, see preflight),
-one action server on loopback, N Rasa replicas on loopback, nginx in front.
-Every setting comes from the environment, with the defaults in DEFAULTS.
-The tests start the same stack on free ports (tests/test_production_*.py).
+one action server on loopback, N Rasa replicas on loopback, nginx in front,
+each started and stopped by bot/launcher.py. Every setting comes from the
+environment, with the defaults in DEFAULTS. The tests start the same stack on
+free ports (tests/test_production_*.py).
 No Rasa imports here: everything runs as a subprocess."""
 from __future__ import annotations
 
@@ -13,17 +14,15 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from string import Template
 from typing import Mapping, Optional
 
+from bot.launcher import MODEL, Launcher, Server, StartError
 from bot.settings import DEFAULT_MAX_BODY_BYTES, get_settings
-from bot.wait_ready import wait_ready
 from deploy.preflight import PreflightError, check_lock_store, check_tracker_db
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 NGINX = get_settings().nginx
 
 DEFAULTS = {
@@ -46,8 +45,7 @@ DEFAULTS = {
 }
 
 
-class StackError(RuntimeError):
-    pass
+StackError = StartError  # the stack (or one of its servers) did not start
 
 
 class Stack:
@@ -61,23 +59,19 @@ class Stack:
         # SESSION_SECRET set, the widget's sessions last as long as this stack.
         if not env.get("SESSION_SECRET"):
             env["SESSION_SECRET"] = secrets.token_hex(32)
-        env.update(
-            PRODUCTION="1",
-            ACTION_SERVER_URL=f"http://127.0.0.1:{env['ACTION_PORT']}/webhook",
-            PYTHONPATH=str(ROOT),
-            RASA_TELEMETRY_ENABLED="false",
-            TF_CPP_MIN_LOG_LEVEL="2",
-            SQLALCHEMY_SILENCE_UBER_WARNING="1",
-        )
-        self.env = env
-        self.model = model or ROOT / "models" / "assistant.tar.gz"
+        env.update(PRODUCTION="1", ACTION_SERVER_URL=f"http://127.0.0.1:{env['ACTION_PORT']}/webhook")
         self.run_dir = Path(env["PROD_RUN_DIR"])
+        # Logs appended to across restarts; a model loads in 20-60 s on a quiet machine, minutes on a busy one.
+        self.launcher = Launcher(self.run_dir, env, append_logs=True,
+                                 timeout=float(env.get("STACK_START_TIMEOUT", "900")))
+        self.env = self.launcher.env  # env and what every server needs (RASA_TELEMETRY_ENABLED=false, ...)
+        self.model = model or MODEL
         self.rasa_ports = [int(p) for p in env["RASA_PORTS"].split(",")]
         self.action_port = int(env["ACTION_PORT"])
         self.proxy_port = int(env["PROXY_PORT"])
-        self.actions: Optional[subprocess.Popen] = None
-        self.replicas: list[Optional[subprocess.Popen]] = [None] * len(self.rasa_ports)
-        self.nginx: Optional[subprocess.Popen] = None
+        self.actions: Optional[Server] = None
+        self.replicas: list[Optional[Server]] = [None] * len(self.rasa_ports)
+        self.nginx: Optional[Server] = None
 
     # --- addresses -------------------------------------------------------
     @property
@@ -91,40 +85,28 @@ class Stack:
     def action_url(self) -> str:
         return f"http://127.0.0.1:{self.action_port}"
 
-    # --- processes -------------------------------------------------------
-    def _spawn(self, name: str, args: list[str], env: Optional[dict] = None) -> subprocess.Popen:
-        self.run_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.run_dir / f"{name}.log", "a")
-        # A process group of its own, so Ctrl-C in the terminal reaches us only
-        # and stop() decides the order.
-        return subprocess.Popen(args, cwd=ROOT, env=env or self.env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-
+    # --- processes (bot/launcher.py: each in a session of its own, so Ctrl-C reaches us only
+    # and stop() decides the order) ------------------------------------------
     def preflight(self) -> None:
         check_tracker_db(self.env)
         check_lock_store(self.env)
 
     def start_actions(self, wait: bool = True) -> None:
-        # rasa_sdk binds SANIC_HOST (0.0.0.0 when unset): keep it on loopback.
-        env = dict(self.env, SANIC_HOST="127.0.0.1")
-        self.actions = self._spawn("actions", [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
-                                               "--port", str(self.action_port)], env)
+        self.actions = self.launcher.actions(self.action_port)
         if wait:
-            self._wait([f"{self.action_url}/health"], "the action server")
+            self.launcher.wait([self.actions], "the action server")
 
     def start_replica(self, index: int, wait: bool = True) -> None:
-        args = [str(BIN / "rasa"), "run", "--model", str(self.model), "--interface", "127.0.0.1",
-                "--port", str(self.rasa_ports[index]), "--credentials", "credentials.yml",
-                "--endpoints", "endpoints.prod.yml", "--cors", *self.env["WIDGET_ORIGIN"].split(",")]
-        token = self.env.get("RASA_AUTH_TOKEN")
-        if token:  # the HTTP API only with a token; without one it stays off
-            args += ["--enable-api", "--auth-token", token]
-        self.replicas[index] = self._spawn(f"rasa-{index}", args)
+        # The HTTP API only with a token (RASA_AUTH_TOKEN); without one it stays off.
+        self.replicas[index] = self.launcher.rasa(
+            self.rasa_ports[index], model=self.model, endpoints="endpoints.prod.yml", interface="127.0.0.1",
+            cors=self.env["WIDGET_ORIGIN"].split(","), auth_token=self.env.get("RASA_AUTH_TOKEN"),
+            name=f"rasa-{index}", ready_path="/webhooks/rest/")
         if wait:
             self.wait_replica(index)
 
     def wait_replica(self, index: int) -> None:
-        self._wait([f"{self.replica_url(index)}/webhooks/rest/"], f"Rasa replica {index}")
+        self.launcher.wait([self.replicas[index]], f"Rasa replica {index}")
 
     def render_nginx_config(self, print_only: bool = False):
         # RASA_UPSTREAMS (host:port,...) when the replicas run elsewhere (docker-compose).
@@ -152,8 +134,8 @@ class Stack:
         check = subprocess.run([*args[:-2], "-t"], capture_output=True, text=True)
         if check.returncode != 0:
             raise StackError(f"nginx rejected its configuration: {check.stderr.strip()}")
-        self.nginx = self._spawn("nginx", args)
-        self._wait([f"{self.proxy_url}/health"], "nginx", 30)
+        self.nginx = self.launcher.spawn("nginx", args, self.proxy_port, "/health")
+        self.launcher.wait([self.nginx], "nginx", 30)
 
     def start(self) -> None:
         if not self.model.exists():
@@ -163,7 +145,7 @@ class Stack:
             self.start_actions(wait=False)
             for index in range(len(self.rasa_ports)):
                 self.start_replica(index, wait=False)
-            self._wait([f"{self.action_url}/health"], "the action server")
+            self.launcher.wait([self.actions], "the action server")
             for index in range(len(self.rasa_ports)):
                 self.wait_replica(index)
             self.start_nginx()
@@ -171,39 +153,21 @@ class Stack:
             self.stop()
             raise
 
-    def _wait(self, urls: list[str], what: str, timeout: Optional[float] = None) -> None:
-        # Loading a model takes 20-60 s on a quiet machine, minutes on a busy one.
-        timeout = timeout or float(self.env.get("STACK_START_TIMEOUT", "900"))
-        if not wait_ready(urls, timeout):
-            raise StackError(f"{what} did not start within {timeout:.0f} s; logs in {self.run_dir}")
-
-    @staticmethod
-    def _stop(proc: Optional[subprocess.Popen], kill: bool = False) -> None:
-        if proc is None or proc.poll() is not None:
-            return
-        if kill:
-            proc.kill()
-        else:
-            proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-
     def stop_actions(self, kill: bool = False) -> None:
-        self._stop(self.actions, kill)
+        if self.actions:
+            self.actions.stop(kill)
 
     def stop_replica(self, index: int, kill: bool = False) -> None:
-        self._stop(self.replicas[index], kill)
+        if self.replicas[index]:
+            self.replicas[index].stop(kill)
 
     def stop(self) -> None:
-        self._stop(self.nginx)
-        for proc in self.replicas:
-            self._stop(proc)
-        self._stop(self.actions)
+        """nginx, the replicas, the action server."""
+        for server in [self.nginx, *self.replicas, self.actions]:
+            if server:
+                server.stop()
 
-    def processes(self) -> list[subprocess.Popen]:
+    def processes(self) -> list[Server]:
         return [p for p in [self.nginx, self.actions, *self.replicas] if p is not None]
 
 
@@ -226,13 +190,9 @@ def main() -> int:
         rest = (f"REST, with the bearer token REST_WEBHOOK_TOKEN: POST http://localhost:{stack.proxy_port}"
                 "/webhooks/rest/webhook" if stack.env.get("REST_WEBHOOK_TOKEN") else "REST webhook off")
         print(f"Ready. Chat at http://localhost:{stack.proxy_port}  ({rest}). Ctrl-C stops.")
-        while True:
-            dead = [p for p in stack.processes() if p.poll() is not None]
-            if dead:
-                print(f"a process exited ({' '.join(map(str, dead[0].args[:3]))}); stopping. See {stack.run_dir}",
-                      file=sys.stderr)
-                return 1
-            time.sleep(1)
+        dead = stack.launcher.watch()
+        print(f"a process exited ({dead.name}); stopping. See {stack.run_dir}", file=sys.stderr)
+        return 1
     except (PreflightError, StackError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

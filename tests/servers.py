@@ -1,48 +1,25 @@
-"""Start the trained assistant (Rasa + action server) and the web page for end-to-end tests."""
+"""Start the trained assistant (Rasa + action server) and the web page for end-to-end tests,
+with bot/launcher.py (as ./run start and deploy/stack.py do)."""
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import requests
 
-from bot.settings import PROJECT_ROOT
-from bot.wait_ready import wait_ready
+from bot.launcher import BIN, MODEL, Launcher, StartError, base_env, free_port  # noqa: F401 - used by tests
 
-MODEL_PATH = PROJECT_ROOT / "models" / "assistant.tar.gz"
-BIN = Path(sys.executable).parent
+MODEL_PATH = MODEL
 # Test-only Slack credentials: the assistant under test talks to tests/fake_slack.py.
 TEST_SLACK_TOKEN = "xoxb-test-token"
 TEST_SLACK_SIGNING_SECRET = "test-signing-secret"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def base_env(**extra: str) -> dict:
-    env = dict(os.environ)
-    env.update(
-        RASA_TELEMETRY_ENABLED="false",
-        PYTHONPATH=str(PROJECT_ROOT),
-        TF_CPP_MIN_LOG_LEVEL="2",
-        SQLALCHEMY_SILENCE_UBER_WARNING="1",
-    )
-    env.update(extra)
-    return env
 
 
 @dataclass
 class Assistant:
     rasa_url: str
     action_url: str
-    processes: list
+    launcher: Launcher
     log_dir: Path
 
     def send(self, sender: str, message: str, timeout: float = 30) -> list[dict]:
@@ -55,13 +32,7 @@ class Assistant:
         return resp.json()
 
     def stop(self) -> None:
-        for proc in self.processes:
-            proc.terminate()
-        for proc in self.processes:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        self.launcher.stop()
 
 
 def start_assistant(
@@ -75,50 +46,35 @@ def start_assistant(
     cors_origins: pages allowed to talk to Rasa from a browser (the web widget);
     endpoints: e.g. a test's own tracker store."""
     assert MODEL_PATH.exists(), f"no trained model at {MODEL_PATH}: run ./run train first"
-    rasa_port, action_port = free_port(), free_port()
-    action_url = f"http://127.0.0.1:{action_port}"
-    env = base_env(DATABASE_URL=database_url, ACTION_SERVER_URL=f"{action_url}/webhook", **env_extra)
-    log_dir.mkdir(parents=True, exist_ok=True)
-    actions = subprocess.Popen(
-        [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(action_port)],
-        cwd=PROJECT_ROOT, env=env, stdout=open(log_dir / "actions.log", "w"), stderr=subprocess.STDOUT,
-    )
-    rasa = subprocess.Popen(
-        [str(BIN / "rasa"), "run", "--model", str(MODEL_PATH), "--port", str(rasa_port),
-         "--credentials", "credentials.yml", "--endpoints", str(endpoints),
-         *(["--cors", *cors_origins] if cors_origins else [])],
-        cwd=PROJECT_ROOT, env=env, stdout=open(log_dir / "rasa.log", "w"), stderr=subprocess.STDOUT,
-    )
-    assistant = Assistant(f"http://127.0.0.1:{rasa_port}", action_url, [actions, rasa], log_dir)
     # Loading the model takes minutes when other trainings share the 2 cores.
-    if not wait_ready([f"{assistant.rasa_url}/", f"{action_url}/health"], timeout=900):
-        assistant.stop()
-        raise RuntimeError(f"assistant did not start; logs in {log_dir}")
-    return assistant
+    launcher = Launcher(log_dir, base_env(DATABASE_URL=database_url, **env_extra), timeout=900)
+    actions = launcher.actions(free_port())
+    rasa = launcher.rasa(free_port(), endpoints=str(endpoints), cors=cors_origins,
+                         action_server_url=f"{actions.url}/webhook")
+    try:
+        launcher.wait([rasa, actions], "the assistant")
+    except StartError:
+        launcher.stop()
+        raise
+    return Assistant(rasa.url, actions.url, launcher, log_dir)
 
 
 @dataclass
 class WebPage:
     url: str
-    process: subprocess.Popen
+    launcher: Launcher
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        self.launcher.stop()
 
 
 def start_web(log_dir: Path, port: int, rasa_url: str) -> WebPage:
     """The chat page (python -m bot.web), its widget talking to `rasa_url`."""
-    log_dir.mkdir(parents=True, exist_ok=True)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.web", "--port", str(port), "--rasa-url", rasa_url],
-        cwd=PROJECT_ROOT, env=base_env(), stdout=open(log_dir / "web.log", "w"), stderr=subprocess.STDOUT,
-    )
-    page = WebPage(f"http://127.0.0.1:{port}", process)
-    if not wait_ready([f"{page.url}/"], timeout=30):
-        page.stop()
-        raise RuntimeError(f"web page did not start; logs in {log_dir}")
-    return page
+    launcher = Launcher(log_dir)
+    page = launcher.web(port, rasa_url)
+    try:
+        launcher.wait([page], "the web page", timeout=30)
+    except StartError:
+        launcher.stop()
+        raise
+    return WebPage(page.url, launcher)
