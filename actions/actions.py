@@ -8,6 +8,7 @@ catalogue question kinds as `question` entities), the follow-ups `ask_followup`
 (`nlu_fallback`), which get "did you mean" buttons, the closest stored fact or
 the honest no-answer reply. Names and emails typed at the consultant's prompts
 are taken as such whatever the NLU read in them (contact_answer)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -19,7 +20,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import contact
-from bot.answers import PRIMARY_FRAMEWORKS, AnswerComposer, Reply, Situation, subjects_in_parts
+from bot.answers import PRIMARY_FRAMEWORKS, SOURCES_HEADING, AnswerComposer, Reply, Situation, subjects_in_parts
 from bot.lookup import closest_fact
 from bot.nlu.questions import reads_as_question
 from bot.profile import asks_for_recommendation, deadline_months, describe_found, extract_profile, user_statements
@@ -29,8 +30,14 @@ from bot.store.snapshot import SnapshotCache
 
 # Intents that continue the last question: a new subject or size ("and for CMMI?",
 # "we're 45 people"), its detail ("tell me more", "why?") or its short form.
-FOLLOWUP_INTENTS = ("ask_followup", "more_detail", "ask_shorter", "explain_recommendation",
-                    "correct_recommendation", "inform_recommendation")
+FOLLOWUP_INTENTS = (
+    "ask_followup",
+    "more_detail",
+    "ask_shorter",
+    "explain_recommendation",
+    "correct_recommendation",
+    "inform_recommendation",
+)
 DETAIL_INTENTS = ("more_detail", "explain_recommendation")
 UNPLACED_INTENTS = ("nlu_fallback", "out_of_scope")
 # A question kind guessed below this confidence is unclear: answered only when the
@@ -50,8 +57,6 @@ DOMINANT_RATIO = 2.5
 SHORT_FOLLOWUP_WORDS = 8
 CONTEXT_DECIDES_BELOW = 0.35
 MAX_CANDIDATES = 3
-# How the form starts the line that repeats what it understood (bot/profile.py describe_found).
-NOTED = "Noted:"
 # The catalogue's "what is it?" kind: a follow-up about a framework nothing else answers gets it.
 GENERAL_QUESTION = "what_is"
 RECOMMENDATION_ACTIONS = ("action_show_recommendation", "action_explain_recommendation")
@@ -108,14 +113,16 @@ def profile_updates(tracker: Tracker, overwrite: bool = False) -> dict[str, str]
     about their own organization ("we're 45 people and already have ISO 9001").
     A remark in passing fills only what is not known yet ("customer asks are we CMMI
     certified?" does not undo "nobody requires anything"); overwrite: a correction."""
-    found = user_statements(default_store(), tracker.latest_message.get("text"),
-                            tracker.latest_message.get("entities"))
+    found = user_statements(default_store(), tracker.latest_message.get("text"), tracker.latest_message.get("entities"))
     size = _values(tracker, "size")
     if size:
         found["rec_size"] = size[0]
     known = {slot for slot in found if tracker.get_slot(slot) not in (None, "", "unknown")}
-    return {slot: value for slot, value in found.items()
-            if tracker.get_slot(slot) != value and (overwrite or slot not in known or slot == "rec_size")}
+    return {
+        slot: value
+        for slot, value in found.items()
+        if tracker.get_slot(slot) != value and (overwrite or slot not in known or slot == "rec_size")
+    }
 
 
 # Industries where the article calls CMMI rarely needed: their questions are about ISO 9001.
@@ -144,11 +151,15 @@ QUESTION_INTENTS = ("ask_question",) + FOLLOWUP_INTENTS[:3]
 # An erasure request says what to erase: "forget me", "delete my data", "wipe everything".
 _EXPLICIT_ERASURE = re.compile(
     r"\b(?:forget|delete|erase|remove|wipe|clear)\b.{0,25}\b(?:me|my|mine|data|details|information|info|"
-    r"everything|email|name)\b|\bgdpr\b|\bright to be forgotten\b", re.I)
+    r"everything|email|name)\b|\bgdpr\b|\bright to be forgotten\b",
+    re.I,
+)
 # Saying no to giving contact details: the whole message is the refusal.
 _BARE_REFUSAL = re.compile(
     r"^\W*(?:stop|cancel|quit|exit|no|nope|nah|no thanks|no thank you|never ?mind|forget it|abort|skip|"
-    r"i changed my mind|not now|maybe later)\W*$", re.I)
+    r"i changed my mind|not now|maybe later)\W*$",
+    re.I,
+)
 
 
 def contact_answer(tracker: Tracker) -> List[EventType]:
@@ -198,8 +209,13 @@ def consultant_offer_open(tracker: Tracker) -> bool:
     """The consultant was offered and the offer is not answered yet, even if questions came in between."""
     for event in reversed(tracker.events):
         # a response sent by a custom action shows only in the bot event's metadata
-        name = event.get("name") if event.get("event") == "action" else \
-            (event.get("metadata") or {}).get("utter_action") if event.get("event") == "bot" else None
+        name = (
+            event.get("name")
+            if event.get("event") == "action"
+            else (event.get("metadata") or {}).get("utter_action")
+            if event.get("event") == "bot"
+            else None
+        )
         if name in OFFER_ANSWERED:
             return False
         if name == OFFER:
@@ -221,13 +237,13 @@ def why_this_question(tracker: Tracker) -> Optional[str]:
         return None
     events = list(reversed(tracker.events))
     latest = next((i for i, e in enumerate(events) if e.get("event") == "user"), len(events))
-    for event in events[latest + 1:]:  # the bot's turn before the "why?"
+    for event in events[latest + 1 :]:  # the bot's turn before the "why?"
         if event.get("event") == "user":
             break
         if event.get("event") == "action" and event.get("name") not in FORM_TURN_ACTIONS:
             return None  # the last turn also answered something: "why?" is about that
         text = (event.get("text") or "") if event.get("event") == "bot" else ""
-        if text and question.text not in text and not text.startswith(NOTED):
+        if SOURCES_HEADING in text:
             return None  # ...or the form itself answered a question typed at its prompt
     return question.why
 
@@ -253,8 +269,9 @@ def _last_answer_was_recommendation(tracker: Tracker) -> bool:
     return False
 
 
-async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str,
-                          known: Optional[Dict[str, Any]] = None) -> List[EventType]:
+async def answer_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, intent: str, known: Optional[Dict[str, Any]] = None
+) -> List[EventType]:
     """Answer the message as `intent` (a question or a follow-up of the last one),
     with the profile slots in `known` set just before (e.g. by a correction)."""
     if await asyncio.to_thread(answers_the_form, tracker):
@@ -265,8 +282,11 @@ async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, in
     if _DECLINES_CONSULTANT.search(tracker.latest_message.get("text") or "") and consultant_offer_open(tracker):
         dispatcher.utter_message(response="utter_consultant_declined")
         return []
-    why = await asyncio.to_thread(why_this_question, tracker) if intent in DETAIL_INTENTS \
-        and not _entities(tracker, "question") else None
+    why = (
+        await asyncio.to_thread(why_this_question, tracker)
+        if intent in DETAIL_INTENTS and not _entities(tracker, "question")
+        else None
+    )
     if why:
         dispatcher.utter_message(text=why)
         return []
@@ -276,8 +296,7 @@ async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, in
         reasons = await asyncio.to_thread(lambda: render_reasons(recommend(default_store(), profile)))
         dispatcher.utter_message(text=reasons)
         return []
-    if intent == "ask_shorter" and _last_answer_was_recommendation(tracker) \
-            and all(tracker.get_slot(s) for s in SLOTS):
+    if intent == "ask_shorter" and _last_answer_was_recommendation(tracker) and all(tracker.get_slot(s) for s in SLOTS):
         # "simple answer please" after the reasons: the brief result
         profile = Profile.from_slots(tracker.slots)
         brief = await asyncio.to_thread(lambda: render_brief(recommend(default_store(), profile), profile))
@@ -302,9 +321,14 @@ async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker, in
         return events
     if reply.candidates:
         titles = await asyncio.to_thread(lambda: snapshot_cache().get().questions)
-        dispatcher.utter_message(response="utter_did_you_mean", buttons=[
-            {"title": titles[k].title, "payload": f'/ask_question{{"question": "{k}"}}'}
-            for k in reply.candidates if k in titles])
+        dispatcher.utter_message(
+            response="utter_did_you_mean",
+            buttons=[
+                {"title": titles[k].title, "payload": f'/ask_question{{"question": "{k}"}}'}
+                for k in reply.candidates
+                if k in titles
+            ],
+        )
         return events
     if not reply.found:
         dispatcher.utter_message(response="utter_cannot_answer", buttons=reply.buttons or None)
@@ -347,8 +371,12 @@ def answer_unrouted_question(dispatcher: CollectingDispatcher, tracker: Tracker)
         return False
     text = tracker.latest_message.get("text") or ""
     reply = AnswerComposer(snapshot_cache().get()).reply(
-        [ranking[0]["question"]], message=text, named=named_subjects(tracker),
-        current_subject=tracker.get_slot("subject"), situation=situation(tracker.slots))
+        [ranking[0]["question"]],
+        message=text,
+        named=named_subjects(tracker),
+        current_subject=tracker.get_slot("subject"),
+        situation=situation(tracker.slots),
+    )
     if not reply.found:
         return False
     dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
@@ -446,10 +474,16 @@ def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Re
     ranking = tracker.latest_message.get("question_ranking") or []
     # "what's it built on then?": the reading with "it" as the conversation's subject
     # (not when the message names a framework: "and the iso cert... does that matter" is about ISO 9001)
-    referred = None if _values(tracker, "framework") else \
-        (tracker.latest_message.get("question_ranking_by_subject") or {}).get(tracker.get_slot("subject"))
-    if referred and referred[0]["confidence"] >= QUESTION_CONFIDENCE and \
-            (not ranking or referred[0]["confidence"] > ranking[0]["confidence"]):
+    referred = (
+        None
+        if _values(tracker, "framework")
+        else (tracker.latest_message.get("question_ranking_by_subject") or {}).get(tracker.get_slot("subject"))
+    )
+    if (
+        referred
+        and referred[0]["confidence"] >= QUESTION_CONFIDENCE
+        and (not ranking or referred[0]["confidence"] > ranking[0]["confidence"])
+    ):
         ranking = referred
         guesses = [{"value": referred[0]["question"], "confidence_entity": referred[0]["confidence"]}]
         intent = "ask_question"
@@ -457,8 +491,9 @@ def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Re
         # two intents too close to call ("what about cost?": a follow-up or a question)
         guesses = guesses or [{"value": ranking[0]["question"], "confidence_entity": ranking[0]["confidence"]}]
         intent = "ask_question"
-    guesses = [dict(g, value=on_subject(snapshot, str(g["value"]), ranking, tracker.get_slot("subject")))
-               for g in guesses]
+    guesses = [
+        dict(g, value=on_subject(snapshot, str(g["value"]), ranking, tracker.get_slot("subject"))) for g in guesses
+    ]
     questions = [str(g["value"]) for g in guesses]
     last = tracker.get_slot("last_question")
     if intent in FOLLOWUP_INTENTS and not questions and last:
@@ -472,19 +507,32 @@ def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Re
     # a follow-up may name any framework; a new question only one beyond ISO 9001 and CMMI
     # ("what is the difference between as9100 and iso 9001?")
     beyond = [s for s in named if s not in PRIMARY_FRAMEWORKS]
-    questions = [sibling_question(snapshot, q, named) if q == last and intent == "ask_followup"
-                 else sibling_question(snapshot, q, beyond) if len(questions) == 1 and beyond else q
-                 for q in questions]
+    questions = [
+        sibling_question(snapshot, q, named)
+        if q == last and intent == "ask_followup"
+        else sibling_question(snapshot, q, beyond)
+        if len(questions) == 1 and beyond
+        else q
+        for q in questions
+    ]
     confident = any(float(g.get("confidence_entity", 1.0)) >= QUESTION_CONFIDENCE for g in guesses)
     # "and the audit itself?" after a cost answer: a short follow-up with no clear kind
     # of its own is the related question the last answer offered, if it is a likely one
-    short_and_unsure = bool(guesses) and len(message.split()) <= SHORT_FOLLOWUP_WORDS and bool(ranking) \
-        and ranking[0]["confidence"] < CONTEXT_DECIDES_BELOW and not dominant(ranking)
+    short_and_unsure = (
+        bool(guesses)
+        and len(message.split()) <= SHORT_FOLLOWUP_WORDS
+        and bool(ranking)
+        and ranking[0]["confidence"] < CONTEXT_DECIDES_BELOW
+        and not dominant(ranking)
+    )
     if (intent in UNPLACED_INTENTS or (guesses and not confident) or short_and_unsure) and last in snapshot.questions:
         # "so what do we get from it?" after a question on SCAMPI: of the likely kinds,
         # the one the last answer offered as a related question
-        nearby = [r["question"] for r in ranking[:5]
-                  if r["question"] in snapshot.questions[last].related and r["confidence"] >= NEARBY_CONFIDENCE]
+        nearby = [
+            r["question"]
+            for r in ranking[:5]
+            if r["question"] in snapshot.questions[last].related and r["confidence"] >= NEARBY_CONFIDENCE
+        ]
         if nearby:
             questions, intent, confident = [nearby[0]], "ask_question", True
     if (intent in UNPLACED_INTENTS or (guesses and not confident)) and message and dominant(ranking):

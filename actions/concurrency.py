@@ -7,6 +7,7 @@ action call runs in a worker thread with an event loop of its own, so the
 server's loop only receives requests and sends replies. The store's engine is
 thread-safe (bot/store/db.py); actions keep no per-request state on their
 (shared) instances."""
+
 from __future__ import annotations
 
 import asyncio

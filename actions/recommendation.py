@@ -1,6 +1,7 @@
 """Rasa actions for the guided recommendation and consultant contact. Thin:
 parsing, the decision and the wording of facts live in bot/recommendation.py,
 bot/contact.py and the knowledge store."""
+
 from __future__ import annotations
 
 import asyncio
@@ -15,17 +16,17 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot import contact, leads
-from bot import recommendation as rec
 from actions.actions import (
-    consultant_offer_open,
-    why_this_question,
     answer_question,
     answer_unrouted_question,
+    consultant_offer_open,
     contact_answer,
     is_real_question,
     profile_updates,
+    why_this_question,
 )
+from bot import contact, leads
+from bot import recommendation as rec
 from bot.nlu.questions import reads_as_question
 from bot.profile import asks_for_recommendation, describe_found, statements
 from bot.store import default_store
@@ -135,8 +136,13 @@ _CANONICAL_LIST = re.compile(r"[a-z0-9_]+(?:,[a-z0-9_]+)*")
 def merged(slot: str, previous: Any, value: str, text: str) -> str:
     """A list slot's new value: added to what was known ("we also sell to the DoD",
     "we also hold AS9100"), unless the message replaces it ("only private", "actually")."""
-    if slot not in LIST_SLOTS or previous in (None, "", rec.UNKNOWN, rec.NONE) or value in (rec.UNKNOWN, rec.NONE) \
-            or _REPLACES.search(text) or not _CANONICAL_LIST.fullmatch(str(previous)):
+    if (
+        slot not in LIST_SLOTS
+        or previous in (None, "", rec.UNKNOWN, rec.NONE)
+        or value in (rec.UNKNOWN, rec.NONE)
+        or _REPLACES.search(text)
+        or not _CANONICAL_LIST.fullmatch(str(previous))
+    ):
         return value  # (a previous value that is the raw text of this very answer is not kept)
     return ",".join(dict.fromkeys(str(previous).split(",") + value.split(",")))
 
@@ -144,6 +150,7 @@ def merged(slot: str, previous: Any, value: str, text: str) -> str:
 @dataclass
 class _FormTurn:
     """One request's state: slots beyond the form's (rasa-sdk returns only those) and whether it corrected."""
+
     extra: List[EventType] = field(default_factory=list)
     corrected: bool = False
 
@@ -220,7 +227,7 @@ class ValidateRecommendationForm(FormValidationAction):
         if failures >= MAX_FAILED_ANSWERS:
             # the second unusable answer: go on, saying what is assumed
             assumed = rec.ASSUMED_WHEN_UNSURE.get(slot, rec.UNKNOWN)
-            dispatcher.utter_message(text="I'll go on assuming \"not sure\" for that; you can correct it later.")
+            dispatcher.utter_message(text='I\'ll go on assuming "not sure" for that; you can correct it later.')
             _turn.get().extra.append(SlotSet(FAILED_SLOT, None))
             return {slot: assumed}
         question = default_store().question(slot)
@@ -279,8 +286,10 @@ class ActionResetRecommendation(Action):
 
 
 # The brief result's buttons: the reasons and the full plan, one click away.
-RESULT_BUTTONS = [{"title": "Why this recommendation?", "payload": "/explain_recommendation"},
-                  {"title": "The full plan", "payload": "/show_recommendation"}]
+RESULT_BUTTONS = [
+    {"title": "Why this recommendation?", "payload": "/explain_recommendation"},
+    {"title": "The full plan", "payload": "/show_recommendation"},
+]
 
 
 def show_result(dispatcher: CollectingDispatcher, tracker: Tracker, profile: rec.Profile) -> List[EventType]:
@@ -334,12 +343,15 @@ class ActionExplainRecommendation(Action):
 
 def _answering_questions(tracker: Tracker) -> bool:
     """True when the conversation is about a question answered, not a recommendation."""
-    return bool(tracker.get_slot("last_question")) and not tracker.get_slot("rec_outcome") \
+    return (
+        bool(tracker.get_slot("last_question"))
+        and not tracker.get_slot("rec_outcome")
         and tracker.active_loop.get("name") != FORM
+    )
 
 
 class ActionCorrectRecommendation(Action):
-    """"Actually we're 50 people": update what the user corrected and, when a
+    """ "Actually we're 50 people": update what the user corrected and, when a
     result was given, give the updated result."""
 
     def name(self) -> Text:
@@ -349,8 +361,11 @@ class ActionCorrectRecommendation(Action):
         answer = contact_answer(tracker)
         if answer:  # "Nobody Noel" or an email at the consultant's prompt, not a correction
             return answer + [FollowupAction("consultant_form")]
-        return await correct(dispatcher, tracker, rec.parse_statement(
-            default_store(), _text(tracker), tracker.latest_message.get("entities")))
+        return await correct(
+            dispatcher,
+            tracker,
+            rec.parse_statement(default_store(), _text(tracker), tracker.latest_message.get("entities")),
+        )
 
 
 async def correct(dispatcher: CollectingDispatcher, tracker: Tracker, found: Dict[str, str]) -> List[EventType]:
@@ -365,7 +380,7 @@ async def correct(dispatcher: CollectingDispatcher, tracker: Tracker, found: Dic
             return await answer_question(dispatcher, tracker, "nlu_fallback")
         dispatcher.utter_message(
             text="I couldn't tell what to change. Say it like \"actually we're 50 people\", "
-                 "\"actually we're in aerospace\" or \"our contracts require ISO 9001\"."
+            '"actually we\'re in aerospace" or "our contracts require ISO 9001".'
         )
         return []
     events: List[EventType] = [SlotSet(slot, value) for slot, value in found.items()]
@@ -386,7 +401,7 @@ async def correct(dispatcher: CollectingDispatcher, tracker: Tracker, found: Dic
 
 
 class ActionComplaint(Action):
-    """"You got that wrong, we are not government": a correction in it is applied
+    """ "You got that wrong, we are not government": a correction in it is applied
     (the last answer or the result again, for it); a bare complaint gets an apology
     and the options."""
 
@@ -398,8 +413,11 @@ class ActionComplaint(Action):
         if answer:
             return answer + [FollowupAction("consultant_form")]
         updates = profile_updates(tracker, overwrite=True)
-        if updates and (tracker.get_slot("last_question") or tracker.get_slot("rec_outcome")
-                        or tracker.active_loop.get("name") == FORM):
+        if updates and (
+            tracker.get_slot("last_question")
+            or tracker.get_slot("rec_outcome")
+            or tracker.active_loop.get("name") == FORM
+        ):
             return await correct(dispatcher, tracker, updates)
         dispatcher.utter_message(response="utter_sorry_wrong")
         return [SlotSet(k, v) for k, v in updates.items()]
@@ -445,7 +463,7 @@ class ActionSubmitConsultantRequest(Action):
         stored = "your request with your recommendation" if _complete(tracker) else "your request"
         dispatcher.utter_message(
             text=f"Thank you, {name}. I've stored {stored}, and a consultant "
-                 f"will write to the email address you gave. Say \"forget me\" at any time to delete these details."
+            f'will write to the email address you gave. Say "forget me" at any time to delete these details.'
         )
         return []
 
@@ -504,5 +522,8 @@ class ActionForgetMe(Action):
         dispatcher.utter_message(text=forget_me_reply(contact.forget(engine, tracker.sender_id), already_sent))
         # The Rasa server then deletes the whole conversation (channels/erasure.py).
         # Also ends any form in progress (the rules say so).
-        return [ActiveLoop(None), SlotSet("requested_slot", None)] + [SlotSet(s, None) for s in CONTACT_SLOTS] \
+        return (
+            [ActiveLoop(None), SlotSet("requested_slot", None)]
+            + [SlotSet(s, None) for s in CONTACT_SLOTS]
             + _reset_events()
+        )

@@ -26,6 +26,7 @@ symmetric-delete lookup over the same words with the same protections
 questions as they are and with one typo put in each (with_typos, fixed seed).
 Reported: question accuracy and macro-F1 with each, time per message, typos
 repaired, and the messages the two lookups change differently."""
+
 from __future__ import annotations
 
 import argparse
@@ -57,7 +58,7 @@ def _deletions(word: str, depth: int) -> set[str]:
     """word with up to depth letters removed (symmetric-delete spelling lookup)."""
     result, frontier = {word}, {word}
     for _ in range(depth):
-        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
         result |= frontier
     return result
 
@@ -124,16 +125,25 @@ class RasaStockModel:
     LogisticRegressionClassifier behind IntentModel's interface (`intents`,
     `rank`), so QuestionReader can read with it as it reads with ours."""
 
-    def __init__(self, graph: _Graph, char_max_ngram: int = 4, word_counts: bool = True,
-                 corrector: Callable[[str], str] | None = None):
+    def __init__(
+        self,
+        graph: _Graph,
+        char_max_ngram: int = 4,
+        word_counts: bool = True,
+        corrector: Callable[[str], str] | None = None,
+    ):
         from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
         from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
         from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 
         self.tokenizer = graph.make(WhitespaceTokenizer, "tokenizer")
         self.featurizers = ([graph.make(CountVectorsFeaturizer, "cvf_words")] if word_counts else []) + [
-            graph.make(CountVectorsFeaturizer, "cvf_chars",
-                       {"analyzer": "char_wb", "min_ngram": 1, "max_ngram": char_max_ngram})]
+            graph.make(
+                CountVectorsFeaturizer,
+                "cvf_chars",
+                {"analyzer": "char_wb", "min_ngram": 1, "max_ngram": char_max_ngram},
+            )
+        ]
         # ranking_length 0: every label's probability, which QuestionReader sums
         self.classifier = graph.make(LogisticRegressionClassifier, "lr", {"ranking_length": 0})
         self.corrector = corrector
@@ -144,8 +154,12 @@ class RasaStockModel:
         from rasa.shared.nlu.training_data.training_data import TrainingData
 
         # Rasa reads "a/b" as a retrieval intent's response key: the labels go in as "a:b"
-        data = TrainingData([Message.build(text=self._text(t), intent=label.replace("/", _SEPARATOR, 1))
-                             for t, label in zip(texts, labels)])
+        data = TrainingData(
+            [
+                Message.build(text=self._text(t), intent=label.replace("/", _SEPARATOR, 1))
+                for t, label in zip(texts, labels)
+            ]
+        )
         self.tokenizer.process_training_data(data)
         for featurizer in self.featurizers:
             featurizer.train(data)
@@ -168,8 +182,10 @@ class RasaStockModel:
         message = Message.build(text=self._text(text))
         for component in [self.tokenizer, *self.featurizers, self.classifier]:
             component.process([message])
-        return [(r["name"].replace(_SEPARATOR, "/", 1), float(r["confidence"]))
-                for r in message.get("intent_ranking")[:limit]]
+        return [
+            (r["name"].replace(_SEPARATOR, "/", 1), float(r["confidence"]))
+            for r in message.get("intent_ranking")[:limit]
+        ]
 
 
 def _reader_parse(component, fallback, texts: Sequence[str]) -> list[dict]:
@@ -180,8 +196,14 @@ def _reader_parse(component, fallback, texts: Sequence[str]) -> list[dict]:
     messages = [Message.build(text=t) for t in texts]
     component.process(messages)
     fallback.process(messages)
-    return [{"intent": m.get("intent"), "entities": m.get("entities") or [],
-             "question_ranking": m.get("question_ranking") or []} for m in messages]
+    return [
+        {
+            "intent": m.get("intent"),
+            "entities": m.get("entities") or [],
+            "question_ranking": m.get("question_ranking") or [],
+        }
+        for m in messages
+    ]
 
 
 def _flat_parse(model, fallback, texts: Sequence[str]) -> list[dict]:
@@ -198,20 +220,29 @@ def _flat_parse(model, fallback, texts: Sequence[str]) -> list[dict]:
         message.set("intent_ranking", [{"name": n, "confidence": c} for n, c in ranking])
         fallback.process([message])
         intent = message.get("intent")
-        entities, questions = [], [(n[len(PREFIX):], c) for n, c in ranking if n.startswith(PREFIX) and n != PREFIX]
+        entities, questions = [], [(n[len(PREFIX) :], c) for n, c in ranking if n.startswith(PREFIX) and n != PREFIX]
         if intent["name"].startswith(PREFIX):
-            key = intent["name"][len(PREFIX):]
+            key = intent["name"][len(PREFIX) :]
             intent = {**intent, "name": QUESTION_INTENT}
             entities = [{"entity": "question", "value": key}] if key else []
-        parsed.append({"intent": intent, "entities": entities,
-                       "question_ranking": [{"question": k, "confidence": c} for k, c in questions[:3]]})
+        parsed.append(
+            {
+                "intent": intent,
+                "entities": entities,
+                "question_ranking": [{"question": k, "confidence": c} for k, c in questions[:3]],
+            }
+        )
     return parsed
 
 
 def _scores(items: list[dict], parsed: list[dict]) -> dict:
     s = question_scores(items, parsed)
-    return {"accuracy": s["accuracy"], "macro_f1": s["macro_f1"], "top3_accuracy": s["top3_accuracy"],
-            "misses": len(s["errors"])}
+    return {
+        "accuracy": s["accuracy"],
+        "macro_f1": s["macro_f1"],
+        "top3_accuracy": s["top3_accuracy"],
+        "misses": len(s["errors"]),
+    }
 
 
 _TYPO_WORD = re.compile(r"\b[a-z]{5,}\b")
@@ -230,14 +261,14 @@ def with_typos(text: str, rng: random.Random) -> str:
         letter = rng.choice("abcdefghijklmnopqrstuvwxyz")
         edit = rng.choice(["swap", "delete", "insert", "substitute"])
         if edit == "swap":
-            typo = w[:i] + w[i + 1] + w[i] + w[i + 2:]
+            typo = w[:i] + w[i + 1] + w[i] + w[i + 2 :]
         elif edit == "delete":
-            typo = w[:i] + w[i + 1:]
+            typo = w[:i] + w[i + 1 :]
         elif edit == "insert":
             typo = w[:i] + letter + w[i:]
         else:
-            typo = w[:i] + letter + w[i + 1:]
-    return text[:m.start()] + typo + text[m.end():]
+            typo = w[:i] + letter + w[i + 1 :]
+    return text[: m.start()] + typo + text[m.end() :]
 
 
 def _ms_per_message(corrector: Callable[[str], str], texts: Sequence[str], rounds: int = 5) -> float:
@@ -266,8 +297,9 @@ def run(questions_path: Path) -> dict:
     content_dir = get_settings().content_dir
     nlu = load_data(str(NLU_DATA))
     examples = [ex for ex in nlu.intent_examples if ex.get("text")]
-    train_texts, train_labels = training_set([ex.get("text") for ex in examples],
-                                             [ex.get("intent") for ex in examples], question_examples(content_dir))
+    train_texts, train_labels = training_set(
+        [ex.get("text") for ex in examples], [ex.get("intent") for ex in examples], question_examples(content_dir)
+    )
     result: dict[str, Any] = {
         "heldout_questions": len(items),
         "training_examples": len(train_texts),
@@ -285,9 +317,11 @@ def run(questions_path: Path) -> dict:
         ours_seconds = time.perf_counter() - start
         model = ours.reader.model
         assert sorted(model.intents) == sorted(set(train_labels)), "ours trained on other labels"
-        result["ours"] = {"train_seconds": round(ours_seconds, 2),
-                          "reader": _scores(items, _reader_parse(ours, fallback, texts)),
-                          "flat": _scores(items, _flat_parse(model, fallback, texts))}
+        result["ours"] = {
+            "train_seconds": round(ours_seconds, 2),
+            "reader": _scores(items, _reader_parse(ours, fallback, texts)),
+            "flat": _scores(items, _flat_parse(model, fallback, texts)),
+        }
 
         def stock(name: str, **kwargs) -> dict:
             (Path(tmp) / name).mkdir()
@@ -298,13 +332,17 @@ def run(questions_path: Path) -> dict:
             lr.subject_names = model.subject_names
             component = graph.make(LinearIntentClassifier, f"reader-{name}")
             component.reader = QuestionReader(lr)  # type: ignore[arg-type]  (duck-typed IntentModel)
-            return {"train_seconds": round(seconds, 2),
-                    "reader": _scores(items, _reader_parse(component, fallback, texts)),
-                    "flat": _scores(items, _flat_parse(lr, fallback, texts))}
+            return {
+                "train_seconds": round(seconds, 2),
+                "reader": _scores(items, _reader_parse(component, fallback, texts)),
+                "flat": _scores(items, _flat_parse(lr, fallback, texts)),
+            }
 
-        result["rasa"] = {"components": "WhitespaceTokenizer, CountVectorsFeaturizer (words), "
-                                        "CountVectorsFeaturizer (char_wb 1-4), LogisticRegressionClassifier",
-                          **stock("rasa")}
+        result["rasa"] = {
+            "components": "WhitespaceTokenizer, CountVectorsFeaturizer (words), "
+            "CountVectorsFeaturizer (char_wb 1-4), LogisticRegressionClassifier",
+            **stock("rasa"),
+        }
         # the same with our spelling corrector in front (training and messages), for reference
         result["rasa_with_our_corrector"] = stock("rasa-corrected", corrector=model.corrected)
 
@@ -315,11 +353,16 @@ def run(questions_path: Path) -> dict:
         rng = random.Random(TYPO_SEED)
         noisy = [with_typos(t, rng) for t in texts]
         noisy_items = [{**item, "text": t} for item, t in zip(items, noisy)]
-        spelling: dict[str, Any] = {"typo_seed": TYPO_SEED, "messages_with_a_typo": sum(a != b for a, b in zip(texts, noisy))}
+        spelling: dict[str, Any] = {
+            "typo_seed": TYPO_SEED,
+            "messages_with_a_typo": sum(a != b for a, b in zip(texts, noisy)),
+        }
         for name, corrector in [("symspellpy", symspell), ("own_symmetric_delete", own), ("none", None)]:
             model._speller = corrector
-            entry = {"reader": _scores(items, _reader_parse(ours, fallback, texts)),
-                     "reader_with_typos": _scores(noisy_items, _reader_parse(ours, fallback, noisy))}
+            entry = {
+                "reader": _scores(items, _reader_parse(ours, fallback, texts)),
+                "reader_with_typos": _scores(noisy_items, _reader_parse(ours, fallback, noisy)),
+            }
             if corrector is not None:
                 entry["ms_per_message"] = _ms_per_message(corrector, texts)
                 entry["ms_per_message_with_typos"] = _ms_per_message(corrector, noisy)
@@ -342,25 +385,35 @@ def run(questions_path: Path) -> dict:
 
 
 def _print(result: dict) -> None:
-    print(f"training: {result['training_examples']} examples, {result['labels']} labels; "
-          f"held-out questions: {result['heldout_questions']}; fallback {result['fallback']}")
-    print(f"{'classifier':26} {'train s':>8} {'acc':>6} {'macro-F1':>8} {'top-3':>6}   flat: {'acc':>6} {'macro-F1':>8}")
+    print(
+        f"training: {result['training_examples']} examples, {result['labels']} labels; "
+        f"held-out questions: {result['heldout_questions']}; fallback {result['fallback']}"
+    )
+    print(
+        f"{'classifier':26} {'train s':>8} {'acc':>6} {'macro-F1':>8} {'top-3':>6}   flat: {'acc':>6} {'macro-F1':>8}"
+    )
     for name in ("ours", "rasa", "rasa_with_our_corrector"):
         r = result[name]
-        print(f"{name:26} {r['train_seconds']:8.2f} {r['reader']['accuracy']:6.3f} {r['reader']['macro_f1']:8.3f} "
-              f"{r['reader']['top3_accuracy']:6.3f}         {r['flat']['accuracy']:6.3f} {r['flat']['macro_f1']:8.3f}")
+        print(
+            f"{name:26} {r['train_seconds']:8.2f} {r['reader']['accuracy']:6.3f} {r['reader']['macro_f1']:8.3f} "
+            f"{r['reader']['top3_accuracy']:6.3f}         {r['flat']['accuracy']:6.3f} {r['flat']['macro_f1']:8.3f}"
+        )
     sp = result["spelling"]
-    print(f"corrector (typos: {sp['messages_with_a_typo']} messages, seed {sp['typo_seed']})"
-          f"       clean: {'ms/msg':>7} {'acc':>6} {'macro-F1':>8}   typos: {'ms/msg':>7} {'acc':>6} {'macro-F1':>8}"
-          f" {'repaired':>8} {'build s':>7}")
+    print(
+        f"corrector (typos: {sp['messages_with_a_typo']} messages, seed {sp['typo_seed']})"
+        f"       clean: {'ms/msg':>7} {'acc':>6} {'macro-F1':>8}   typos: {'ms/msg':>7} {'acc':>6} {'macro-F1':>8}"
+        f" {'repaired':>8} {'build s':>7}"
+    )
     for name in ("symspellpy", "own_symmetric_delete", "none"):
         s = sp[name]
         ms = f"{s['ms_per_message']:7.3f}" if "ms_per_message" in s else f"{'-':>7}"
         ms2 = f"{s['ms_per_message_with_typos']:7.3f}" if "ms_per_message" in s else f"{'-':>7}"
         rep = f"{s['typos_repaired']:8d}" if "typos_repaired" in s else f"{'-':>8}"
         bld = f"{s['build_seconds']:7.3f}" if "build_seconds" in s else f"{'-':>7}"
-        print(f"{name:48} {ms} {s['reader']['accuracy']:6.3f} {s['reader']['macro_f1']:8.3f}          {ms2} "
-              f"{s['reader_with_typos']['accuracy']:6.3f} {s['reader_with_typos']['macro_f1']:8.3f} {rep} {bld}")
+        print(
+            f"{name:48} {ms} {s['reader']['accuracy']:6.3f} {s['reader']['macro_f1']:8.3f}          {ms2} "
+            f"{s['reader_with_typos']['accuracy']:6.3f} {s['reader_with_typos']['macro_f1']:8.3f} {rep} {bld}"
+        )
     print(f"messages (clean or with typos) the two correctors change differently: {sp['outputs_differ']}")
     for d in result["spelling"]["differences"]:
         print(f"  {d['text']!r}: own {d['own_symmetric_delete']!r}, symspellpy {d['symspellpy']!r}")

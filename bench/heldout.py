@@ -1,4 +1,5 @@
 """The held-out NLU set and its evaluation against a running Rasa server (/model/parse)."""
+
 from __future__ import annotations
 
 import time
@@ -32,7 +33,7 @@ def load_examples(path: Path, resolve: Optional[Callable[[str, str], Optional[st
         text = message.get("text")
         entities = []
         for ent in message.get("entities") or []:
-            span = text[ent["start"]:ent["end"]]
+            span = text[ent["start"] : ent["end"]]
             value = nlu_metrics.expected_value(ent["entity"], ent.get("value", span), span, synonyms, resolve)
             entities.append((ent["entity"], value))
         examples.append(Example(text, message.get("intent"), entities))
@@ -59,8 +60,15 @@ def evaluate(rasa_url: str, path: Path, resolve=None, timeout: float = 30) -> di
             predicted_intents.append(intent)
             predicted_entities.append(entities)
             if intent != example.intent or not nlu_metrics.entities_match(example.entities, entities):
-                mistakes.append({"text": example.text, "expected": example.intent, "predicted": intent,
-                                 "expected_entities": example.entities, "predicted_entities": sorted(entities)})
+                mistakes.append(
+                    {
+                        "text": example.text,
+                        "expected": example.intent,
+                        "predicted": intent,
+                        "expected_entities": example.entities,
+                        "predicted_entities": sorted(entities),
+                    }
+                )
     expected_intents = [e.intent for e in examples]
     return {
         "status": "ok",

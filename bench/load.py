@@ -1,4 +1,5 @@
 """Simulated users over the REST channel, bounded in messages and time, localhost only."""
+
 from __future__ import annotations
 
 import threading
@@ -62,8 +63,9 @@ def run_load(
                 turn += 1
                 start = time.perf_counter()
                 try:
-                    resp = session.post(f"{rasa_url}/webhooks/rest/webhook",
-                                        json={"sender": sender, "message": text}, timeout=60)
+                    resp = session.post(
+                        f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
+                    )
                     ok = resp.status_code == 200 and isinstance(resp.json(), list)
                 except (requests.RequestException, ValueError):
                     ok = False

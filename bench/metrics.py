@@ -1,6 +1,7 @@
 """Latency figures. Plain Python, no Rasa. The NLU quality figures (intent
 macro-F1, entity F1) are bot.nlu_metrics, shared with ./run eval-nlu.
 """
+
 from __future__ import annotations
 
 from typing import Optional, Sequence

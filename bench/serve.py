@@ -1,5 +1,6 @@
 """Start the action server and a Rasa server for one model on free localhost
 ports, time the start until ready, and read the server's resident memory."""
+
 from __future__ import annotations
 
 import os
@@ -60,8 +61,11 @@ def start_action_server(database_url: str, log_dir: Path, timeout: float = 240) 
     port = free_port()
     return _start(
         [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
-        base_env(DATABASE_URL=database_url), log_dir / "actions.log",
-        f"http://127.0.0.1:{port}", "/health", timeout,
+        base_env(DATABASE_URL=database_url),
+        log_dir / "actions.log",
+        f"http://127.0.0.1:{port}",
+        "/health",
+        timeout,
     )
 
 
@@ -69,10 +73,26 @@ def start_rasa(model: str, action_url: str, log: Path, timeout: float = 300) -> 
     """Rasa with the API on (for /model/parse), the project's endpoints, bound to localhost."""
     port = free_port()
     return _start(
-        [str(BIN / "rasa"), "run", "--model", model, "--port", str(port), "-i", "127.0.0.1", "--enable-api",
-         "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
-        base_env(ACTION_SERVER_URL=f"{action_url}/webhook"), log,
-        f"http://127.0.0.1:{port}", "/", timeout,
+        [
+            str(BIN / "rasa"),
+            "run",
+            "--model",
+            model,
+            "--port",
+            str(port),
+            "-i",
+            "127.0.0.1",
+            "--enable-api",
+            "--credentials",
+            "credentials.yml",
+            "--endpoints",
+            "endpoints.yml",
+        ],
+        base_env(ACTION_SERVER_URL=f"{action_url}/webhook"),
+        log,
+        f"http://127.0.0.1:{port}",
+        "/",
+        timeout,
     )
 
 

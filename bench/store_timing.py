@@ -1,4 +1,5 @@
 """Knowledge store lookup times: the median over many calls of each method the answers use."""
+
 from __future__ import annotations
 
 import time
@@ -39,8 +40,11 @@ def time_answers(store: KnowledgeStore, rounds: int = 5) -> dict[str, float]:
             AnswerComposer(cache.get()).reply([key], message="how long does it take for us?", named=["cmmi"])
             per_key[key].append((time.perf_counter() - start) * 1000)
     medians = {k: median(v) for k, v in per_key.items()}
-    return {"median_ms": median(list(medians.values())), "slowest_ms": max(medians.values()),
-            "question_kinds": len(keys)}
+    return {
+        "median_ms": median(list(medians.values())),
+        "slowest_ms": max(medians.values()),
+        "question_kinds": len(keys),
+    }
 
 
 def time_lookups(store: KnowledgeStore, calls: int = 200) -> dict[str, float]:

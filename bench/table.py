@@ -1,4 +1,5 @@
 """Figures, goals and ratios from a results dict; the markdown table; the README section."""
+
 from __future__ import annotations
 
 import re
@@ -33,8 +34,14 @@ def figures(results: dict) -> list[dict]:
     rows = [
         ("intent macro-F1", "", ("nlu", "intent_macro_f1"), "≥ 0.95", _at_least(0.95), 3),
         ("entity F1", "", ("nlu", "entity_f1"), "≥ 0.90", _at_least(0.90), 3),
-        ("reply latency p50, 1 user", "ms", ("load", "1", "p50_ms"), "≤ 1.2× baseline",
-         lambda o, b: b is not None and o <= 1.2 * b, 0),
+        (
+            "reply latency p50, 1 user",
+            "ms",
+            ("load", "1", "p50_ms"),
+            "≤ 1.2× baseline",
+            lambda o, b: b is not None and o <= 1.2 * b,
+            0,
+        ),
         ("reply latency p95, 1 user", "ms", ("load", "1", "p95_ms"), "", None, 0),
         ("of which NLU: /model/parse p50, 1 user", "ms", ("nlu", "parse_p50_ms"), "", None, 0),
         (f"reply latency p50, {users} users", "ms", ("load", str(users), "p50_ms"), "", None, 0),
@@ -50,18 +57,47 @@ def figures(results: dict) -> list[dict]:
         ours, baseline = _get(results, "ours", *path), _get(results, "baseline", *path)
         ratio = ours / baseline if isinstance(ours, (int, float)) and baseline else None
         met = check(ours, baseline) if check and isinstance(ours, (int, float)) else None
-        out.append({"figure": name, "unit": unit, "ours": ours, "baseline": baseline, "ratio": ratio,
-                    "goal": goal, "met": met, "digits": digits})
-    out.append({"figure": f"store lookup (slowest method's median: {results['store']['slowest']})", "unit": "ms",
-                "ours": store_ms, "baseline": None, "ratio": None, "goal": "≤ 5 ms",
-                "met": store_ms <= 5 if store_ms is not None else None, "digits": 2,
-                "note": "same store and code for both pipelines"})
+        out.append(
+            {
+                "figure": name,
+                "unit": unit,
+                "ours": ours,
+                "baseline": baseline,
+                "ratio": ratio,
+                "goal": goal,
+                "met": met,
+                "digits": digits,
+            }
+        )
+    out.append(
+        {
+            "figure": f"store lookup (slowest method's median: {results['store']['slowest']})",
+            "unit": "ms",
+            "ours": store_ms,
+            "baseline": None,
+            "ratio": None,
+            "goal": "≤ 5 ms",
+            "met": store_ms <= 5 if store_ms is not None else None,
+            "digits": 2,
+            "note": "same store and code for both pipelines",
+        }
+    )
     answers = results.get("answers") or {}
     answer_ms = answers.get("median_ms")
-    out.append({"figure": f"answer composed in the action server (median over {answers.get('question_kinds')} "
-                          "question kinds)", "unit": "ms", "ours": answer_ms, "baseline": None, "ratio": None,
-                "goal": "≤ 5 ms", "met": answer_ms <= 5 if answer_ms is not None else None, "digits": 2,
-                "note": "same action server for both pipelines"})
+    out.append(
+        {
+            "figure": f"answer composed in the action server (median over {answers.get('question_kinds')} "
+            "question kinds)",
+            "unit": "ms",
+            "ours": answer_ms,
+            "baseline": None,
+            "ratio": None,
+            "goal": "≤ 5 ms",
+            "met": answer_ms <= 5 if answer_ms is not None else None,
+            "digits": 2,
+            "note": "same action server for both pipelines",
+        }
+    )
     return out
 
 
@@ -85,11 +121,16 @@ def markdown(results: dict) -> str:
     ]
     for row in results["figures"]:
         unit = f" ({row['unit']})" if row["unit"] else ""
-        ratio = _fmt(row["ratio"], 2) if row["ratio"] is not None else (
-            "—" if row["baseline"] is None and row.get("note") else "n/a")
+        ratio = (
+            _fmt(row["ratio"], 2)
+            if row["ratio"] is not None
+            else ("—" if row["baseline"] is None and row.get("note") else "n/a")
+        )
         met = {True: "yes", False: "**no**", None: "—"}[row["met"]]
-        lines.append(f"| {row['figure']}{unit} | {_fmt(row['ours'], row['digits'])} | "
-                     f"{_fmt(row['baseline'], row['digits'])} | {ratio} | {row['goal']} | {met} |")
+        lines.append(
+            f"| {row['figure']}{unit} | {_fmt(row['ours'], row['digits'])} | "
+            f"{_fmt(row['baseline'], row['digits'])} | {ratio} | {row['goal']} | {met} |"
+        )
     notes = []
     heldout = results["heldout"]
     if heldout["status"] == "missing":
@@ -105,8 +146,10 @@ def markdown(results: dict) -> str:
     for name in ("ours", "baseline"):
         training = _get(results, name, "training") or {}
         if training.get("reused"):
-            notes.append(f"Training time of {name} reused from the measured training of {training['measured_at']} "
-                         "(--reuse-models; nothing changed since).")
+            notes.append(
+                f"Training time of {name} reused from the measured training of {training['measured_at']} "
+                "(--reuse-models; nothing changed since)."
+            )
     for name in ("ours", "baseline"):
         if _get(results, name, "error"):
             notes.append(f"{name}: {_get(results, name, 'error')}")
@@ -123,5 +166,10 @@ def update_readme(readme: Path, table: str) -> None:
         pattern = re.compile(re.escape(README_START) + ".*?" + re.escape(README_END), re.S)
         text = pattern.sub(lambda _m: block, text)
     else:
-        text = text.rstrip("\n") + "\n\n## Benchmark\n`./run bench` (see `bench/README.md`); latest run:\n\n" + block + "\n"
+        text = (
+            text.rstrip("\n")
+            + "\n\n## Benchmark\n`./run bench` (see `bench/README.md`); latest run:\n\n"
+            + block
+            + "\n"
+        )
     readme.write_text(text, encoding="utf-8")

@@ -4,6 +4,7 @@ Every training is a real one (`--force`, Rasa's component cache off), so the
 time is what a fresh training costs. The measured time and the data's
 fingerprint are kept in models/bench/training.json, so `--reuse-models` can
 skip training when nothing changed and still report the last measured time."""
+
 from __future__ import annotations
 
 import hashlib
@@ -47,8 +48,12 @@ def train(name: str, config: Path, log_dir: Path, reuse: bool = False) -> dict:
     fp = fingerprint(config)
     previous: Optional[dict] = _record().get(name)
     if reuse and model.exists() and previous and previous.get("fingerprint") == fp:
-        return {"model": str(model), "seconds": previous["seconds"], "reused": True,
-                "measured_at": previous["measured_at"]}
+        return {
+            "model": str(model),
+            "seconds": previous["seconds"],
+            "reused": True,
+            "measured_at": previous["measured_at"],
+        }
     MODELS_DIR.mkdir(parents=True, exist_ok=True)
     log_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="bench-train-") as tmp, open(log_dir / f"train-{name}.log", "w") as log:
@@ -59,9 +64,25 @@ def train(name: str, config: Path, log_dir: Path, reuse: bool = False) -> dict:
         env = base_env(RASA_MAX_CACHE_SIZE="0", RASA_CACHE_DIRECTORY=str(Path(tmp) / "cache"))
         start = time.perf_counter()
         done = subprocess.run(
-            [str(BIN / "rasa"), "train", "--config", str(config_copy), "--domain", "domain.yml", "--data", "data",
-             "--fixed-model-name", name, "--out", str(MODELS_DIR), "--force"],
-            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                str(BIN / "rasa"),
+                "train",
+                "--config",
+                str(config_copy),
+                "--domain",
+                "domain.yml",
+                "--data",
+                "data",
+                "--fixed-model-name",
+                name,
+                "--out",
+                str(MODELS_DIR),
+                "--force",
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         seconds = time.perf_counter() - start
     if done.returncode != 0 or not model.exists():

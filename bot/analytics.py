@@ -10,6 +10,7 @@ with PNG charts.
     python -m bot.analytics --db-url sqlite:///tracker.db --out reports/
     python -m bot.analytics --endpoints endpoints.yml      (its tracker_store section)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,7 +61,11 @@ class ReportSettings:
     start_intent: str = "start_recommendation"
     # Responses that mean "I have no answer to that" (honest no-answer / default fallback).
     no_answer_responses: tuple[str, ...] = (
-        "utter_default", "utter_cannot_answer", "utter_out_of_scope", "utter_closest_match", "utter_did_you_mean",
+        "utter_default",
+        "utter_cannot_answer",
+        "utter_out_of_scope",
+        "utter_closest_match",
+        "utter_did_you_mean",
     )
     # the intent of every catalogue question; its `question` entities name the question kinds
     question_intent: str = "ask_question"
@@ -123,8 +128,7 @@ def read_events(engine: Engine, since: Optional[date] = None, until: Optional[da
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
     return [
-        Event(r.sender_id, r.type_name, r.timestamp or 0.0, r.intent_name, r.action_name, _json(r.data))
-        for r in rows
+        Event(r.sender_id, r.type_name, r.timestamp or 0.0, r.intent_name, r.action_name, _json(r.data)) for r in rows
     ]
 
 
@@ -154,8 +158,13 @@ def tracker_db_url(endpoints_file: Path) -> str:
     if host and "://" in str(host):
         return str(host)
     return sa.engine.URL.create(
-        drivername=dialect, username=store.get("username"), password=store.get("password"),
-        host=host, port=store.get("port"), database=db, query=store.get("query") or {},
+        drivername=dialect,
+        username=store.get("username"),
+        password=store.get("password"),
+        host=host,
+        port=store.get("port"),
+        database=db,
+        query=store.get("query") or {},
     ).render_as_string(hide_password=False)
 
 
@@ -210,13 +219,13 @@ def build_report(events: Iterable[Event], settings: ReportSettings = ReportSetti
                 if response in settings.no_answer_responses and last_user and not last_user_unanswered:
                     last_user_unanswered = _mark_unanswered(report, last_user, response)
             elif event.type_name == "active_loop":
-                name = event.data.get("name")
-                if name == settings.form_name:
+                loop_name = event.data.get("name")
+                if loop_name == settings.form_name:
                     if run is None or run.closed:
                         run = _FormRun()
                         runs.append(run)
                     run.form_active = True
-                elif name is None and run is not None and run.form_active:
+                elif loop_name is None and run is not None and run.form_active:
                     run.form_active = False
                     run.closed = True
             elif event.type_name == "slot" and not in_session_start:
@@ -233,9 +242,7 @@ def build_report(events: Iterable[Event], settings: ReportSettings = ReportSetti
                     if value not in run.asked:
                         run.asked.append(value)
 
-    report.days = [
-        DayCount(day, len(day_senders[day]), day_messages[day]) for day in sorted(day_senders)
-    ]
+    report.days = [DayCount(day, len(day_senders[day]), day_messages[day]) for day in sorted(day_senders)]
     report.conversations = len({s for senders in day_senders.values() for s in senders})
     report.questions_per_topic = dict(sorted(topics.items(), key=lambda kv: (-kv[1], kv[0])))
     report.recommendations = dict(sorted(outcomes.items(), key=lambda kv: (-kv[1], kv[0])))
@@ -287,9 +294,7 @@ def write_html(report: Report, out_dir: Path, title: str = "What users ask") -> 
 
     def table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
         head = "".join(f"<th>{html.escape(str(h))}</th>" for h in headers)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows
-        )
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
     def img(name: str, alt: str) -> str:
@@ -304,16 +309,20 @@ def write_html(report: Report, out_dir: Path, title: str = "What users ask") -> 
         f"{report.conversations} conversations, {report.user_messages} user messages.</p>",
         "<h2>Conversations and messages per day</h2>",
         img("per_day", "conversations and messages per day"),
-        table(["day (UTC)", "conversations", "user messages"],
-              [(d.day.isoformat(), d.conversations, d.messages) for d in report.days]),
+        table(
+            ["day (UTC)", "conversations", "user messages"],
+            [(d.day.isoformat(), d.conversations, d.messages) for d in report.days],
+        ),
         "<h2>Questions per topic</h2>",
         img("topics", "questions per topic"),
         table(["topic", "questions"], report.questions_per_topic.items()),
         "<h2>Unanswered questions</h2>",
         f"<p id='fallback-rate'>Fallback rate: {report.fallback_rate:.1%} "
         f"({len(report.unanswered)} of {report.user_messages} user messages)</p>",
-        table(["time (UTC)", "conversation", "message", "why"],
-              [(_time(u.timestamp), u.sender_id, u.text, u.reason) for u in report.unanswered]),
+        table(
+            ["time (UTC)", "conversation", "message", "why"],
+            [(_time(u.timestamp), u.sender_id, u.text, u.reason) for u in report.unanswered],
+        ),
         "<h2>Recommendations by outcome</h2>",
         img("outcomes", "recommendations by outcome"),
         table(["outcome", "recommendations"], report.recommendations.items()),
@@ -382,8 +391,12 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--until", type=date.fromisoformat, help="last day (UTC), YYYY-MM-DD")
     parser.add_argument("--recommendation-slot", default=ReportSettings.recommendation_slot)
     parser.add_argument("--form", default=ReportSettings.form_name)
-    parser.add_argument("--no-answer-response", action="append",
-                        help="a response meaning 'no answer' (repeatable; default utter_default, utter_cannot_answer, utter_out_of_scope)")
+    parser.add_argument(
+        "--no-answer-response",
+        action="append",
+        help="a response meaning 'no answer' "
+        "(repeatable; default utter_default, utter_cannot_answer, utter_out_of_scope)",
+    )
     args = parser.parse_args(argv)
 
     try:

@@ -6,6 +6,7 @@ A reply answers the exact question first (the first answer fact of the
 question kind, see docs/CATALOGUE.md), corrects a false premise before that,
 picks the facts that fit the user's situation (size, what they hold), and ends
 with short footnotes and buttons: "More detail" and related questions."""
+
 from __future__ import annotations
 
 import re
@@ -59,8 +60,11 @@ class Citations:
                 used.append(int(number))
         cited = Citations()
         cited.sources = [self.sources[n - 1] for n in used]
-        renumbered = re.sub(r"\[(\d+)\]", lambda m: f"[{used.index(int(m.group(1))) + 1}]"
-                            if int(m.group(1)) in used else m.group(0), body)
+        renumbered = re.sub(
+            r"\[(\d+)\]",
+            lambda m: f"[{used.index(int(m.group(1))) + 1}]" if int(m.group(1)) in used else m.group(0),
+            body,
+        )
         return cited.below(renumbered)
 
 
@@ -91,7 +95,7 @@ _RELATIONS = {"short": "shorter than", "long": "longer than", "tight": "at the s
 
 
 def compare_deadline(months: int, low: int, high: int) -> str:
-    """"8 months is at the short end of the 6–12 month estimate" (figures from the caller's store row)."""
+    """ "8 months is at the short end of the 6–12 month estimate" (figures from the caller's store row)."""
     return f"{month_count(months)} is {_RELATIONS[deadline_band(months, low, high)]} the {low}–{high} month estimate"
 
 
@@ -150,8 +154,13 @@ def subjects_in_parts(entities: Sequence[dict], questions: Sequence[dict]) -> li
         return []
     parts = []
     for question in questions:
-        inside = [e for e in entities if e.get("entity") in SUBJECT_ENTITIES
-                  and question.get("start", 0) <= e.get("start", -1) and e.get("end", 0) <= question.get("end", 0)]
+        inside = [
+            e
+            for e in entities
+            if e.get("entity") in SUBJECT_ENTITIES
+            and question.get("start", 0) <= e.get("start", -1)
+            and e.get("end", 0) <= question.get("end", 0)
+        ]
         parts.append([f"ml{e['value']}" if e["entity"] == "maturity_level" else str(e["value"]) for e in inside])
     return parts
 
@@ -177,8 +186,9 @@ class AnswerComposer:
                 found += [f for f in premise.corrections if f not in found]
         return found
 
-    def subjects_for(self, question: QuestionKind, named: Sequence[str], current: Optional[str],
-                     profile: Sequence[str] = ()) -> list[str]:
+    def subjects_for(
+        self, question: QuestionKind, named: Sequence[str], current: Optional[str], profile: Sequence[str] = ()
+    ) -> list[str]:
         """Which of the question's subjects to answer: those the message names, else
         the conversation's, else what the user's profile makes it about (their
         industry; ISO 9001 for an industry where CMMI is not needed), else the
@@ -290,8 +300,9 @@ class AnswerComposer:
         # several answers (or a correction first) in one message: the direct answer of each
         short = short or len(kinds) > 1 or bool(corrections)
         for kind in kinds:
-            subjects = self.subjects_for(kind, own.get(kind.key) or list(dict.fromkeys(named)), current_subject,
-                                         profile_subjects)
+            subjects = self.subjects_for(
+                kind, own.get(kind.key) or list(dict.fromkeys(named)), current_subject, profile_subjects
+            )
             role = "detail" if detail else "answer"
             parts: list[tuple[str, list[str]]] = []
             said_by_correction = bool(corrections)
@@ -299,7 +310,9 @@ class AnswerComposer:
             for s in subjects:
                 facts = self._facts(kind, role, s, situation)
                 if detail:
-                    facts = [f for f in facts if f.key not in {a.key for a in self._facts(kind, "answer", s, situation)}]
+                    facts = [
+                        f for f in facts if f.key not in {a.key for a in self._facts(kind, "answer", s, situation)}
+                    ]
                 if situation.conditioned:
                     facts = self._most_specific(facts)  # the user's own case first
                 if short or (len(subjects) > 1 and not detail):
@@ -318,8 +331,9 @@ class AnswerComposer:
             answered.append(kind.key)
             # a general answer ("" subject) is about the framework all its facts are about,
             # else it leaves the conversation's subject as it was
-            subject = (subjects[-1] or self._framework_of(kind) or current_subject) if len(subjects) == 1 \
-                else current_subject
+            subject = (
+                (subjects[-1] or self._framework_of(kind) or current_subject) if len(subjects) == 1 else current_subject
+            )
             if not parts:
                 continue
             if len(parts) == 1:
@@ -333,7 +347,7 @@ class AnswerComposer:
             paragraphs.append(text)
         if not answered and not corrections:
             related = [b for kind in kinds for b in self._buttons(kind, None, True, situation)]
-            return Reply(text="", found=False, buttons=related[:MAX_RELATED_BUTTONS + 1])
+            return Reply(text="", found=False, buttons=related[: MAX_RELATED_BUTTONS + 1])
         # one line break, not a blank line: Rasa's REST channel would send each
         # paragraph of a reply without buttons as a message of its own
         body = "\n".join(paragraphs)
@@ -364,19 +378,25 @@ class AnswerComposer:
         subject_entity = subject or None
         details = kind.for_subject("detail", subject or "") + (kind.for_subject("detail", "") if subject else [])
         if not detail and any(situation.fits(f) for f in details):
-            buttons.append({"title": "More detail", "payload": _payload("more_detail", question=kind.key,
-                                                                        subject=subject_entity)})
+            buttons.append(
+                {"title": "More detail", "payload": _payload("more_detail", question=kind.key, subject=subject_entity)}
+            )
         if subject in PRIMARY_FRAMEWORKS:
             other = next(k for k in PRIMARY_FRAMEWORKS if k != subject)
             if other in kind.subjects("answer"):
-                buttons.append({"title": f"And for {self.snapshot.name(other)}?",
-                                "payload": _payload("ask_question", question=kind.key, subject=other)})
+                buttons.append(
+                    {
+                        "title": f"And for {self.snapshot.name(other)}?",
+                        "payload": _payload("ask_question", question=kind.key, subject=other),
+                    }
+                )
         if kind.starts_recommendation:
             buttons.append({"title": "Help me choose", "payload": "/start_recommendation"})
         for key in kind.related[:MAX_RELATED_BUTTONS]:
             related = self.snapshot.questions.get(key)
             if related is not None:
                 carried = subject_entity if subject_entity in related.subjects("answer") else None
-                buttons.append({"title": related.title,
-                                "payload": _payload("ask_question", question=key, subject=carried)})
+                buttons.append(
+                    {"title": related.title, "payload": _payload("ask_question", question=key, subject=carried)}
+                )
         return buttons

@@ -1,8 +1,9 @@
 """Command line: load the knowledge store, check the database.
 
-    python -m bot.cli load [--check]   (re)load content/*.yml into the store
-    python -m bot.cli check-db         exit 1 with a clear message if the store is unreachable
+python -m bot.cli load [--check]   (re)load content/*.yml into the store
+python -m bot.cli check-db         exit 1 with a clear message if the store is unreachable
 """
+
 from __future__ import annotations
 
 import argparse

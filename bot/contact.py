@@ -2,6 +2,7 @@
 
 Stored only with the user's consent, keyed by conversation, and deleted on
 "forget me". Plain Python, no Rasa."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,7 +31,9 @@ def find_email(text: object) -> Optional[str]:
 
 _NOT_A_NAME = re.compile(
     r"^(?:yes|yeah|yep|yup|sure|ok|okay|alright|please|yes please|ok please|sure thing|go ahead|no|nope|"
-    r"no thanks|thanks|thank you|hi|hello|hey)(?:[\s,.!]+(?:please|thanks|thank you))?$", re.I)
+    r"no thanks|thanks|thank you|hi|hello|hey)(?:[\s,.!]+(?:please|thanks|thank you))?$",
+    re.I,
+)
 
 
 def clean_name(text: object) -> Optional[str]:
@@ -65,9 +68,11 @@ def save_request(engine: Engine, conversation_id: str, name: str, email: str, re
 
 def requests_for(engine: Engine, conversation_id: str) -> list[ConsultantRequest]:
     with session_scope(engine) as session:
-        rows = session.execute(
-            select(ConsultantRequest).where(ConsultantRequest.conversation_id == conversation_id)
-        ).scalars().all()
+        rows = (
+            session.execute(select(ConsultantRequest).where(ConsultantRequest.conversation_id == conversation_id))
+            .scalars()
+            .all()
+        )
         session.expunge_all()
         return list(rows)
 
@@ -76,8 +81,9 @@ def count_sent(engine: Engine, conversation_id: str) -> int:
     """How many of the conversation's requests were already emailed to the consultancy."""
     with session_scope(engine) as session:
         return session.execute(
-            select(func.count()).select_from(ConsultantRequest).where(
-                ConsultantRequest.conversation_id == conversation_id, ConsultantRequest.sent_at.is_not(None))
+            select(func.count())
+            .select_from(ConsultantRequest)
+            .where(ConsultantRequest.conversation_id == conversation_id, ConsultantRequest.sent_at.is_not(None))
         ).scalar_one()
 
 

@@ -6,6 +6,7 @@ Reports intent macro-F1 and accuracy, entity F1 (type+value, and exact span)
 and the question-kind figures, all as defined in bot.nlu_metrics (the same
 module the benchmark scores with). Imports Rasa (to load the model); the
 scoring is plain Python."""
+
 from __future__ import annotations
 
 import argparse
@@ -30,16 +31,22 @@ DEFAULT_OUT = PROJECT_ROOT / "var" / "eval"
 def intent_scores(gold: list[str], predicted: list[str]) -> dict:
     """Intent macro-F1, accuracy and per-intent figures (bot.nlu_metrics), rounded for the report."""
     per_intent = {label: metrics.prf_report(*c) for label, c in metrics.label_counts(gold, predicted).items()}
-    return {"macro_f1": metrics.rounded(metrics.intent_macro_f1(gold, predicted)),
-            "accuracy": metrics.rounded(metrics.accuracy(gold, predicted)), "per_intent": per_intent}
+    return {
+        "macro_f1": metrics.rounded(metrics.intent_macro_f1(gold, predicted)),
+        "accuracy": metrics.rounded(metrics.accuracy(gold, predicted)),
+        "per_intent": per_intent,
+    }
 
 
 def entity_scores(gold: list[list[tuple]], predicted: list[list[tuple]]) -> dict:
     """Entity micro precision, recall, F1 and support, and per entity type (bot.nlu_metrics), rounded."""
     per_type = metrics.entity_counts(gold, predicted)
     tp, fp, fn = (sum(c[column] for c in per_type.values()) for column in range(3))
-    return {**metrics.prf_report(tp, fp, fn), "f1": metrics.rounded(metrics.entity_micro_f1(gold, predicted)),
-            "per_type": {t: metrics.prf_report(*c) for t, c in per_type.items()}}
+    return {
+        **metrics.prf_report(tp, fp, fn),
+        "f1": metrics.rounded(metrics.entity_micro_f1(gold, predicted)),
+        "per_type": {t: metrics.prf_report(*c) for t, c in per_type.items()},
+    }
 
 
 def evaluate(model: Path, data: Path, resolve=None) -> dict:
@@ -68,13 +75,23 @@ def evaluate(model: Path, data: Path, resolve=None) -> dict:
 
     parsed = asyncio.run(parse_all())
     gold_intents = [ex.get("intent") for ex in examples]
-    pred_intents = [(p.get("intent") or {}).get("name") for p in parsed]
+    pred_intents = [str((p.get("intent") or {}).get("name")) for p in parsed]
 
     def expected(ex) -> list[dict]:
         text = ex.get("text")
-        return [{**e, "value": metrics.expected_value(e["entity"], e.get("value", text[e["start"]:e["end"]]),
-                                                      text[e["start"]:e["end"]], synonyms, resolve)}
-                for e in ex.get("entities") or []]
+        return [
+            {
+                **e,
+                "value": metrics.expected_value(
+                    e["entity"],
+                    e.get("value", text[e["start"] : e["end"]]),
+                    text[e["start"] : e["end"]],
+                    synonyms,
+                    resolve,
+                ),
+            }
+            for e in ex.get("entities") or []
+        ]
 
     gold_entities = [expected(ex) for ex in examples]
     pred_entities = [p.get("entities") for p in parsed]
@@ -91,8 +108,10 @@ def evaluate(model: Path, data: Path, resolve=None) -> dict:
         "examples": len(examples),
         "intent": intent_scores(gold_intents, pred_intents),
         "entity": entity_scores(gold_pairs, pred_pairs),
-        "entity_span_exact": entity_scores([metrics.entity_pairs(e, spans=True) for e in gold_entities],
-                                           [metrics.entity_pairs(e, spans=True) for e in pred_entities]),
+        "entity_span_exact": entity_scores(
+            [metrics.entity_pairs(e, spans=True) for e in gold_entities],
+            [metrics.entity_pairs(e, spans=True) for e in pred_entities],
+        ),
         "errors": errors,
     }
 
@@ -132,8 +151,9 @@ def evaluate_questions(model: Path, data: Path = DEFAULT_QUESTIONS) -> dict:
             entities = parse.get("entities") or []
             guesses = [e for e in entities if e["entity"] == "question"]
             named = [str(e["value"]) for e in entities if e["entity"] == "framework"]
-            reply = composer.reply(keys, message=item["text"], named=named,
-                                   part_subjects=subjects_in_parts(entities, guesses))
+            reply = composer.reply(
+                keys, message=item["text"], named=named, part_subjects=subjects_in_parts(entities, guesses)
+            )
             if reply.found:
                 lengths.append(_words_before_sources(reply.text))
     errors = result.pop("errors")
@@ -169,14 +189,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"intent macro-F1: {result['intent']['macro_f1']:.3f} (accuracy {result['intent']['accuracy']:.3f})")
     print(f"entity F1 (type+value): {result['entity']['f1']:.3f}; span-exact: {result['entity_span_exact']['f1']:.3f}")
     for err in result["errors"]:
-        print(f"  miss: {err['text']!r}: {err['intent']} -> {err['predicted']}; "
-              f"{sorted(err['entities'])} -> {sorted(err['predicted_entities'])}")
+        print(
+            f"  miss: {err['text']!r}: {err['intent']} -> {err['predicted']}; "
+            f"{sorted(err['entities'])} -> {sorted(err['predicted_entities'])}"
+        )
     questions = evaluate_questions(args.model, args.questions)
     (args.out / "questions_heldout.json").write_text(json.dumps(questions, indent=2), encoding="utf-8")
     words = questions["first_message_words"]
-    print(f"held-out questions: {questions['questions']}: question-kind accuracy {questions['accuracy']:.3f}, "
-          f"top-3 {questions['top3_accuracy']:.3f}, macro-F1 {questions['macro_f1']:.3f}; second part of "
-          f"{questions['two_part_questions']} two-part questions found: {questions['second_part_found']}")
+    print(
+        f"held-out questions: {questions['questions']}: question-kind accuracy {questions['accuracy']:.3f}, "
+        f"top-3 {questions['top3_accuracy']:.3f}, macro-F1 {questions['macro_f1']:.3f}; second part of "
+        f"{questions['two_part_questions']} two-part questions found: {questions['second_part_found']}"
+    )
     print(f"first message: median {words['median']} words, max {words['max']}, over 60: {words['over_60']}")
     for err in questions["errors"]:
         print(f"  miss: {err['text']!r}: {err['key']} -> {err['predicted']} (top 3: {err['ranking']})")

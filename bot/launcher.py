@@ -8,6 +8,7 @@ does this after loading the store and training). Each server is a subprocess
 in a session of its own (Ctrl-C reaches the launcher, which stops them), with
 its log in a directory, the environment it needs and a URL that answers 200
 once it is ready. No Rasa imports here: everything runs as a subprocess."""
+
 from __future__ import annotations
 
 import argparse
@@ -81,21 +82,29 @@ class Launcher:
     """Starts servers with their logs in log_dir (appended to, or each start a new
     log) and the environment `env` (os.environ by default) plus base_env's."""
 
-    def __init__(self, log_dir: Path, env: Optional[Mapping[str, str]] = None, append_logs: bool = False,
-                 timeout: float = 900):
+    def __init__(
+        self, log_dir: Path, env: Optional[Mapping[str, str]] = None, append_logs: bool = False, timeout: float = 900
+    ):
         self.log_dir = Path(log_dir)
         self.env = base_env(env)
         self.append_logs = append_logs
         self.timeout = timeout  # loading a model takes 20-60 s on a quiet machine, minutes on a busy one
         self.servers: dict[str, Server] = {}  # the latest of each name, in the order first started
 
-    def spawn(self, name: str, args: Sequence[str], port: int, ready_path: str = "/",
-              env: Optional[Mapping[str, str]] = None) -> Server:
+    def spawn(
+        self, name: str, args: Sequence[str], port: int, ready_path: str = "/", env: Optional[Mapping[str, str]] = None
+    ) -> Server:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = self.log_dir / f"{name}.log"
         with open(log, "a" if self.append_logs else "w") as out:
-            process = subprocess.Popen(list(args), cwd=ROOT, env={**self.env, **(env or {})}, stdout=out,
-                                       stderr=subprocess.STDOUT, start_new_session=True)
+            process = subprocess.Popen(
+                list(args),
+                cwd=ROOT,
+                env={**self.env, **(env or {})},
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         url = f"http://{LOOPBACK}:{port}"
         server = Server(name, process, url, [f"{url}{ready_path}"], log)
         self.servers[name] = server
@@ -104,17 +113,43 @@ class Launcher:
     def actions(self, port: int, name: str = "actions") -> Server:
         """The action server (the actions package); rasa_sdk binds SANIC_HOST, 0.0.0.0 when unset:
         keep it on loopback."""
-        return self.spawn(name, [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
-                          port, "/health", {"SANIC_HOST": LOOPBACK})
+        return self.spawn(
+            name,
+            [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
+            port,
+            "/health",
+            {"SANIC_HOST": LOOPBACK},
+        )
 
-    def rasa(self, port: int, *, model: Path = MODEL, endpoints: str = "endpoints.yml",
-             credentials: str = "credentials.yml", cors: Sequence[str] = (), interface: Optional[str] = None,
-             auth_token: Optional[str] = None, action_server_url: Optional[str] = None, name: str = "rasa",
-             ready_path: str = "/", env: Optional[Mapping[str, str]] = None) -> Server:
+    def rasa(
+        self,
+        port: int,
+        *,
+        model: Path = MODEL,
+        endpoints: str = "endpoints.yml",
+        credentials: str = "credentials.yml",
+        cors: Sequence[str] = (),
+        interface: Optional[str] = None,
+        auth_token: Optional[str] = None,
+        action_server_url: Optional[str] = None,
+        name: str = "rasa",
+        ready_path: str = "/",
+        env: Optional[Mapping[str, str]] = None,
+    ) -> Server:
         """A Rasa server: channels from `credentials`, stores and action server from `endpoints`
         (ACTION_SERVER_URL), browsers of the `cors` origins; the HTTP API only with `auth_token`."""
-        args = [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port),
-                "--credentials", str(credentials), "--endpoints", str(endpoints)]
+        args = [
+            str(BIN / "rasa"),
+            "run",
+            "--model",
+            str(model),
+            "--port",
+            str(port),
+            "--credentials",
+            str(credentials),
+            "--endpoints",
+            str(endpoints),
+        ]
         if interface:
             args += ["--interface", interface]
         if cors:
@@ -126,8 +161,9 @@ class Launcher:
             extra["ACTION_SERVER_URL"] = action_server_url
         return self.spawn(name, args, port, ready_path, extra)
 
-    def web(self, port: int, rasa_url: Optional[str] = None, name: str = "web",
-            env: Optional[Mapping[str, str]] = None) -> Server:
+    def web(
+        self, port: int, rasa_url: Optional[str] = None, name: str = "web", env: Optional[Mapping[str, str]] = None
+    ) -> Server:
         """The chat page (python -m bot.web), its widget talking to `rasa_url`
         (default: bot.web's, $RASA_PUBLIC_URL or http://localhost:$RASA_PORT)."""
         args = [sys.executable, "-m", "bot.web", "--port", str(port)]
@@ -177,14 +213,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         servers = [
             launcher.actions(args.action_port),
-            launcher.rasa(args.rasa_port, action_server_url=action_server_url,
-                          cors=(f"http://localhost:{args.web_port}", f"http://127.0.0.1:{args.web_port}")),
+            launcher.rasa(
+                args.rasa_port,
+                action_server_url=action_server_url,
+                cors=(f"http://localhost:{args.web_port}", f"http://127.0.0.1:{args.web_port}"),
+            ),
             launcher.web(args.web_port, env={"RASA_PORT": str(args.rasa_port)}),
         ]
         print(f"starting (logs in {args.log_dir}/) ...", flush=True)
         launcher.wait(servers)
-        print(f"Ready. Chat at http://localhost:{args.web_port}  "
-              f"(REST: POST http://localhost:{args.rasa_port}/webhooks/rest/webhook)")
+        print(
+            f"Ready. Chat at http://localhost:{args.web_port}  "
+            f"(REST: POST http://localhost:{args.rasa_port}/webhooks/rest/webhook)"
+        )
         print("Press Ctrl-C to stop.", flush=True)
         dead = launcher.watch()
         print(f"a process exited ({dead.name}); see {dead.log}", file=sys.stderr)

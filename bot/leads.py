@@ -7,6 +7,7 @@ LEADS_RETENTION_DAYS are deleted. `./run leads` lists them, `--csv` exports.
 
     python -m bot.leads [--csv FILE|-] [--resend]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -87,7 +88,8 @@ def _claim(engine: Engine, lead_id: int, sent_at: Optional[dt.datetime]) -> bool
     with session_scope(engine) as session:
         condition = ConsultantRequest.sent_at.is_(None) if sent_at else ConsultantRequest.sent_at.is_not(None)
         result = session.execute(
-            update(ConsultantRequest).where(ConsultantRequest.id == lead_id, condition).values(sent_at=sent_at))
+            update(ConsultantRequest).where(ConsultantRequest.id == lead_id, condition).values(sent_at=sent_at)
+        )
         return bool(result.rowcount)
 
 
@@ -95,8 +97,9 @@ def send_unsent(engine: Engine, settings: Settings) -> tuple[int, int]:
     """Email every unsent request; return (sent, still unsent). A mail server
     that is down leaves them unsent, for the next try."""
     with session_scope(engine) as session:
-        rows = session.execute(select(ConsultantRequest).where(ConsultantRequest.sent_at.is_(None))
-                               .order_by(ConsultantRequest.id)).scalars()
+        rows = session.execute(
+            select(ConsultantRequest).where(ConsultantRequest.sent_at.is_(None)).order_by(ConsultantRequest.id)
+        ).scalars()
         unsent = [_lead(row) for row in rows]
     if not unsent:
         return 0, 0
@@ -120,8 +123,12 @@ def send_unsent(engine: Engine, settings: Settings) -> tuple[int, int]:
                     raise
                 sent += 1
     except (OSError, smtplib.SMTPException) as exc:
-        logger.warning("could not email consultant requests via %s:%s (%s); they stay stored and are sent later",
-                       settings.smtp_host, settings.smtp_port, exc)
+        logger.warning(
+            "could not email consultant requests via %s:%s (%s); they stay stored and are sent later",
+            settings.smtp_host,
+            settings.smtp_port,
+            exc,
+        )
     return sent, len(unsent) - sent
 
 
@@ -167,9 +174,11 @@ def main(argv: Optional[list[str]] = None) -> int:
         print(f"wrote {len(leads)} request(s) to {args.csv}", file=sys.stderr)
     elif not args.resend:
         for lead in leads:
-            sent = f"sent {lead.sent_at:%Y-%m-%d %H:%M}" if lead.sent_at else "NOT SENT"
-            print(f"#{lead.id}  {lead.created_at:%Y-%m-%d %H:%M}  {lead.name} <{lead.email}>  "
-                  f"{lead.recommendation}  [{sent}]")
+            status = f"sent {lead.sent_at:%Y-%m-%d %H:%M}" if lead.sent_at else "NOT SENT"
+            print(
+                f"#{lead.id}  {lead.created_at:%Y-%m-%d %H:%M}  {lead.name} <{lead.email}>  "
+                f"{lead.recommendation}  [{status}]"
+            )
         print(f"{len(leads)} request(s)", file=sys.stderr)
     return 0
 

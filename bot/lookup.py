@@ -3,6 +3,7 @@
 TF-IDF over the facts' words (and the titles of the questions they answer),
 built once per content snapshot. A fact is offered only above a similarity
 threshold, so an unrelated question gets the honest no-answer reply."""
+
 from __future__ import annotations
 
 import threading
@@ -49,8 +50,12 @@ _indexes: dict[str, FactIndex] = {}
 _lock = threading.Lock()
 
 
-def closest_fact(snapshot: ContentSnapshot, message: str, fits: Callable[[m.Fact], bool] = lambda fact: True,
-                 min_similarity: float = MIN_SIMILARITY) -> Optional[m.Fact]:
+def closest_fact(
+    snapshot: ContentSnapshot,
+    message: str,
+    fits: Callable[[m.Fact], bool] = lambda fact: True,
+    min_similarity: float = MIN_SIMILARITY,
+) -> Optional[m.Fact]:
     """The stored fact most like the message that fits the user's situation, or None."""
     with _lock:
         index = _indexes.get(snapshot.digest)

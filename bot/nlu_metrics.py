@@ -36,9 +36,9 @@ Definitions
 Rounding is for reports only (4 places in the JSON of eval-nlu and in
 question_scores); every average is taken over unrounded values.
 """
+
 from __future__ import annotations
 
-from collections import Counter
 from typing import Callable, Iterable, Mapping, Optional, Sequence
 
 QUESTION_ENTITY = "question"
@@ -63,11 +63,14 @@ def rounded(value: Optional[float]) -> Optional[float]:
 
 def prf_report(tp: int, fp: int, fn: int) -> dict:
     """Precision, recall and F1 rounded for a report, and the support (tp + fn)."""
-    return {**dict(zip(("precision", "recall", "f1"), map(rounded, precision_recall_f1(tp, fp, fn)))),
-            "support": tp + fn}
+    return {
+        **dict(zip(("precision", "recall", "f1"), map(rounded, precision_recall_f1(tp, fp, fn)))),
+        "support": tp + fn,
+    }
 
 
 # -- intents -------------------------------------------------------------------
+
 
 def label_counts(expected: Sequence[str], predicted: Sequence[str]) -> dict[str, tuple[int, int, int]]:
     """(tp, fp, fn) of each label present in `expected`."""
@@ -96,12 +99,18 @@ def accuracy(expected: Sequence[str], predicted: Sequence[str]) -> Optional[floa
 
 # -- entities ------------------------------------------------------------------
 
+
 def normalise_value(value: object) -> str:
     return " ".join(str(value).casefold().split())
 
 
-def expected_value(entity: str, value: object, span: str, synonyms: Mapping[str, str],
-                   resolve: Optional[Callable[[str, str], Optional[str]]] = None) -> str:
+def expected_value(
+    entity: str,
+    value: object,
+    span: str,
+    synonyms: Mapping[str, str],
+    resolve: Optional[Callable[[str, str], Optional[str]]] = None,
+) -> str:
     """The value an annotated entity is expected with. `synonyms` maps casefolded
     text to the training file's synonym; `resolve(entity, text)` is the store's
     alias look-up (None where it knows the text not)."""
@@ -117,8 +126,11 @@ def entity_pairs(entities: Optional[Iterable[Mapping]], spans: bool = False) -> 
     """(entity, value) of Rasa entity dicts, or (entity, value, start, end) with
     `spans`, leaving out `question` entities."""
     keys = ("entity", "value", "start", "end") if spans else ("entity", "value")
-    return [tuple(str(e.get(k)) if k == "value" else e.get(k) for k in keys)
-            for e in entities or [] if e.get("entity") != QUESTION_ENTITY]
+    return [
+        tuple(str(e.get(k)) if k == "value" else e.get(k) for k in keys)
+        for e in entities or []
+        if e.get("entity") != QUESTION_ENTITY
+    ]
 
 
 def _entity_set(items: Iterable[tuple]) -> set[tuple]:
@@ -149,6 +161,7 @@ def entity_micro_f1(expected: Sequence[Iterable[tuple]], predicted: Sequence[Ite
 
 
 # -- question kinds ------------------------------------------------------------
+
 
 def question_scores(items: list[dict], parsed: list[dict]) -> dict:
     """Question-kind accuracy, top-3 accuracy and macro-F1 of parse results (Rasa's

@@ -1,5 +1,6 @@
 """Personal data kept out of logs and reports: email addresses and names
 people give ("my name is Jane Doe") are masked. Plain Python, no Rasa."""
+
 from __future__ import annotations
 
 import logging

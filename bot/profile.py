@@ -23,6 +23,7 @@ How a message is read:
   require anything yet") records the requirement "none"; customers that are
   only negated government or defense ("not government") record "commercial".
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,6 +38,8 @@ UNKNOWN = "unknown"
 NONE = "none"
 EITHER = "either"
 SOFTWARE = "software"
+# A "no" answers the question asked only in a message this short.
+BARE_NONE_WORDS = 4
 FRAMEWORK_CHOICES = ("cmmi", "iso9001", "as9100")
 GOVERNMENT = {"defense", "federal"}
 
@@ -53,54 +56,104 @@ def keys_of(value: object) -> list[str]:
 
 
 # -- phrases -----------------------------------------------------------------
-_SKIP_WORDS = (r"skip|pass|not sure|unsure|no idea|don'?t know|do not know|dunno|not certain|no clue|idk|n/?a|"
-               r"unknown|whatever|next|no preference|doesn'?t matter|can'?t say|hard to say")
+_SKIP_WORDS = (
+    r"skip|pass|not sure|unsure|no idea|don'?t know|do not know|dunno|not certain|no clue|idk|n/?a|"
+    r"unknown|whatever|next|no preference|doesn'?t matter|can'?t say|hard to say"
+)
 _SKIP = re.compile(rf"^\s*(?:i\s+)?(?:{_SKIP_WORDS})\b", re.I)
 _SKIP_ANYWHERE = re.compile(rf"\b(?:{_SKIP_WORDS})\b")
 _BARE_NONE = re.compile(
     r"^\s*(?:none|no|nope|nah|nothing|neither|no one|nobody|not yet|not really|zero|0|none yet|not any|"
-    r"no requirements?|nothing yet|none of (?:them|those|these)|neither of (?:them|those|these))\b", re.I)
+    r"no requirements?|nothing yet|none of (?:them|those|these)|neither of (?:them|those|these))\b",
+    re.I,
+)
 
 # Phrases that contain a negation word but are not a negation of what follows.
 _NOT_NEGATION = re.compile(
     rf"\b(?:{_SKIP_WORDS}|no rush|no hurry|not urgent|no pressure|no deadline|no time pressure|not only|"
     r"no matter|non-stop|not (?:even |really |quite |totally |entirely )?(?:sure|certain)|"
-    r"(?:don'?t|do not) (?:really |even )?know)\b")
+    r"(?:don'?t|do not) (?:really |even )?know)\b"
+)
 _NEGATION = re.compile(
     r"\b(?:no|not|none|never|nothing|neither|nor|without|non|nobody|zero|nope|nah|dont|doesnt|arent|isnt|"
-    r"wont|havent|hasnt|didnt|cannot)\b|n't\b")
-_FUTURE = re.compile(r"\b(?:next year|in (?:the )?future|later on|eventually|someday|one day|before seeking|"
-                     r"(?:want|wants|plan|plans|planning|hope|hoping|aim|aiming|going|would like)(?: to)? "
-                     r"(?:go|move|expand|grow|get into|sell|reach|target|enter|approach|start)\b)")
+    r"wont|havent|hasnt|didnt|cannot)\b|n't\b"
+)
+_FUTURE = re.compile(
+    r"\b(?:next year|in (?:the )?future|later on|eventually|someday|one day|before seeking|what if|in case|"
+    r"if\b[^.?!]{0,40}\blater|(?:want|wants|plan|plans|planning|hope|hoping|aim|aiming|going|would like)(?: to)? "
+    r"(?:go|move|expand|grow|get into|sell|reach|target|enter|approach|start)\b)"
+)
+_ASKED_WHETHER = re.compile(r"\bask(?:s|ed|ing)?\s+(?:us\s+|me\s+)?(?:if|whether)\b")
 _RESET = re.compile(r"\b(?:only|just|solely|exclusively|purely|mainly|mostly|primarily|instead|rather|apart from)\b")
 
 _REQUIRE = re.compile(
     r"\b(?:requir\w*|mandat\w*|demand\w*|need\w*|wants?|wanted|ask(?:s|ed|ing)?(?: for| about)?|insist\w*|must have|"
-    r"call(?:s|ed)? for|expect\w*|specif\w*|prerequisite|eligib\w*)\b")
-_REQUIRE_STRONG = re.compile(r"\b(?:requir\w*|mandat\w*|demand\w*|ask(?:s|ed|ing)?(?: for)?|expect\w*|insist\w*|"
-                             r"wants? (?:us|you|them|suppliers) to (?:have|get|hold|be))\b")
-_HOLD = re.compile(r"\b(?:have|has|had|hold\w*|already|certified|got|maintain\w*|registered|achieved|carry|"
-                   r"possess|we've|we're iso)\b")
-_HOLD_STRONG = re.compile(r"\b(?:already|certified|registered|we hold|we have|we've got|we've|we maintain|"
-                          r"we are iso|we're iso)\b")
+    r"call(?:s|ed)? for|expect\w*|specif\w*|prerequisite|eligib\w*)\b"
+)
+_REQUIRE_STRONG = re.compile(
+    r"\b(?:requir\w*|mandat\w*|demand\w*|ask(?:s|ed|ing)?(?: for)?|expect\w*|insist\w*|"
+    r"wants? (?:us|you|them|suppliers) to (?:have|get|hold|be))\b"
+)
+_HOLD = re.compile(
+    r"\b(?:have|has|had|hold\w*|already|certified|got|maintain\w*|registered|achieved|carry|"
+    r"possess|we've|we're iso)\b"
+)
+_HOLD_STRONG = re.compile(
+    r"\b(?:already|certified|registered|we hold|we have|we've got|we've|we maintain|"
+    r"we are iso|we're iso)\b"
+)
 
 _SENTENCE = re.compile(r"[.;!?\n]+(?=\s|$)|[;!?\n]+")
 _CLAUSE = re.compile(
     r",|:|\s[-–—]\s|\b(?:but|however|although|though|whereas|except|apart from)\b|"
-    r"\band\b(?=\s+(?:we|we're|we've|our|they|their|the|it|its|i|i'm|us)\b)")
+    r"\band\b(?=\s+(?:we|we're|we've|our|they|their|the|it|its|i|i'm|us)\b)"
+)
 
-_EITHER = re.compile(r"\b(?:either(?: one| of them| of the two| works)?|any of them|one or the other|whichever|"
-                     r"cmmi or iso|iso(?: 9001)? or cmmi)\b")
+_EITHER = re.compile(
+    r"\b(?:either(?: one| of them| of the two| works)?|any of them|one or the other|whichever|"
+    r"cmmi or iso|iso(?: 9001)? or cmmi)\b"
+)
 _BOTH = re.compile(r"\b(?:both|all of (?:them|these|the above))\b")
 
 _LEVEL = re.compile(r"\b(?:cmmi\s*)?(?:maturity\s*)?(?:level|ml|l)\s*-?\s*([2-5])\b", re.I)
 
 _WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a hundred": 100,
-    "a dozen": 12, "a couple of": 2, "a couple": 2, "a few": 3, "half a": 0.5, "a": 1, "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "a hundred": 100,
+    "a dozen": 12,
+    "a couple of": 2,
+    "a couple": 2,
+    "a few": 3,
+    "half a": 0.5,
+    "a": 1,
+    "an": 1,
 }
 
 
@@ -139,7 +192,7 @@ def _clauses(text: str) -> list[Clause]:
     for n, sentence_end in enumerate([m.start() for m in _SENTENCE.finditer(text)] + [len(text)]):
         start = sentence_start
         for cut in _CLAUSE.finditer(text, sentence_start, sentence_end):
-            clauses.append(Clause(start, cut.start(), n, text[start:cut.start()]))
+            clauses.append(Clause(start, cut.start(), n, text[start : cut.start()]))
             start = cut.end()
         clauses.append(Clause(start, sentence_end, n, text[start:sentence_end]))
         match = _SENTENCE.match(text, sentence_end)
@@ -154,7 +207,7 @@ def _masked(text: str) -> str:
 
 def _negated(text: str, clause: Clause, start: int) -> bool:
     """Whether a negation governs the position `start` inside `clause`."""
-    masked = _masked(text[clause.start:start])
+    masked = _masked(text[clause.start : start])
     last = None
     for match in _NEGATION.finditer(masked):
         last = match
@@ -192,14 +245,17 @@ _ENTITY_VALID = {
     "framework": lambda store, v: v in FRAMEWORK_CHOICES,
 }
 
-_CUSTOMER_BEFORE = re.compile(r"\b(?:for|to|serv\w*|sell\w*|with|clients?|customers?|from|by)\s+(?:the\s+|a\s+|an\s+|"
-                              r"some\s+|many\s+|mostly\s+|only\s+|\w+\s+)?$")
-_CUSTOMER_AFTER = re.compile(r"^\s*(?:customers?|clients?|contracts?|agenc\w*|work|rfps?|projects?|deals?|"
-                             r"tenders?|buyers?|market|sector clients)\b")
+_CUSTOMER_BEFORE = re.compile(
+    r"\b(?:for|to|serv\w*|sell\w*|with|clients?|customers?|from|by)\s+(?:the\s+|a\s+|an\s+|"
+    r"some\s+|many\s+|mostly\s+|only\s+|\w+\s+)?$"
+)
+_CUSTOMER_AFTER = re.compile(
+    r"^\s*(?:customers?|clients?|contracts?|agenc\w*|work|rfps?|projects?|deals?|"
+    r"tenders?|buyers?|market|sector clients)\b"
+)
 
 
-def _mentions(store: KnowledgeStore, text: str, clauses: list[Clause],
-              entities: Optional[list[dict]]) -> list[Mention]:
+def _mentions(store: KnowledgeStore, text: str, clauses: list[Clause], entities: Optional[list[dict]]) -> list[Mention]:
     found: list[Mention] = []
     for entity in ("industry", "customer_type", "framework"):
         for start, end, value in _find(store, entity, text):
@@ -208,16 +264,15 @@ def _mentions(store: KnowledgeStore, text: str, clauses: list[Clause],
             found.append(Mention(entity, value, start, end))
     # NLU entities (typos the alias scan misses), where they don't overlap a scanned mention.
     for e in entities or []:
-        entity, value = e.get("entity"), e.get("value")
-        start, end = e.get("start"), e.get("end")
-        if entity not in _ENTITY_VALID or not value or not isinstance(start, int) or not isinstance(end, int):
+        kind, raw, at, until = e.get("entity"), e.get("value"), e.get("start"), e.get("end")
+        if kind not in _ENTITY_VALID or not raw or not isinstance(at, int) or not isinstance(until, int):
             continue
-        value = store.resolve(entity, str(value)) or str(value)
-        if not _ENTITY_VALID[entity](store, value):
+        resolved = store.resolve(kind, str(raw)) or str(raw)
+        if not _ENTITY_VALID[kind](store, resolved):
             continue
-        if any(m.entity == entity and m.start < end and start < m.end for m in found):
+        if any(m.entity == kind and m.start < until and at < m.end for m in found):
             continue
-        found.append(Mention(entity, value, start, end))
+        found.append(Mention(kind, resolved, at, until))
     customer_spans = [(m.start, m.end) for m in found if m.entity == "customer_type"]
     kept = []
     for mention in sorted(found, key=lambda m: (m.start, m.entity)):
@@ -229,8 +284,9 @@ def _mentions(store: KnowledgeStore, text: str, clauses: list[Clause],
         if mention.entity == "industry" and any(s <= mention.start and mention.end <= e for s, e in customer_spans):
             # "government" is an industry and a customer type: in "for the government" or
             # "government contracts" it is who they sell to, not what they are.
-            if _CUSTOMER_BEFORE.search(text[clauses[clause_no].start:mention.start]) or \
-                    _CUSTOMER_AFTER.match(text[mention.end:]):
+            if _CUSTOMER_BEFORE.search(text[clauses[clause_no].start : mention.start]) or _CUSTOMER_AFTER.match(
+                text[mention.end :]
+            ):
                 continue
         kept.append(mention)
     return kept
@@ -238,8 +294,10 @@ def _mentions(store: KnowledgeStore, text: str, clauses: list[Clause],
 
 # -- numbers -------------------------------------------------------------------
 _NUMBER = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?"
-_SIZE_UNITS = (r"people|peoples|persons?|ppl|folks|staff|staffers|employees?|emps|ftes?|engineers?|developers?|devs?|workers?|"
-               r"heads?|headcount|members|consultants|colleagues|strong|person|man|souls")
+_SIZE_UNITS = (
+    r"people|peoples|persons?|ppl|folks|staff|staffers|employees?|emps|ftes?|engineers?|developers?|devs?|workers?|"
+    r"heads?|headcount|members|consultants|colleagues|strong|person|man|souls"
+)
 
 
 def _words_to_digits(text: str) -> str:
@@ -256,7 +314,8 @@ def _int(text: str) -> int:
 
 _STANDARD_NUMBERS = re.compile(
     r"\b(?:iso|iec|as|iatf|tl|nist|sp)?\s*(?:9001|9100|9000|27001|20000|13485|16949|15504|33000|800-171)"
-    r"(?::\s*\d{4})?\b|\b(?:19|20)\d{2}\b")
+    r"(?::\s*\d{4})?\b|\b(?:19|20)\d{2}\b"
+)
 
 
 def parse_size(text: object, bare_number: bool = True) -> Optional[str]:
@@ -306,18 +365,22 @@ def parse_size(text: object, bare_number: bool = True) -> Optional[str]:
 _DURATION = re.compile(
     rf"(?:(?P<prep>\bin|\bwithin|\bby|\bunder|\bthan|\bnext|\bof|\babout|\baround|\bonly|\bjust|\bcloses in|"
     rf"\bdue in|\bthe next|\bclose in)\s+)?(?P<n>{_NUMBER}|a|an|half a)\s*(?P<unit>months?|mos?|mths?|years?|yrs?|"
-    rf"weeks?|wks?)\b(?P<after>\s+(?:from now|away|left|time|deadline|out))?")
-_DEADLINE_CONTEXT = re.compile(r"\b(?:deadline|due|closes?|closing|rfp|bid|tender|submission|need|must|have to|"
-                               r"got to|expires?|starts?|kick\w*|audit|certified by|ready)\b")
+    rf"weeks?|wks?)\b(?P<after>\s+(?:from now|away|left|time|deadline|out))?"
+)
+_DEADLINE_CONTEXT = re.compile(
+    r"\b(?:deadline|due|closes?|closing|rfp|bid|tender|submission|need|must|have to|"
+    r"got to|expires?|starts?|kick\w*|audit|certified by|ready)\b"
+)
 
 
 def deadline_months(text: object, asked: bool = False) -> Optional[int]:
     """Months until the user's deadline ("the RFP closes in 8 months", "deadline in 6 weeks")."""
     raw = _words_to_digits(norm(text))
     for match in _DURATION.finditer(raw):
-        before = raw[max(0, match.start() - 12):match.start()]
-        if re.search(r"\b(?:for|ago|been|old|last|past|over)\s*$", before) or \
-                re.match(r"\s+(?:ago|old)\b", raw[match.end():]):
+        before = raw[max(0, match.start() - 12) : match.start()]
+        if re.search(r"\b(?:for|ago|been|old|last|past|over)\s*$", before) or re.match(
+            r"\s+(?:ago|old)\b", raw[match.end() :]
+        ):
             continue
         if not (match.group("prep") or match.group("after") or asked or _DEADLINE_CONTEXT.search(raw)):
             continue
@@ -339,7 +402,8 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 _BY_MONTH = re.compile(
     r"\b(?:by|before|until|till|in|due|end of)\s+(?:the\s+)?(?:end\s+of\s+)?(?:(?P<month>jan(?:uary)?|feb(?:ruary)?|"
     r"mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-    r"|q(?P<quarter>[1-4]))\b")
+    r"|q(?P<quarter>[1-4]))\b"
+)
 
 
 def _months_until_named_month(raw: str, today: Optional[dt.date] = None) -> Optional[int]:
@@ -356,15 +420,21 @@ def timeline_from_months(months: int) -> str:
     return "urgent" if months <= 6 else "within_year" if months <= 12 else "flexible"
 
 
-_FLEXIBLE = re.compile(r"\b(?:no rush|no hurry|not urgent|no pressure|no deadline|flexible|whenever|long[- ]term|"
-                       r"no time pressure|take our time|eventually|next few years|someday|not in a hurry|not (?:a |in )?hurry|"
-                       r"not rush\w*|no need to rush|not pressed|no (?:immediate|real|big|particular) (?:pressure|rush|hurry|deadline))\b")
-_URGENT = re.compile(r"\b(?:urgent\w*|asap|immediately|right away|next bid|upcoming bid|this quarter|rfp due|"
-                     r"tight deadline|deadline is close|under (?:time )?pressure)\b")
+_FLEXIBLE = re.compile(
+    r"\b(?:no rush|no hurry|not urgent|no pressure|no deadline|flexible|whenever|long[- ]term|"
+    r"no time pressure|take our time|eventually|next few years|someday|not in a hurry|not (?:a |in )?hurry|"
+    r"not rush\w*|no need to rush|not pressed|no (?:immediate|real|big|particular) (?:pressure|rush|hurry|deadline))\b"
+)
+_URGENT = re.compile(
+    r"\b(?:urgent\w*|asap|immediately|right away|next bid|upcoming bid|this quarter|rfp due|"
+    r"tight deadline|deadline is close|under (?:time )?pressure)\b"
+)
 # Only as the answer to the timeline question ("soon" in an opening may be about anything).
 _URGENT_ASKED = re.compile(r"\b(?:soon|right now|now|yesterday|quickly|fast|deadline|pressure|weeks|tender)\b")
-_WITHIN_YEAR = re.compile(r"\b(?:this year|within a year|next year|within the year|in a year|moderate|some pressure|"
-                          r"by year end|end of the year|by the end of the year)\b")
+_WITHIN_YEAR = re.compile(
+    r"\b(?:this year|within a year|next year|within the year|in a year|moderate|some pressure|"
+    r"by year end|end of the year|by the end of the year)\b"
+)
 
 
 def parse_timeline(text: object, asked: bool = True) -> Optional[str]:
@@ -388,18 +458,30 @@ def parse_timeline(text: object, asked: bool = True) -> Optional[str]:
 
 
 _GOAL_PATTERNS = (
-    ("market_access", r"\b(?:market access|win\w*|bid\w*|contracts?|tenders?|rfps?|eligib\w*|qualify\w*|sales|"
-                      r"new customers|new clients|deals?|access|compliance|compliant|grow\w*|expand\w*|"
-                      r"get in the door|more customers|more clients|enterprise customers)\b"),
-    ("process_maturity", r"\b(?:process maturity|maturity|mature|process improvement|improv\w* (?:our |the )?"
-                         r"(?:\w+ )?process\w*|better (?:\w+ )?process\w*|processes|predictab\w*|efficien\w*|"
-                         r"performance|discipline)\b"),
-    ("customer_satisfaction", r"\b(?:customer satisfaction|satisf\w*|quality|happy customers|complaints|"
-                              r"product quality|support|reputation|credibility|trust|happ\w*)\b"),
+    (
+        "market_access",
+        r"\b(?:market access|win\w*|bid\w*|contracts?|tenders?|rfps?|eligib\w*|qualify\w*|sales|"
+        r"new customers|new clients|deals?|access|compliance|compliant|grow\w*|expand\w*|"
+        r"get in the door|more customers|more clients|enterprise customers)\b",
+    ),
+    (
+        "process_maturity",
+        r"\b(?:process maturity|maturity|mature|process improvement|improv\w* (?:our |the )?"
+        r"(?:\w+ )?process\w*|better (?:\w+ )?process\w*|processes|predictab\w*|efficien\w*|"
+        r"performance|discipline)\b",
+    ),
+    (
+        "customer_satisfaction",
+        r"\b(?:customer satisfaction|satisf\w*|quality|happy customers|complaints|"
+        r"product quality|support|reputation|credibility|trust|happ\w*)\b",
+    ),
 )
-_GOAL_CUE = re.compile(r"\b(?:(?:we|i)(?:'d| would| also| really| just)? (?:want|wanted|like|need)\w*|want(?:s|ed)? to|goal|aim\w*|looking to|hop\w*|trying to|need to|so (?:that )?we can|"
-                       r"in order to|mainly|main|priority|focus\w*|care\w* about|interested in|would like|"
-                       r"we'd like|objective|purpose|reason)\b")
+_GOAL_CUE = re.compile(
+    r"\b(?:(?:we|i)(?:'d| would| also| really| just)? (?:want|wanted|like|need)\w*|want(?:s|ed)? to|goal|aim\w*|"
+    r"looking to|hop\w*|trying to|need to|so (?:that )?we can|"
+    r"in order to|mainly|main|priority|focus\w*|care\w* about|interested in|would like|"
+    r"we'd like|objective|purpose|reason)\b"
+)
 
 
 def parse_goal(text: object, asked: bool = True) -> Optional[str]:
@@ -416,7 +498,7 @@ def parse_goal(text: object, asked: bool = True) -> Optional[str]:
             continue
         best: Optional[tuple[int, str]] = None
         for key, pattern in _GOAL_PATTERNS:
-            for match in re.finditer(pattern, raw[clause.start:clause.end]):
+            for match in re.finditer(pattern, raw[clause.start : clause.end]):
                 if _negated(raw, clause, clause.start + match.start()):
                     continue
                 if best is None or match.start() < best[0]:
@@ -460,7 +542,14 @@ def _canonical(store: KnowledgeStore, slot: str, raw: str) -> Optional[str]:
     return None
 
 
+def _is_bare_none(text: str) -> bool:
+    """ "none", "nope, nothing yet": a short no; not "no rush", nor the "no," of "no, we're 40 not 400"."""
+    return bool(_BARE_NONE.match(text)) and not _NOT_NEGATION.search(text) and len(text.split()) <= BARE_NONE_WORDS
+
+
 def _role(clause: str) -> Optional[str]:
+    if _ASKED_WHETHER.search(clause):
+        return None  # "a distributor asked if we should do CMMI too": a question, not a requirement
     if _HOLD_STRONG.search(clause) and not _REQUIRE_STRONG.search(clause):
         return "hold"
     if _REQUIRE.search(clause):
@@ -470,8 +559,9 @@ def _role(clause: str) -> Optional[str]:
     return None
 
 
-def extract_profile(store: KnowledgeStore, text: object, entities: Optional[list[dict]] = None,
-                    asked: Optional[str] = None) -> dict[str, str]:
+def extract_profile(
+    store: KnowledgeStore, text: object, entities: Optional[list[dict]] = None, asked: Optional[str] = None
+) -> dict[str, str]:
     """Slot name -> canonical value for everything `text` states (see the module doc).
 
     asked: the slot whose question was just asked; a bare answer ("none", "50",
@@ -499,8 +589,12 @@ def extract_profile(store: KnowledgeStore, text: object, entities: Optional[list
     # industry: the first one stated positively
     stated = [m for m in mentions if m.entity == "industry" and not m.negated]
     # "an accounting software vendor": the sector names its customers, software is the industry
-    made = [m for m in stated if m.value == SOFTWARE and any(
-        o.value != SOFTWARE and o.end <= m.start and not text_l[o.end:m.start].strip() for o in stated)]
+    made = [
+        m
+        for m in stated
+        if m.value == SOFTWARE
+        and any(o.value != SOFTWARE and o.end <= m.start and not text_l[o.end : m.start].strip() for o in stated)
+    ]
     industries = [m.value for m in made + stated]
     if industries:
         found["rec_industry"] = industries[0]
@@ -510,11 +604,17 @@ def extract_profile(store: KnowledgeStore, text: object, entities: Optional[list
     # is the industry only: who the customers are is asked next, not assumed.
     industry_spans = [(m.start, m.end) for m in mentions if m.entity == "industry"]
     if asked == "rec_industry":
-        mentions = [m for m in mentions if not (m.entity == "customer_type"
-                                                and any(s < m.end and m.start < e for s, e in industry_spans))]
+        mentions = [
+            m
+            for m in mentions
+            if not (m.entity == "customer_type" and any(s < m.end and m.start < e for s, e in industry_spans))
+        ]
     # "we want to go to enterprise clients next year": customers the user hopes for are not theirs yet
-    positive = [m.value for m in mentions if m.entity == "customer_type" and not m.negated
-                and not _FUTURE.search(clauses[m.clause].text)]
+    positive = [
+        m.value
+        for m in mentions
+        if m.entity == "customer_type" and not m.negated and not _FUTURE.search(clauses[m.clause].text)
+    ]
     negative = {m.value for m in mentions if m.entity == "customer_type" and m.negated}
     customers = list(dict.fromkeys(positive))
     if customers:
@@ -534,6 +634,8 @@ def extract_profile(store: KnowledgeStore, text: object, entities: Optional[list
         role = _role(clause.text)
         if role is None and n > 0 and clauses[n - 1].sentence == clause.sentence and roles[-1]:
             role = roles[-1]
+        if role == "require" and _FUTURE.search(clause.text):
+            role = None  # "and if later a defence client asks for cmmi?": not a requirement yet
         roles.append(role)
         frameworks = [m for m in mentions if m.entity == "framework" and m.clause == n]
         if role is None and asked == "rec_requirement":
@@ -552,14 +654,22 @@ def extract_profile(store: KnowledgeStore, text: object, entities: Optional[list
             elif role == "hold":
                 held.append(mention.value)
         if not frameworks and negated_clause:
-            if re.search(r"\bcertif\w*", clause.text) and not _REQUIRE_STRONG.search(clause.text) \
-                    and asked != "rec_requirement":
+            if (
+                re.search(r"\bcertif\w*", clause.text)
+                and not _REQUIRE_STRONG.search(clause.text)
+                and asked != "rec_requirement"
+            ):
                 not_held = True  # "..., no certifications": a clause of its own about what is held
-            elif role == "require" and (_REQUIRE_STRONG.search(clause.text) or _REQUIRE.search(clause.text)
-                                        or (asked == "rec_requirement" and _BARE_NONE.match(clause.text.strip()))):
+            elif role == "require" and (
+                _REQUIRE_STRONG.search(clause.text)
+                or _REQUIRE.search(clause.text)
+                or (asked == "rec_requirement" and len(raw_norm.split()) <= BARE_NONE_WORDS)
+            ):
                 not_required = True  # "not software, only metal parts" at that prompt says nothing of contracts
-            elif role == "hold" and (re.search(r"\b(?:certif\w*|registered|standards?|iso|anything|any|nothing)\b",
-                                               clause.text) or asked == "rec_certifications"):
+            elif role == "hold" and (
+                re.search(r"\b(?:certif\w*|registered|standards?|iso|anything|any|nothing|none)\b", clause.text)
+                or (asked == "rec_certifications" and len(raw_norm.split()) <= BARE_NONE_WORDS)
+            ):
                 not_held = True
     if asked == "rec_requirement" and not required:
         if _EITHER.search(raw_norm):
@@ -573,7 +683,7 @@ def extract_profile(store: KnowledgeStore, text: object, entities: Optional[list
             found["rec_requirement"] = NONE
         elif asked == "rec_requirement" and is_skip(raw_norm):
             found["rec_requirement"] = UNKNOWN
-        elif asked == "rec_requirement" and _BARE_NONE.match(raw_norm) and not _NOT_NEGATION.search(raw_norm):
+        elif asked == "rec_requirement" and _is_bare_none(raw_norm):
             found["rec_requirement"] = NONE
     if held:
         found["rec_certifications"] = _ordered(held)
@@ -581,7 +691,7 @@ def extract_profile(store: KnowledgeStore, text: object, entities: Optional[list
         found["rec_certifications"] = NONE
     elif asked == "rec_certifications" and is_skip(raw_norm):
         found["rec_certifications"] = UNKNOWN
-    elif asked == "rec_certifications" and _BARE_NONE.match(raw_norm) and not _NOT_NEGATION.search(raw_norm):
+    elif asked == "rec_certifications" and _is_bare_none(raw_norm):
         found["rec_certifications"] = NONE
     level = target_level(raw_norm)
     if level and "cmmi" in keys_of(found.get("rec_requirement")):
@@ -612,15 +722,23 @@ def extract_profile(store: KnowledgeStore, text: object, entities: Optional[list
 
 
 # -- what was understood ---------------------------------------------------------
-_TIMELINE_WORDS = {"urgent": "under time pressure now", "within_year": "within a year",
-                   "flexible": "no immediate time pressure"}
+_TIMELINE_WORDS = {
+    "urgent": "under time pressure now",
+    "within_year": "within a year",
+    "flexible": "no immediate time pressure",
+}
 
 
 def _names(store: KnowledgeStore, kind: str, keys: list[str]) -> str:
     names = []
     for key in keys:
-        obj = store.industry(key) if kind == "industry" else store.customer_type(key) if kind == "customer_type" \
+        obj = (
+            store.industry(key)
+            if kind == "industry"
+            else store.customer_type(key)
+            if kind == "customer_type"
             else store.framework(key)
+        )
         names.append(obj.name if obj else key)
     return " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]
 
@@ -638,8 +756,11 @@ def describe_found(store: KnowledgeStore, found: dict[str, str]) -> str:
         parts.append(f"industry: {_names(store, 'industry', [industry])}")
     customers = found.get("rec_customers")
     if customers:
-        parts.append("customers: not sure" if customers == UNKNOWN
-                     else f"customers: {_names(store, 'customer_type', keys_of(customers))}")
+        parts.append(
+            "customers: not sure"
+            if customers == UNKNOWN
+            else f"customers: {_names(store, 'customer_type', keys_of(customers))}"
+        )
     requirement = found.get("rec_requirement")
     if requirement:
         level = found.get("rec_target_level")
@@ -650,13 +771,19 @@ def describe_found(store: KnowledgeStore, found: dict[str, str]) -> str:
         elif requirement == EITHER:
             parts.append("contracts accept either CMMI or ISO 9001")
         else:
-            parts.append(f"contracts require {_names(store, 'framework', keys_of(requirement))}"
-                         + (f" (maturity level {level})" if level else ""))
+            parts.append(
+                f"contracts require {_names(store, 'framework', keys_of(requirement))}"
+                + (f" (maturity level {level})" if level else "")
+            )
     certifications = found.get("rec_certifications")
     if certifications:
-        parts.append("no certification yet" if certifications == NONE
-                     else "certifications: not sure" if certifications == UNKNOWN
-                     else f"already hold {_names(store, 'framework', keys_of(certifications))}")
+        parts.append(
+            "no certification yet"
+            if certifications == NONE
+            else "certifications: not sure"
+            if certifications == UNKNOWN
+            else f"already hold {_names(store, 'framework', keys_of(certifications))}"
+        )
     months = found.get("rec_deadline_months")
     timeline = found.get("rec_timeline")
     if months:
@@ -676,14 +803,17 @@ _FIRST_PERSON = re.compile(r"\b(?:we|we're|were|we've|our|ours|us|i|i'm|im|my|mi
 # "is it..."), or ends with a question mark. Shared with the NLU's splitting of questions.
 QUESTION_LIKE = re.compile(
     r"^\W*(?:(?:and|so|ok|okay|but|then|also|well)\W+)*(?:what|what's|whats|how|is|isn't|are|aren't|can|could|"
-    r"do|does|did|should|would|will|which|who|whom|whose|when|where|why|any|tell me|explain)\b|\?\s*$", re.I)
+    r"do|does|did|should|would|will|which|who|whom|whose|when|where|why|any|tell me|explain)\b|\?\s*$",
+    re.I,
+)
 
 
 _SENTENCE_WITH_END = re.compile(r"[^.!?\n]+[.!?\n]*")
 
 
-def statements(store: KnowledgeStore, text: object, entities: Optional[list[dict]] = None,
-               first_person: bool = False) -> dict[str, str]:
+def statements(
+    store: KnowledgeStore, text: object, entities: Optional[list[dict]] = None, first_person: bool = False
+) -> dict[str, str]:
     """extract_profile over the statements of a message, leaving out its questions:
     in "we sell to retailers, nothing for government. do we need cmmi?" the
     question is not a requirement. first_person: only sentences about the user's
@@ -716,7 +846,8 @@ _RECOMMENDATION_REQUEST = re.compile(
     r"\bwhich (?:one|standard|framework|of (?:them|the two|these)|certification|path|option|first)\b"
     r"|\bwhat (?:should|shall|must|would) (?:we|i) (?:do|pursue|go for|choose|pick|start with)\b"
     r"|\b(?:iso|iso 9001|9001|cmmi) or (?:iso|iso 9001|9001|cmmi)\b[^.!]{0,30}\?"
-    r"|\brecommend|\bsuggest|\badvi[cs]e (?:us|me)\b|\bhelp (?:me|us) (?:choose|decide)")
+    r"|\brecommend|\bsuggest|\badvi[cs]e (?:us|me)\b|\bhelp (?:me|us) (?:choose|decide)"
+)
 
 
 def asks_for_recommendation(text: object) -> bool:

@@ -30,6 +30,7 @@ Outcome keys (content/outcomes.yml): iso9001_only, cmmi, both_cmmi_first,
 both_iso_first, both, iso9001_as9100, iso_first_cmmi_later, cmmi_optional,
 cmmi_optional_iso_held, iso9001_held, iso9001_held_add_cmmi, iso9001_held_cmmi_later.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -127,7 +128,7 @@ class Profile:
             timeline=get("rec_timeline", UNKNOWN),
             goal=get("rec_goal", UNKNOWN),
             target_level=int(level) if level not in (None, "") else None,
-            deadline_months=int(deadline) if str(deadline or "").isdigit() and int(deadline) > 0 else None,
+            deadline_months=int(str(deadline)) if str(deadline or "").isdigit() and int(str(deadline)) > 0 else None,
         )
 
     @property
@@ -221,8 +222,10 @@ def decide(store: KnowledgeStore, profile: Profile) -> tuple[str, Optional[m.Ind
     has_iso = bool(held & {"iso9001", "as9100"})  # AS9100 includes ISO 9001
     # a deadline for required CMMI that ISO 9001 first could not meet is time pressure too
     urgent = profile.timeline == "urgent" or (
-        "cmmi" in required and profile.deadline_months is not None
-        and profile.deadline_months < _shortest_months(roadmap(store, "both_iso_first", profile)))
+        "cmmi" in required
+        and profile.deadline_months is not None
+        and profile.deadline_months < _shortest_months(roadmap(store, "both_iso_first", profile))
+    )
     if profile.timeline == UNKNOWN:
         assumptions.append("timeline: no immediate deadline")
     if profile.requirement == UNKNOWN:
@@ -255,8 +258,7 @@ def decide(store: KnowledgeStore, profile: Profile) -> tuple[str, Optional[m.Ind
         # The sector often needs CMMI, but these contracts do not (yet).
         return ("iso9001_held_cmmi_later" if has_iso else "iso_first_cmmi_later"), row, assumptions
     if profile.goal == "process_maturity" and (row is None or row.cmmi_recommendation == "voluntary"):
-        return ("iso9001_held_cmmi_later" if has_iso else "iso_first_cmmi_later"), row or _row(store, None), \
-            assumptions
+        return ("iso9001_held_cmmi_later" if has_iso else "iso_first_cmmi_later"), row or _row(store, None), assumptions
     if row is not None and row.cmmi_recommendation == "optional":
         return ("cmmi_optional_iso_held" if has_iso else "cmmi_optional"), row, assumptions
     return ("iso9001_held" if has_iso else "iso9001_only"), row, assumptions
@@ -277,10 +279,12 @@ _ORDER = {
     "iso9001_held_add_cmmi": ["iso9001", "cmmi"],
     "iso9001_held_cmmi_later": ["iso9001", "cmmi"],
 }
-_LATER = {"iso_first_cmmi_later": "later, if contracts require it",
-          "iso9001_held_cmmi_later": "later, if contracts require it",
-          "cmmi_optional": "optional, a differentiator",
-          "cmmi_optional_iso_held": "optional, a differentiator"}
+_LATER = {
+    "iso_first_cmmi_later": "later, if contracts require it",
+    "iso9001_held_cmmi_later": "later, if contracts require it",
+    "cmmi_optional": "optional, a differentiator",
+    "cmmi_optional_iso_held": "optional, a differentiator",
+}
 # The article calls the CMMI appraisal SCAMPI; what it is called today (facts.yml).
 _APPRAISAL_FACTS = ("cmmi_scampi_article", "cmmi_scampi_replaced", "cmmi_benchmark_appraisal")
 
@@ -301,8 +305,14 @@ def _size_estimate(store: KnowledgeStore, framework_key: str, profile: Profile) 
         fits_high = e.max_staff is None or (high is not None and high <= e.max_staff)
         if fits_low and fits_high:
             return e
-    return next((e for e in estimates if e.min_staff is not None and (e.max_staff is None or low <= e.max_staff)
-                 and low >= (e.min_staff or 0)), None)
+    return next(
+        (
+            e
+            for e in estimates
+            if e.min_staff is not None and (e.max_staff is None or low <= e.max_staff) and low >= (e.min_staff or 0)
+        ),
+        None,
+    )
 
 
 def _shortest_months(phases: list[Phase]) -> int:
@@ -318,14 +328,28 @@ def roadmap(store: KnowledgeStore, outcome_key: str, profile: Profile) -> list[P
         if framework_key == "cmmi" and outcome_key == "iso9001_as9100" and "cmmi" not in profile.required:
             continue
         framework = store.framework(framework_key)
+        if framework is None:
+            continue  # a framework the content does not define has no phase
         process = store.process(framework_key)
         estimate = _size_estimate(store, framework_key, profile)
         if process is not None:
-            phase = Phase(framework_key, process.name, process.min_months, process.max_months, process.source,
-                          estimate, [s.name for s in process.steps])
+            phase = Phase(
+                framework_key,
+                process.name,
+                process.min_months,
+                process.max_months,
+                process.source,
+                estimate,
+                [s.name for s in process.steps],
+            )
         elif estimate is not None:
-            phase = Phase(framework_key, f"{framework.name}: {estimate.scope}", estimate.min_months,
-                          estimate.max_months, estimate.source)
+            phase = Phase(
+                framework_key,
+                f"{framework.name}: {estimate.scope}",
+                estimate.min_months,
+                estimate.max_months,
+                estimate.source,
+            )
             estimate = None
             phase.estimate = None
         else:
@@ -361,9 +385,14 @@ def describe_answers(store: KnowledgeStore, profile: Profile) -> list[str]:
     if profile.customer_keys:
         lines.append(f"customers: {_label(store, 'customer_type', sorted(profile.customer_keys))}")
     if profile.required:
-        lines.append(f"contracts require: {_label(store, 'framework', sorted(profile.required))}"
-                     + (f" (maturity level {profile.target_level})" if profile.target_level
-                        and "cmmi" in profile.required else ""))
+        lines.append(
+            f"contracts require: {_label(store, 'framework', sorted(profile.required))}"
+            + (
+                f" (maturity level {profile.target_level})"
+                if profile.target_level and "cmmi" in profile.required
+                else ""
+            )
+        )
     elif profile.requirement == NONE:
         lines.append("contracts require: none of these frameworks")
     elif profile.requirement == EITHER:
@@ -375,8 +404,12 @@ def describe_answers(store: KnowledgeStore, profile: Profile) -> list[str]:
     if profile.deadline_months:
         lines.append(f"deadline: {month_count(profile.deadline_months)}")
     elif profile.timeline != UNKNOWN:
-        lines.append("timeline: " + {"urgent": "under pressure now", "within_year": "within a year",
-                                     "flexible": "no immediate pressure"}[profile.timeline])
+        lines.append(
+            "timeline: "
+            + {"urgent": "under pressure now", "within_year": "within a year", "flexible": "no immediate pressure"}[
+                profile.timeline
+            ]
+        )
     if profile.goal != UNKNOWN:
         lines.append("main goal: " + profile.goal.replace("_", " "))
     return lines
@@ -405,18 +438,24 @@ def deadline_reason(profile: Profile, phases: list["Phase"], cite: Citations) ->
         return None
     parts = []
     for phase in phases:
-        parts.append(f"{phase.title}: {compare_deadline(profile.deadline_months, phase.min_months, phase.max_months)}"
-                     f" {cite.mark(phase.source)}")
+        parts.append(
+            f"{phase.title}: {compare_deadline(profile.deadline_months, phase.min_months, phase.max_months)}"
+            f" {cite.mark(phase.source)}"
+        )
         if phase.estimate:
             est = phase.estimate
-            parts.append(f"{est.scope}: {compare_deadline(profile.deadline_months, est.min_months, est.max_months)}"
-                         f" {cite.mark(est.source)}")
+            parts.append(
+                f"{est.scope}: {compare_deadline(profile.deadline_months, est.min_months, est.max_months)}"
+                f" {cite.mark(est.source)}"
+            )
     return f"Your deadline is {month_count(profile.deadline_months)} away. " + "; ".join(parts) + "."
 
 
 def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:
     outcome_key, row, assumptions = decide(store, profile)
     outcome = store.outcome(outcome_key)
+    if outcome is None:
+        raise ValueError(f"the content has no outcome {outcome_key!r} (content/outcomes.yml)")
     cite = Citations()
     reasons: list[str] = []
     answers = describe_answers(store, profile)
@@ -425,12 +464,13 @@ def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:
     if row is not None:
         qualifier = f" ({row.qualifier})" if row.qualifier else ""
         reasons.append(
-            f"The article's \"Should I get CMMI appraisal?\" table, row \"{row.role}{qualifier}\": "
+            f'The article\'s "Should I get CMMI appraisal?" table, row "{row.role}{qualifier}": '
             f"CMMI {row.label.lower()}. {row.why} {cite.mark(row.source)}"
         )
     if "cmmi" in profile.required:
-        reasons.append("You said your contracts or RFPs require CMMI, so a CMMI maturity level rating is needed "
-                       "for eligibility.")
+        reasons.append(
+            "You said your contracts or RFPs require CMMI, so a CMMI maturity level rating is needed for eligibility."
+        )
     if "iso9001" in profile.required:
         reasons.append("You said your contracts or RFPs require ISO 9001 certification.")
     if profile.requirement == EITHER:
@@ -439,11 +479,14 @@ def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:
             reasons.append(
                 f"You said your contracts accept either CMMI or ISO 9001. The article puts ISO 9001 certification at "
                 f"{_months(iso.min_months, iso.max_months)} {cite.mark(iso.source)} and a CMMI appraisal at "
-                f"{_months(cmmi.min_months, cmmi.max_months)} {cite.mark(cmmi.source)}.")
-    held = [store.framework(k) for k in sorted(profile.held) if store.framework(k) is not None]
+                f"{_months(cmmi.min_months, cmmi.max_months)} {cite.mark(cmmi.source)}."
+            )
+    held = [f for f in (store.framework(k) for k in sorted(profile.held)) if f is not None]
     if held:
-        reasons.append(f"You already hold {', '.join(f.name for f in held)}, so the plan keeps it current "
-                       "rather than starting it again.")
+        reasons.append(
+            f"You already hold {', '.join(f.name for f in held)}, so the plan keeps it current "
+            "rather than starting it again."
+        )
     if profile.held & {"iso9001", "as9100"} and any(k == "cmmi" for k in _ORDER[outcome_key]):
         fact = store.fact("transfer_faster_cheaper")
         if fact:
@@ -454,8 +497,10 @@ def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:
             reasons.append(f"{fact.text} {cite.mark(fact.source)}")
     examples = [e for e in store.examples() if e.outcome_key == outcome_key]
     for example in examples:
-        reasons.append(f"The article's example {example.number} ({example.title}) reached the same decision: "
-                       f"{example.decision} {cite.mark(example.source)}")
+        reasons.append(
+            f"The article's example {example.number} ({example.title}) reached the same decision: "
+            f"{example.decision} {cite.mark(example.source)}"
+        )
     cite.mark(outcome.source)
     phases = roadmap(store, outcome_key, profile)
     deadline = deadline_reason(profile, phases, cite)
@@ -480,9 +525,11 @@ def render_roadmap(rec: Recommendation, profile: Profile) -> list[str]:
     for n, phase in enumerate(rec.phases, start=1):
         line = f"{n}. {phase.title}: {_months(phase.min_months, phase.max_months)} {rec.citations.mark(phase.source)}"
         if phase.estimate:
-            line += (f"; estimate for {phase.estimate.scope}: "
-                     f"{_months(phase.estimate.min_months, phase.estimate.max_months)} "
-                     f"{rec.citations.mark(phase.estimate.source)}")
+            line += (
+                f"; estimate for {phase.estimate.scope}: "
+                f"{_months(phase.estimate.min_months, phase.estimate.max_months)} "
+                f"{rec.citations.mark(phase.estimate.source)}"
+            )
         if phase.note:
             line += f" ({phase.note})"
         if phase.steps:
@@ -494,8 +541,12 @@ def render_roadmap(rec: Recommendation, profile: Profile) -> list[str]:
             if article:
                 text += "the article says: " + " ".join(f"{f.text} {rec.citations.mark(f.source)}" for f in article)
             if current:
-                text += (" Today (as of " + max(f.as_of for f in current).isoformat() + "): "
-                         + " ".join(f"{f.text} {rec.citations.mark(f.source)}" for f in current))
+                text += (
+                    " Today (as of "
+                    + max(f.as_of for f in current).isoformat()
+                    + "): "
+                    + " ".join(f"{f.text} {rec.citations.mark(f.source)}" for f in current)
+                )
             line += text
         lines.append(line)
     for framework in rec.held:
@@ -530,16 +581,20 @@ def _plan(rec: Recommendation, profile: Profile, cite: Citations) -> list[str]:
         check = ""
         if profile.deadline_months:
             check = f"; your {compare_deadline(profile.deadline_months, figure.min_months, figure.max_months)}"
-        plan.append(f"{n}. {phase.title}: {_months(figure.min_months, figure.max_months)}"
-                    f"{' (estimate)' if phase.estimate else ''}{note}{check} {cite.mark(source)}")
+        plan.append(
+            f"{n}. {phase.title}: {_months(figure.min_months, figure.max_months)}"
+            f"{' (estimate)' if phase.estimate else ''}{note}{check} {cite.mark(source)}"
+        )
     return plan
 
 
 def render_order(rec: Recommendation, profile: Profile) -> str:
     """ "In what order?" after the result: the order of the user's own plan."""
     cite = Citations()
-    lines = [f"In the order of your plan ({rec.outcome.title}):"] + _plan(rec, profile, cite)
-    lines += [f"Already held: {f.name}, keep it current." for f in rec.held]
+    # what is held comes first: "1. ISO 9001: already held, keep it current. 2. CMMI appraisal: ..."
+    held = [f"{f.name}: already held, keep it current." for f in rec.held]
+    steps = held + [line.split(". ", 1)[1] for line in _plan(rec, profile, cite)]
+    lines = [f"In the order of your plan ({rec.outcome.title}):"] + [f"{n}. {s}" for n, s in enumerate(steps, 1)]
     return cite.below("\n".join(lines))
 
 
@@ -553,14 +608,16 @@ def render_brief(rec: Recommendation, profile: Profile) -> str:
         lines.append("Already held: " + ", ".join(f.name for f in rec.held) + ", keep it current.")
     if rec.fit_row is not None:
         row = rec.fit_row
-        lines.append(f"The article's table for {row.role.lower()}: CMMI {row.label.lower()}. {row.why} "
-                     f"{cite.mark(row.source)}")
+        lines.append(
+            f"The article's table for {row.role.lower()}: CMMI {row.label.lower()}. {row.why} {cite.mark(row.source)}"
+        )
     plan = _plan(rec, profile, cite)
     if plan:
         lines.append("Plan: " + " ".join(plan))
     if rec.next_steps:
-        lines.append("Next: " + " ".join(f"{n}. {s.text} {cite.mark(s.source)}"
-                                         for n, s in enumerate(rec.next_steps, start=1)))
+        lines.append(
+            "Next: " + " ".join(f"{n}. {s.text} {cite.mark(s.source)}" for n, s in enumerate(rec.next_steps, start=1))
+        )
     return cite.below("\n".join(lines))
 
 

@@ -1,4 +1,5 @@
 """Settings from the environment (.env via python-dotenv). One place for all of them."""
+
 from __future__ import annotations
 
 import os
@@ -77,13 +78,17 @@ def get_settings() -> Settings:
     default_db = f"sqlite:///{PROJECT_ROOT / 'var' / 'knowledge.db'}"
     env = os.environ.get
     redis_host = _optional("REDIS_HOST")
-    redis = RedisSettings(
-        host=redis_host,
-        port=int(env("REDIS_PORT") or 6379),
-        db=int(env("REDIS_DB") or 1),
-        password=_optional("REDIS_PASSWORD"),
-        key_prefix=_optional("LOCK_KEY_PREFIX") or "cmmiiso",
-    ) if redis_host else None
+    redis = (
+        RedisSettings(
+            host=redis_host,
+            port=int(env("REDIS_PORT") or 6379),
+            db=int(env("REDIS_DB") or 1),
+            password=_optional("REDIS_PASSWORD"),
+            key_prefix=_optional("LOCK_KEY_PREFIX") or "cmmiiso",
+        )
+        if redis_host
+        else None
+    )
     return Settings(
         database_url=env("DATABASE_URL") or default_db,
         content_dir=Path(env("CONTENT_DIR") or PROJECT_ROOT / "content"),

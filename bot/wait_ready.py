@@ -1,4 +1,5 @@
 """Wait until URLs answer 200, or exit 1 after a timeout: python -m bot.wait_ready URL..."""
+
 from __future__ import annotations
 
 import argparse

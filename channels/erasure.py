@@ -8,6 +8,7 @@ replicas), the sender's key for the in-memory store. It holds the
 conversation's lock meanwhile (Redis across replicas), so no replica is in
 the middle of a turn that would save the old tracker again; the lock's key
 holds no message content and is removed when it is released."""
+
 from __future__ import annotations
 
 import asyncio

@@ -5,6 +5,7 @@ Rasa logs a failed custom action (action server down, or an error in it) and
 sends nothing, so the user would wait for a reply that never comes. The guard
 notices a turn that ran a custom action and produced no message, and says so.
 """
+
 from __future__ import annotations
 
 import logging

@@ -19,6 +19,7 @@ about 70% of the Rasa server's CPU time per message (profiled with cProfile over
 50 messages). A validator built once gives the same verdict; an invalid response
 still goes through Rasa's own method, so it raises Rasa's own error.
 """
+
 from __future__ import annotations
 
 import logging
@@ -48,6 +49,7 @@ def installed_rasa_version() -> str:
 
 
 # --- validate_action_result_with_a_schema_checked_once ----------------------------
+
 
 @lru_cache(maxsize=1)
 def _action_response_validator():
@@ -103,7 +105,9 @@ def apply(rasa_version: Optional[str] = None) -> List[str]:
             logger.warning(
                 "Rasa fix %s not applied: it was written for Rasa %s and Rasa %s is installed; "
                 "check whether it is still needed (channels/rasa_fixes.py)",
-                fix.name, fix.rasa_version, version,
+                fix.name,
+                fix.rasa_version,
+                version,
             )
         else:
             fix.patch()

@@ -9,6 +9,7 @@ The webhook takes any sender, so whoever can call it can act in any conversation
 With REST_WEBHOOK_TOKEN set it answers only requests with
 "Authorization: Bearer <token>" (401 otherwise), for server-to-server use; in
 production (PRODUCTION=1) without a token it is off (404)."""
+
 from __future__ import annotations
 
 import hmac
@@ -62,13 +63,17 @@ class GuardedRestInput(InputChannel):
                 return _error(*refused)
             body = request.body or b""
             if len(body) > MAX_BODY_BYTES:
-                return _error(413, f"The request is too large ({len(body):,} bytes); the limit is {MAX_BODY_BYTES:,} bytes.")
+                return _error(
+                    413, f"The request is too large ({len(body):,} bytes); the limit is {MAX_BODY_BYTES:,} bytes."
+                )
             try:
                 payload = json.loads(body)
             except (ValueError, UnicodeDecodeError):
                 return _error(400, 'The body must be JSON like {"sender": "your-id", "message": "your question"}.')
             if not isinstance(payload, dict):
-                return _error(400, 'The body must be a JSON object like {"sender": "your-id", "message": "your question"}.')
+                return _error(
+                    400, 'The body must be a JSON object like {"sender": "your-id", "message": "your question"}.'
+                )
             sender = payload.get("sender")
             problem = sender_problem(sender)
             if problem:

@@ -19,6 +19,7 @@ starts without Slack. Compared with Rasa's SlackInput this class
 - sends markdown as Slack mrkdwn and buttons as Block Kit (more than 5 buttons too),
   and after a click replaces the buttons with the choice, so old buttons can't be clicked twice.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -30,18 +31,17 @@ from collections import OrderedDict
 from http import HTTPStatus
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Protocol, Text
 
+import redis.asyncio as aioredis
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot
 from rasa.core.channels.slack import SlackInput as RasaSlackInput
 from rasa.shared.exceptions import InvalidConfigException
+from redis.exceptions import RedisError
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-
-import redis.asyncio as aioredis
-from redis.exceptions import RedisError
 
 from bot.answers import SOURCES_HEADING, split_sources
 from bot.settings import RedisSettings, get_settings
@@ -105,8 +105,14 @@ def text_blocks(text: Text) -> List[Dict[Text, Any]]:
     answer, sources = split_sources(text)
     blocks = _sections(to_mrkdwn(answer)) if answer.strip() else []
     if sources and sources.strip():
-        blocks.append({"type": "context", "elements": [
-            {"type": "mrkdwn", "text": to_mrkdwn(f"{SOURCES_HEADING} {sources.strip()}")[:CONTEXT_TEXT_LIMIT]}]})
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [
+                    {"type": "mrkdwn", "text": to_mrkdwn(f"{SOURCES_HEADING} {sources.strip()}")[:CONTEXT_TEXT_LIMIT]}
+                ],
+            }
+        )
     return blocks
 
 
@@ -123,11 +129,12 @@ def button_blocks(text: Text, buttons: List[Dict[Text, Any]]) -> List[Dict[Text,
     ]
     blocks = text_blocks(text) if text.strip() else []
     for start in range(0, len(elements), BUTTONS_PER_ACTIONS_BLOCK):
-        blocks.append({"type": "actions", "elements": elements[start:start + BUTTONS_PER_ACTIONS_BLOCK]})
+        blocks.append({"type": "actions", "elements": elements[start : start + BUTTONS_PER_ACTIONS_BLOCK]})
     return blocks
 
 
 # --- output -----------------------------------------------------------------
+
 
 class SlackOutput(SlackBot):
     """Posts to the Slack Web API at a configurable base URL."""
@@ -159,8 +166,7 @@ class SlackOutput(SlackBot):
         text = text.strip()
         answer, sources = split_sources(text)
         if sources is not None:
-            await self._post_message(self.slack_channel or recipient_id, text=_plain(answer),
-                                     blocks=text_blocks(text))
+            await self._post_message(self.slack_channel or recipient_id, text=_plain(answer), blocks=text_blocks(text))
             return
         await self._post_message(self.slack_channel or recipient_id, text=to_mrkdwn(text), mrkdwn=True)
 
@@ -175,6 +181,7 @@ class SlackOutput(SlackBot):
 
 
 # --- input ------------------------------------------------------------------
+
 
 class SeenIds(Protocol):
     async def seen_before(self, key: str) -> bool:
@@ -206,8 +213,9 @@ class RedisRecentIds:
     def __init__(self, settings: RedisSettings, ttl: int = EVENT_ID_TTL_SECONDS) -> None:
         self.ttl = ttl
         self.prefix = f"{settings.key_prefix}:slack-event:"
-        self.client = aioredis.Redis(host=settings.host, port=settings.port, db=settings.db,
-                                     password=settings.password, socket_timeout=5)
+        self.client = aioredis.Redis(
+            host=settings.host, port=settings.port, db=settings.db, password=settings.password, socket_timeout=5
+        )
 
     async def seen_before(self, key: str) -> bool:
         try:
@@ -274,9 +282,7 @@ class SlackInput(RasaSlackInput):
                 "/webhooks/slack/webhook answers 503."
             )
 
-    def get_output_channel(
-        self, channel: Optional[Text] = None, thread_id: Optional[Text] = None
-    ) -> OutputChannel:
+    def get_output_channel(self, channel: Optional[Text] = None, thread_id: Optional[Text] = None) -> OutputChannel:
         return SlackOutput(self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.api_url)
 
     def get_metadata(self, request: Request) -> Dict[Text, Any]:
@@ -293,7 +299,11 @@ class SlackInput(RasaSlackInput):
         users = list(body.get("authed_users") or [])
         if not users and body.get("authorizations"):
             users.append(body["authorizations"][0].get("user_id"))
-        return {"out_channel": event.get("channel"), "thread_id": event.get("thread_ts", event.get("ts")), "users": users}
+        return {
+            "out_channel": event.get("channel"),
+            "thread_id": event.get("thread_ts", event.get("ts")),
+            "users": users,
+        }
 
     @staticmethod
     def _interaction_metadata(payload: Dict[Text, Any]) -> Dict[Text, Any]:
@@ -315,7 +325,9 @@ class SlackInput(RasaSlackInput):
         @slack_webhook.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
             if not self.configured:
-                return response.text("Slack is not configured on this assistant.", status=HTTPStatus.SERVICE_UNAVAILABLE)
+                return response.text(
+                    "Slack is not configured on this assistant.", status=HTTPStatus.SERVICE_UNAVAILABLE
+                )
             # First of all: the signature and its 5-minute window (replays).
             if not self.is_request_from_slack_authentic(request):
                 return response.text("Invalid or expired Slack signature.", status=HTTPStatus.UNAUTHORIZED)
@@ -344,7 +356,8 @@ class SlackInput(RasaSlackInput):
         if event_id and await self.recent_events.seen_before(str(event_id)):
             logger.info(
                 f"Dropping redelivered Slack event {event_id} "
-                f"(retry #{request.headers.get(self.retry_num_header)}, {request.headers.get(self.retry_reason_header)})"
+                f"(retry #{request.headers.get(self.retry_num_header)}, "
+                f"{request.headers.get(self.retry_reason_header)})"
             )
             return response.text("", headers={"X-Slack-No-Retry": "1"})
         if not self._is_user_message(body):
@@ -383,10 +396,14 @@ class SlackInput(RasaSlackInput):
             return
         chosen = ((action.get("text") or {}).get("text")) or action.get("value", "")
         blocks = [b for b in message.get("blocks") or [] if b.get("type") != "actions"]
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"You chose: *{to_mrkdwn(chosen)}*"}]})
+        blocks.append(
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": f"You chose: *{to_mrkdwn(chosen)}*"}]}
+        )
         client = AsyncWebClient(self.slack_token, proxy=self.proxy, base_url=self.api_url)
         try:
-            await client.chat_update(channel=channel, ts=message["ts"], text=message.get("text") or chosen, blocks=blocks)
+            await client.chat_update(
+                channel=channel, ts=message["ts"], text=message.get("text") or chosen, blocks=blocks
+            )
         except SlackApiError as exc:
             logger.warning(f"Could not update the clicked Slack message: {exc.response.get('error')}")
 

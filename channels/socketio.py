@@ -21,6 +21,7 @@ keeps the id it presents only if the signature is valid (a reload, another
 replica). Messages go to the session this socket was confirmed, whatever
 session_id they carry, so nobody can write into or read another conversation
 by naming it."""
+
 from __future__ import annotations
 
 import asyncio
@@ -31,9 +32,9 @@ import logging
 import secrets
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
+import sanic.server.websockets.impl as sanic_websockets
 from rasa.core.channels.channel import UserMessage, decode_bearer_token
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
-import sanic.server.websockets.impl as sanic_websockets
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -68,8 +69,10 @@ class SessionIds:
 
     def __init__(self, secret: Optional[str]) -> None:
         if not secret:
-            logger.warning("SESSION_SECRET is unset: session ids are signed with a per-process key "
-                           "(fine for one process; replicas must share SESSION_SECRET)")
+            logger.warning(
+                "SESSION_SECRET is unset: session ids are signed with a per-process key "
+                "(fine for one process; replicas must share SESSION_SECRET)"
+            )
         self._key = (secret or secrets.token_hex(32)).encode()
 
     def _signature(self, token: str) -> str:
@@ -108,9 +111,7 @@ class GuardedSocketIOInput(SocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         origins = allowed_origins()
-        sio = AsyncServer(
-            async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=MAX_BODY_BYTES
-        )
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=MAX_BODY_BYTES)
         session_ids = SessionIds(get_settings().session_secret)
         session_of_socket: Dict[Text, Text] = {}
         webhook = SocketBlueprint(sio, self.socketio_path, "guarded_socketio_webhook", __name__)

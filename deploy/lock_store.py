@@ -13,6 +13,7 @@ across replicas.
 
 endpoints.prod.yml: lock_store: type: deploy.lock_store.AtomicRedisLockStore
 (same settings as type: redis)."""
+
 from __future__ import annotations
 
 from typing import Any, Optional, Text
@@ -30,8 +31,9 @@ class AtomicRedisLockStore(RedisLockStore):
         super().__init__(**kwargs)
 
     def _mutex(self, conversation_id: Text):
-        return self.red.lock(f"{self.key_prefix}mutex:{conversation_id}", timeout=MUTEX_TIMEOUT_S,
-                             blocking_timeout=MUTEX_TIMEOUT_S)
+        return self.red.lock(
+            f"{self.key_prefix}mutex:{conversation_id}", timeout=MUTEX_TIMEOUT_S, blocking_timeout=MUTEX_TIMEOUT_S
+        )
 
     def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
         with self._mutex(conversation_id):

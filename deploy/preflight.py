@@ -4,6 +4,7 @@ Rasa's SQL tracker store retries an unreachable database forever (every 5 s),
 so a wrong host or a stopped PostgreSQL would look like a hang. This check
 fails within seconds with a message naming what is wrong. It also creates the
 tracker database and POSTGRESQL_SCHEMA if they are missing. No Rasa here."""
+
 from __future__ import annotations
 
 import os
@@ -68,8 +69,7 @@ def check_tracker_db(env: Mapping[str, str]) -> str:
 
 
 def _create_database(env: Mapping[str, str], name: str, args: dict) -> None:
-    admin = create_engine(tracker_db_url(env, "postgres"), future=True, connect_args=args,
-                          isolation_level="AUTOCOMMIT")
+    admin = create_engine(tracker_db_url(env, "postgres"), future=True, connect_args=args, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -85,9 +85,14 @@ def check_lock_store(env: Mapping[str, str]) -> str:
     prefix = env.get("LOCK_KEY_PREFIX", "")
     if not prefix.isalnum():
         raise PreflightError(f"LOCK_KEY_PREFIX must be letters and digits only, not {prefix!r}")
-    client = redis.Redis(host=host, port=port, db=int(env.get("REDIS_DB") or 1),
-                         password=env.get("REDIS_PASSWORD") or None,
-                         socket_connect_timeout=CONNECT_TIMEOUT_S, socket_timeout=CONNECT_TIMEOUT_S)
+    client = redis.Redis(
+        host=host,
+        port=port,
+        db=int(env.get("REDIS_DB") or 1),
+        password=env.get("REDIS_PASSWORD") or None,
+        socket_connect_timeout=CONNECT_TIMEOUT_S,
+        socket_timeout=CONNECT_TIMEOUT_S,
+    )
     try:
         client.ping()
     except redis.RedisError as exc:

@@ -6,6 +6,7 @@ each started and stopped by bot/launcher.py. Every setting comes from the
 environment, with the defaults in DEFAULTS. The tests start the same stack on
 free ports (tests/test_production_*.py).
 No Rasa imports here: everything runs as a subprocess."""
+
 from __future__ import annotations
 
 import os
@@ -62,8 +63,9 @@ class Stack:
         env.update(PRODUCTION="1", ACTION_SERVER_URL=f"http://127.0.0.1:{env['ACTION_PORT']}/webhook")
         self.run_dir = Path(env["PROD_RUN_DIR"])
         # Logs appended to across restarts; a model loads in 20-60 s on a quiet machine, minutes on a busy one.
-        self.launcher = Launcher(self.run_dir, env, append_logs=True,
-                                 timeout=float(env.get("STACK_START_TIMEOUT", "900")))
+        self.launcher = Launcher(
+            self.run_dir, env, append_logs=True, timeout=float(env.get("STACK_START_TIMEOUT", "900"))
+        )
         self.env = self.launcher.env  # env and what every server needs (RASA_TELEMETRY_ENABLED=false, ...)
         self.model = model or MODEL
         self.rasa_ports = [int(p) for p in env["RASA_PORTS"].split(",")]
@@ -99,9 +101,15 @@ class Stack:
     def start_replica(self, index: int, wait: bool = True) -> None:
         # The HTTP API only with a token (RASA_AUTH_TOKEN); without one it stays off.
         self.replicas[index] = self.launcher.rasa(
-            self.rasa_ports[index], model=self.model, endpoints="endpoints.prod.yml", interface="127.0.0.1",
-            cors=self.env["WIDGET_ORIGIN"].split(","), auth_token=self.env.get("RASA_AUTH_TOKEN"),
-            name=f"rasa-{index}", ready_path="/webhooks/rest/")
+            self.rasa_ports[index],
+            model=self.model,
+            endpoints="endpoints.prod.yml",
+            interface="127.0.0.1",
+            cors=self.env["WIDGET_ORIGIN"].split(","),
+            auth_token=self.env.get("RASA_AUTH_TOKEN"),
+            name=f"rasa-{index}",
+            ready_path="/webhooks/rest/",
+        )
         if wait:
             self.wait_replica(index)
 
@@ -110,14 +118,20 @@ class Stack:
 
     def render_nginx_config(self, print_only: bool = False):
         # RASA_UPSTREAMS (host:port,...) when the replicas run elsewhere (docker-compose).
-        upstreams = self.env.get("RASA_UPSTREAMS", "").split(",") if self.env.get("RASA_UPSTREAMS") \
+        upstreams = (
+            self.env.get("RASA_UPSTREAMS", "").split(",")
+            if self.env.get("RASA_UPSTREAMS")
             else [f"127.0.0.1:{p}" for p in self.rasa_ports]
+        )
         servers = [f"        server {u.strip()} max_fails=1 fail_timeout=5s;" for u in upstreams]
         template = Template((ROOT / "deploy" / "nginx.conf.template").read_text())
         conf = template.substitute(
-            RUN_DIR=self.run_dir, MAX_BODY_BYTES=self.env["MAX_BODY_BYTES"],
-            REST_SERVERS="\n".join(servers), SOCKETIO_SERVERS="\n".join(servers),
-            PROXY_ADDRESS=self.env["PROXY_ADDRESS"], PROXY_PORT=self.proxy_port,
+            RUN_DIR=self.run_dir,
+            MAX_BODY_BYTES=self.env["MAX_BODY_BYTES"],
+            REST_SERVERS="\n".join(servers),
+            SOCKETIO_SERVERS="\n".join(servers),
+            PROXY_ADDRESS=self.env["PROXY_ADDRESS"],
+            PROXY_PORT=self.proxy_port,
             STATIC_DIR=self.env.get("STATIC_DIR") or ROOT / "bot" / "web" / "static",
         )
         if print_only:
@@ -129,8 +143,17 @@ class Stack:
 
     def start_nginx(self) -> None:
         conf = self.render_nginx_config()
-        args = [NGINX, "-p", str(self.run_dir), "-e", str(self.run_dir / "nginx-error.log"), "-c", str(conf),
-                "-g", "daemon off;"]
+        args = [
+            NGINX,
+            "-p",
+            str(self.run_dir),
+            "-e",
+            str(self.run_dir / "nginx-error.log"),
+            "-c",
+            str(conf),
+            "-g",
+            "daemon off;",
+        ]
         check = subprocess.run([*args[:-2], "-t"], capture_output=True, text=True)
         if check.returncode != 0:
             raise StackError(f"nginx rejected its configuration: {check.stderr.strip()}")
@@ -187,8 +210,12 @@ def main() -> int:
     print(f"starting: action server, {len(stack.rasa_ports)} Rasa replicas, nginx (logs in {stack.run_dir}) ...")
     try:
         stack.start()
-        rest = (f"REST, with the bearer token REST_WEBHOOK_TOKEN: POST http://localhost:{stack.proxy_port}"
-                "/webhooks/rest/webhook" if stack.env.get("REST_WEBHOOK_TOKEN") else "REST webhook off")
+        rest = (
+            f"REST, with the bearer token REST_WEBHOOK_TOKEN: POST http://localhost:{stack.proxy_port}"
+            "/webhooks/rest/webhook"
+            if stack.env.get("REST_WEBHOOK_TOKEN")
+            else "REST webhook off"
+        )
         print(f"Ready. Chat at http://localhost:{stack.proxy_port}  ({rest}). Ctrl-C stops.")
         dead = stack.launcher.watch()
         print(f"a process exited ({dead.name}); stopping. See {stack.run_dir}", file=sys.stderr)

@@ -2,6 +2,7 @@
 
 PostgreSQL tests never skip: if the server is unreachable they fail, so CI
 cannot pass without having run them."""
+
 from __future__ import annotations
 
 import os
@@ -25,18 +26,19 @@ POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.
 # no servers, in under 2 minutes. Tests are marked here, by what they use:
 # fixtures that start or need a server ...
 SLOW_FIXTURES = {
-    "assistant", "web_page",            # Rasa + action server (+ the web page)
-    "prod_session",                     # the production stack: PostgreSQL, Redis, 2 replicas, nginx
-    "postgres_schema_url",              # PostgreSQL
-    "mail_server",                      # SMTP (tests/test_leads.py)
+    "assistant",
+    "web_page",  # Rasa + action server (+ the web page)
+    "prod_session",  # the production stack: PostgreSQL, Redis, 2 replicas, nginx
+    "postgres_schema_url",  # PostgreSQL
+    "mail_server",  # SMTP (tests/test_leads.py)
 }
 # ... markers that say so ...
 SLOW_MARKERS = {"rasa_server", "postgres"}
 # ... and whole modules.
 SLOW_MODULES = {
-    "test_nlu_heldout",                 # evaluates the trained model
-    "test_rasa_project",                # rasa data validate, rasa test core on the trained model
-    "test_widget",                      # Chromium, and the web page's own server
+    "test_nlu_heldout",  # evaluates the trained model
+    "test_rasa_project",  # rasa data validate, rasa test core on the trained model
+    "test_widget",  # Chromium, and the web page's own server
 }
 SLOW_MODULE_PREFIXES = ("test_production_",)  # the production stack, Redis
 
@@ -49,10 +51,13 @@ def pytest_collection_modifyitems(config, items):
         on_postgres = params is not None and params.params.get("loaded_engine") == "postgresql"
         if on_postgres:
             item.add_marker(pytest.mark.postgres)
-        if (on_postgres
-                or SLOW_FIXTURES.intersection(item.fixturenames)
-                or SLOW_MARKERS.intersection(m.name for m in item.iter_markers())
-                or module in SLOW_MODULES or module.startswith(SLOW_MODULE_PREFIXES)):
+        if (
+            on_postgres
+            or SLOW_FIXTURES.intersection(item.fixturenames)
+            or SLOW_MARKERS.intersection(m.name for m in item.iter_markers())
+            or module in SLOW_MODULES
+            or module.startswith(SLOW_MODULE_PREFIXES)
+        ):
             item.add_marker(pytest.mark.slow)
 
 
@@ -127,9 +132,11 @@ def assistant(tmp_path_factory, fake_slack, web_port):
     url = f"sqlite:///{workdir / 'knowledge.db'}"
     load_content(get_engine(url), CONTENT_DIR)
     running = start_assistant(
-        workdir / "logs", url,
+        workdir / "logs",
+        url,
         cors_origins=(f"http://127.0.0.1:{web_port}", f"http://localhost:{web_port}"),
-        SLACK_BOT_TOKEN=TEST_SLACK_TOKEN, SLACK_SIGNING_SECRET=TEST_SLACK_SIGNING_SECRET,
+        SLACK_BOT_TOKEN=TEST_SLACK_TOKEN,
+        SLACK_SIGNING_SECRET=TEST_SLACK_SIGNING_SECRET,
         SLACK_API_URL=fake_slack.url,
     )
     running.database_url = url  # tests may reload content into it (no retraining)

@@ -5,6 +5,7 @@ the answer composer or the actions under test.
 A reply that merely names a framework ("ISO 9001", "CMMI") proves nothing: the
 out-of-scope reply names both. assert_answers() wants the store text of the
 fact that must answer, and refuses the out-of-scope reply."""
+
 from __future__ import annotations
 
 import yaml

@@ -2,6 +2,7 @@
 
 Serves POST /api/<method> (chat.postMessage, chat.update), JSON or form bodies,
 and checks the bearer token as Slack does (invalid_auth otherwise)."""
+
 from __future__ import annotations
 
 import html

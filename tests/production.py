@@ -3,6 +3,7 @@ own), Redis lock store (a key prefix of its own), action server, two Rasa
 replicas and nginx, all on free ports, started once per session and stopped
 afterwards. Services the machine already runs (PostgreSQL, Redis) must be up:
 these tests fail, never skip, without them."""
+
 from __future__ import annotations
 
 import json
@@ -53,8 +54,12 @@ class ProdStack:
         return self.stack.replica_url(index)
 
     def send(self, base: str, sender: str, message: str, timeout: float = 120) -> list[dict]:
-        resp = requests.post(f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": message},
-                             headers=self.rest_headers, timeout=timeout)
+        resp = requests.post(
+            f"{base}/webhooks/rest/webhook",
+            json={"sender": sender, "message": message},
+            headers=self.rest_headers,
+            timeout=timeout,
+        )
         assert resp.status_code == 200, f"{resp.status_code}: {resp.text[:300]}"
         return resp.json()
 
@@ -74,8 +79,9 @@ class ProdStack:
         try:
             with engine.connect() as conn:
                 conn.execute(text(f'SET search_path TO "{self.schema}"'))
-                rows = conn.execute(text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"),
-                                    {"s": sender}).all()
+                rows = conn.execute(
+                    text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}
+                ).all()
         finally:
             engine.dispose()
         return [json.loads(row.data) for row in rows]
@@ -85,8 +91,9 @@ class ProdStack:
 
     def tracker(self, replica: int, sender: str) -> dict:
         """The tracker as a (restarted) replica loads it, over the token-protected API."""
-        resp = requests.get(f"{self.replica(replica)}/conversations/{sender}/tracker",
-                            params={"token": self.token}, timeout=60)
+        resp = requests.get(
+            f"{self.replica(replica)}/conversations/{sender}/tracker", params={"token": self.token}, timeout=60
+        )
         resp.raise_for_status()
         return resp.json()
 
@@ -135,8 +142,14 @@ def knowledge_db_url(schema: str) -> str:
     return f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
 
 
-def stack_env(run_dir, schema: str, lock_prefix: str, token: Optional[str] = None,
-              rest_token: Optional[str] = None, slack_api_url: Optional[str] = None) -> dict:
+def stack_env(
+    run_dir,
+    schema: str,
+    lock_prefix: str,
+    token: Optional[str] = None,
+    rest_token: Optional[str] = None,
+    slack_api_url: Optional[str] = None,
+) -> dict:
     proxy_port = free_port()
     knowledge = f"sqlite:///{run_dir / 'knowledge.db'}"
     load_content(get_engine(knowledge), CONTENT_DIR)
@@ -155,8 +168,11 @@ def stack_env(run_dir, schema: str, lock_prefix: str, token: Optional[str] = Non
     if rest_token:
         env["REST_WEBHOOK_TOKEN"] = rest_token
     if slack_api_url:
-        env.update(SLACK_BOT_TOKEN=TEST_SLACK_TOKEN, SLACK_SIGNING_SECRET=TEST_SLACK_SIGNING_SECRET,
-                   SLACK_API_URL=slack_api_url)
+        env.update(
+            SLACK_BOT_TOKEN=TEST_SLACK_TOKEN,
+            SLACK_SIGNING_SECRET=TEST_SLACK_SIGNING_SECRET,
+            SLACK_API_URL=slack_api_url,
+        )
     return env
 
 
@@ -175,8 +191,12 @@ def prod_session(tmp_path_factory, fake_slack):
     load_content(engine, CONTENT_DIR)
     engine.dispose()
     mail = MailCatcher().start()  # the consultancy's mail server, for the leads
-    env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(mail.port), SMTP_STARTTLS="false",
-               LEADS_EMAIL_TO="leads@consultancy.example")
+    env.update(
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(mail.port),
+        SMTP_STARTTLS="false",
+        LEADS_EMAIL_TO="leads@consultancy.example",
+    )
     stack = Stack(env, model=MODEL_PATH)
     try:
         try:

@@ -1,10 +1,10 @@
 """Reads the seed article itself, so coverage tests check the store against
 the source text rather than against a copy of it."""
+
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 
 from bot.settings import PROJECT_ROOT
 
@@ -58,9 +58,13 @@ def examples() -> list[dict]:
     for n, line in enumerate(text):
         match = re.match(r"Example (\d): (.+)", line)
         if match:
-            decision = next(l for l in text[n + 1 :] if l.startswith("Decision:"))
+            decision = next(later for later in text[n + 1 :] if later.startswith("Decision:"))
             found.append(
-                {"number": int(match.group(1)), "title": match.group(2), "decision": decision[len("Decision:"):].strip()}
+                {
+                    "number": int(match.group(1)),
+                    "title": match.group(2),
+                    "decision": decision[len("Decision:") :].strip(),
+                }
             )
     return found
 

@@ -1,5 +1,6 @@
 """Start the trained assistant (Rasa + action server) and the web page for end-to-end tests,
 with bot/launcher.py (as ./run start and deploy/stack.py do)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -49,8 +50,9 @@ def start_assistant(
     # Loading the model takes minutes when other trainings share the 2 cores.
     launcher = Launcher(log_dir, base_env(DATABASE_URL=database_url, **env_extra), timeout=900)
     actions = launcher.actions(free_port())
-    rasa = launcher.rasa(free_port(), endpoints=str(endpoints), cors=cors_origins,
-                         action_server_url=f"{actions.url}/webhook")
+    rasa = launcher.rasa(
+        free_port(), endpoints=str(endpoints), cors=cors_origins, action_server_url=f"{actions.url}/webhook"
+    )
     try:
         launcher.wait([rasa, actions], "the assistant")
     except StartError:

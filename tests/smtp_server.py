@@ -1,4 +1,5 @@
 """A local SMTP server (aiosmtpd) that keeps the mails it receives, for the lead-email tests."""
+
 from __future__ import annotations
 
 from email import message_from_bytes, policy

@@ -5,6 +5,7 @@ ActionExecutor at once, as its webhook handler passes them on, with a store
 whose every call takes 50 ms (a slow database). Each turn must get its own
 reply (its size, its CMMI level, its "Updated" line), and together they must
 take far less than twenty turns one after another."""
+
 from __future__ import annotations
 
 import asyncio
@@ -53,19 +54,29 @@ def form_turn(index: int) -> dict:
     if index % 2 == 0:
         text, intent, slots, requested = (
             f"we're a {size}-person defense software company and our contracts require CMMI level {level}",
-            "start_recommendation", {}, None)
+            "start_recommendation",
+            {},
+            None,
+        )
     else:
-        text, intent, slots, requested = (f"actually we're {size} people", "correct_recommendation",
-                                          {"rec_industry": "software", "rec_size": "999"}, "rec_timeline")
+        text, intent, slots, requested = (
+            f"actually we're {size} people",
+            "correct_recommendation",
+            {"rec_industry": "software", "rec_size": "999"},
+            "rec_timeline",
+        )
     return {
         "next_action": "validate_recommendation_form",
         "sender_id": f"concurrent-{index}",
         "domain": DOMAIN,
         "tracker": {
-            "sender_id": f"concurrent-{index}", "slots": {**slots, "requested_slot": requested},
+            "sender_id": f"concurrent-{index}",
+            "slots": {**slots, "requested_slot": requested},
             "latest_message": {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []},
             "events": [{"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}],
-            "paused": False, "followup_action": None, "active_loop": {"name": "recommendation_form"},
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {"name": "recommendation_form"},
             "latest_action_name": "action_listen",
         },
     }
@@ -75,10 +86,20 @@ def expected_reply(index: int) -> tuple[list[dict], list[dict]]:
     """Every event and every message of the turn."""
     size, level = str(20 + index), str(2 + index % 4)
     if index % 2 == 0:
-        return [SlotSet("rec_industry", "defense"), SlotSet("rec_customers", "defense"),
-                SlotSet("rec_requirement", "cmmi"), SlotSet("rec_size", size), SlotSet("rec_target_level", level)], [
-            {"response": None, "text": f"Noted: {size} staff, industry: Defense, customers: Defense / DoD, "
-                                       f"contracts require CMMI (maturity level {level}).", "buttons": []}]
+        return [
+            SlotSet("rec_industry", "defense"),
+            SlotSet("rec_customers", "defense"),
+            SlotSet("rec_requirement", "cmmi"),
+            SlotSet("rec_size", size),
+            SlotSet("rec_target_level", level),
+        ], [
+            {
+                "response": None,
+                "text": f"Noted: {size} staff, industry: Defense, customers: Defense / DoD, "
+                f"contracts require CMMI (maturity level {level}).",
+                "buttons": [],
+            }
+        ]
     return [SlotSet("rec_size", size)], [{"response": None, "text": f"Updated size: {size}.", "buttons": []}]
 
 

@@ -1,5 +1,6 @@
 """The question action with rasa-sdk's CollectingDispatcher and Tracker.from_dict:
 the reply a user gets and the full list of events the action returns."""
+
 from __future__ import annotations
 
 import asyncio
@@ -14,14 +15,18 @@ from bot.store.snapshot import SnapshotCache
 from tests.test_answers import FACTS, QUESTIONS, answer_keys
 
 
-def make_tracker(intent: str, text: str, slots: dict | None = None, entities: list | None = None,
-                 events: list | None = None) -> Tracker:
+def make_tracker(
+    intent: str, text: str, slots: dict | None = None, entities: list | None = None, events: list | None = None
+) -> Tracker:
     return Tracker.from_dict(
         {
             "sender_id": "test-user",
             "slots": slots or {},
-            "latest_message": {"text": text, "intent": {"name": intent, "confidence": 0.99},
-                               "entities": entities or []},
+            "latest_message": {
+                "text": text,
+                "intent": {"name": intent, "confidence": 0.99},
+                "entities": entities or [],
+            },
             "events": events or [],
             "paused": False,
             "followup_action": None,
@@ -61,14 +66,17 @@ def buttons(message: dict) -> list[tuple[str, str]]:
 
 
 def test_a_question_is_answered_and_remembered():
-    dispatcher, events = run(make_tracker("ask_question", "is cmmi a certification?",
-                                          entities=[question("cmmi_is_certification")]))
+    dispatcher, events = run(
+        make_tracker("ask_question", "is cmmi a certification?", entities=[question("cmmi_is_certification")])
+    )
     assert responses(dispatcher) == [None]
     assert dispatcher.messages[0]["text"].startswith(first_fact("cmmi_is_certification"))
     assert buttons(dispatcher.messages[0]) == [
         ("More detail", '/more_detail{"question": "cmmi_is_certification", "subject": "cmmi"}'),
-        ("What is the difference between certification and appraisal?",
-         '/ask_question{"question": "certification_vs_appraisal"}'),
+        (
+            "What is the difference between certification and appraisal?",
+            '/ask_question{"question": "certification_vs_appraisal"}',
+        ),
         ("Benchmark vs Sustainment vs Evaluation appraisal?", '/ask_question{"question": "appraisal_types"}'),
     ]
     # the answer is about CMMI (all its facts are), so a follow-up is too
@@ -77,7 +85,9 @@ def test_a_question_is_answered_and_remembered():
 
 def test_and_for_cmmi_reasks_the_last_question_about_cmmi():
     tracker = make_tracker(
-        "ask_followup", "and for cmmi?", slots={"subject": "iso9001", "last_question": "how_long"},
+        "ask_followup",
+        "and for cmmi?",
+        slots={"subject": "iso9001", "last_question": "how_long"},
         entities=[{"entity": "framework", "value": "cmmi", "start": 8, "end": 12}],
     )
     dispatcher, events = run(tracker)
@@ -89,8 +99,9 @@ def test_and_for_cmmi_reasks_the_last_question_about_cmmi():
 
 
 def test_a_follow_up_question_keeps_the_conversation_subject():
-    tracker = make_tracker("ask_question", "what would that cost?", slots={"subject": "cmmi"},
-                           entities=[question("cost")])
+    tracker = make_tracker(
+        "ask_question", "what would that cost?", slots={"subject": "cmmi"}, entities=[question("cost")]
+    )
     dispatcher, events = run(tracker)
     assert responses(dispatcher) == [None]
     assert dispatcher.messages[0]["text"].startswith(first_fact("cost", "cmmi"))
@@ -98,20 +109,30 @@ def test_a_follow_up_question_keeps_the_conversation_subject():
 
 
 def test_a_size_button_answers_the_last_question_for_that_size():
-    tracker = make_tracker("ask_followup", '/ask_followup{"size": "25-250"}',
-                           slots={"subject": "iso9001", "last_question": "how_long"},
-                           entities=[{"entity": "size", "value": "25-250"}])
+    tracker = make_tracker(
+        "ask_followup",
+        '/ask_followup{"size": "25-250"}',
+        slots={"subject": "iso9001", "last_question": "how_long"},
+        entities=[{"entity": "size", "value": "25-250"}],
+    )
     dispatcher, events = run(tracker)
     assert responses(dispatcher) == [None]
     assert dispatcher.messages[0]["text"].startswith(FACTS["iso9001_time_25_250_answer"]["text"])
-    assert events == [SlotSet("rec_size", "25-250"), SlotSet("last_question", "how_long"),
-                      SlotSet("subject", "iso9001")]
+    assert events == [
+        SlotSet("rec_size", "25-250"),
+        SlotSet("last_question", "how_long"),
+        SlotSet("subject", "iso9001"),
+    ]
 
 
 def test_without_a_size_the_answer_asks_for_it_with_buttons():
-    dispatcher, events = run(make_tracker("ask_question", "how long does iso 9001 take",
-                                          entities=[question("how_long"),
-                                                    {"entity": "framework", "value": "iso9001"}]))
+    dispatcher, events = run(
+        make_tracker(
+            "ask_question",
+            "how long does iso 9001 take",
+            entities=[question("how_long"), {"entity": "framework", "value": "iso9001"}],
+        )
+    )
     assert responses(dispatcher) == [None, "utter_ask_size_for_answer"]
     assert dispatcher.messages[0]["text"].startswith(FACTS["iso9001_how_long_answer"]["text"])
     assert events == [SlotSet("last_question", "how_long"), SlotSet("subject", "iso9001")]
@@ -119,34 +140,51 @@ def test_without_a_size_the_answer_asks_for_it_with_buttons():
 
 def test_more_detail_after_a_recommendation_gives_its_reasons():
     events = [{"event": "action", "name": "action_show_recommendation"}]
-    slots = {"rec_industry": "manufacturing", "rec_customers": "commercial", "rec_requirement": "none",
-             "rec_certifications": "none", "rec_size": "40", "rec_timeline": "flexible", "rec_goal": "unknown"}
+    slots = {
+        "rec_industry": "manufacturing",
+        "rec_customers": "commercial",
+        "rec_requirement": "none",
+        "rec_certifications": "none",
+        "rec_size": "40",
+        "rec_timeline": "flexible",
+        "rec_goal": "unknown",
+    }
     dispatcher, result = run(make_tracker("more_detail", "why?", slots=slots, events=events))
     assert result == []
     assert responses(dispatcher) == [None]
     # The title (content/outcomes.yml), the table's row 4 (content/industry_fit.yml), the
     # article's advice and its example 3 (content/examples.yml), as the seed article has them.
-    assert dispatcher.messages[0]["text"].split("\nSources:\n")[0] == "\n".join([
-        "Why ISO 9001 only:",
-        "- You told me: industry: Manufacturing; customers: Commercial / private sector; contracts require: none "
-        "of these frameworks; already held: none; size: 40 staff; timeline: no immediate pressure.",
-        "- The article's \"Should I get CMMI appraisal?\" table, row \"General manufacturing / services "
-        "(non-software, non-defense)\": CMMI rarely needed. ISO 9001 is the appropriate standard. "
-        "CMMI is not applicable. [1]",
-        "- If you bid on defense or government IT contracts, CMMI is often required. If you are outside these "
-        "sectors, ISO 9001 is the appropriate choice for most organizations. [1]",
-        "- The article's example 3 (A commercial software company (non-defense)) reached the same decision: "
-        "ISO 9001 only. [1]",
-    ])
+    assert dispatcher.messages[0]["text"].split("\nSources:\n")[0] == "\n".join(
+        [
+            "Why ISO 9001 only:",
+            "- You told me: industry: Manufacturing; customers: Commercial / private sector; contracts require: none "
+            "of these frameworks; already held: none; size: 40 staff; timeline: no immediate pressure.",
+            '- The article\'s "Should I get CMMI appraisal?" table, row "General manufacturing / services '
+            '(non-software, non-defense)": CMMI rarely needed. ISO 9001 is the appropriate standard. '
+            "CMMI is not applicable. [1]",
+            "- If you bid on defense or government IT contracts, CMMI is often required. If you are outside these "
+            "sectors, ISO 9001 is the appropriate choice for most organizations. [1]",
+            "- The article's example 3 (A commercial software company (non-defense)) reached the same decision: "
+            "ISO 9001 only. [1]",
+        ]
+    )
 
 
 def test_the_reasons_list_only_the_sources_they_cite():
     events = [{"event": "action", "name": "action_show_recommendation"}]
-    slots = {"rec_industry": "manufacturing", "rec_customers": "commercial", "rec_requirement": "none",
-             "rec_certifications": "none", "rec_size": "40", "rec_timeline": "flexible", "rec_goal": "unknown"}
+    slots = {
+        "rec_industry": "manufacturing",
+        "rec_customers": "commercial",
+        "rec_requirement": "none",
+        "rec_certifications": "none",
+        "rec_size": "40",
+        "rec_timeline": "flexible",
+        "rec_goal": "unknown",
+    }
     dispatcher, _ = run(make_tracker("more_detail", "why?", slots=slots, events=events))
     assert dispatcher.messages[0]["text"].split("\nSources:\n")[1] == (
-        "[1] CMMI vs ISO 9001: Key Differences and Implementation Advice (consultancy article, 24 Sep 2023)")
+        "[1] CMMI vs ISO 9001: Key Differences and Implementation Advice (consultancy article, 24 Sep 2023)"
+    )
 
 
 def test_a_question_the_catalogue_has_no_answer_for_gets_the_honest_reply():

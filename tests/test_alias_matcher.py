@@ -1,4 +1,5 @@
 """The alias entity matcher (plain Python + spaCy) on how people really write."""
+
 from __future__ import annotations
 
 import pytest
@@ -39,8 +40,15 @@ def test_aliases_typos_and_abbreviations_resolve_to_store_keys(matcher, text, ex
 
 
 @pytest.mark.parametrize(
-    "text", ["how is it defined", "who managed the project", "what are the initial costs", "a small business",
-             "which consultant", "define your goals"],
+    "text",
+    [
+        "how is it defined",
+        "who managed the project",
+        "what are the initial costs",
+        "a small business",
+        "which consultant",
+        "define your goals",
+    ],
 )
 def test_ordinary_words_are_not_taken_for_entities(matcher, text):
     assert found(matcher, text) == []

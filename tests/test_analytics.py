@@ -5,8 +5,8 @@ into SQLite, so the figures are checked exactly (including the recommendation
 form, which these conversations walk through event by event). End-to-end
 part: scripted conversations sent over REST to the running assistant with an
 SQL tracker store, then `./run report`'s command, checked against them."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 import asyncio
 import subprocess
@@ -31,7 +31,7 @@ def _user(text, intent, ts, confidence=0.9):
 
     entities = []
     if intent.startswith("ask_"):
-        entities = [{"entity": "question", "value": intent[len("ask_"):], "start": 0, "end": len(text)}]
+        entities = [{"entity": "question", "value": intent[len("ask_") :], "start": 0, "end": len(text)}]
         intent = "ask_question"
     return UserUttered(text, {"name": intent, "confidence": confidence}, entities, timestamp=ts)
 
@@ -77,36 +77,58 @@ def _conversations():
     """Five conversations on two days, each event as Rasa would log it."""
     t = DAY1
     alice = _session(t) + [
-        _user("hi", "greet", t + 1), _action("utter_greet", t + 1), _bot("Hi!", "utter_greet", t + 1),
+        _user("hi", "greet", t + 1),
+        _action("utter_greet", t + 1),
+        _bot("Hi!", "utter_greet", t + 1),
         _action("action_listen", t + 1),
-        _user("what is iso 9001", "ask_what_is", t + 2), _action("action_answer_question", t + 2),
-        _bot("ISO 9001 is ...", None, t + 2), _action("action_listen", t + 2),
-        _user("how much does cmmi cost", "ask_cost", t + 3), _action("action_answer_question", t + 3),
-        _bot("Sorry, I didn't understand that.", "utter_default", t + 3), _action("action_listen", t + 3),
-        _user("asdf qwerty", "nlu_fallback", t + 4, 0.2), _action("utter_default", t + 4),
-        _bot("Sorry, I didn't understand that.", "utter_default", t + 4), _action("action_listen", t + 4),
+        _user("what is iso 9001", "ask_what_is", t + 2),
+        _action("action_answer_question", t + 2),
+        _bot("ISO 9001 is ...", None, t + 2),
+        _action("action_listen", t + 2),
+        _user("how much does cmmi cost", "ask_cost", t + 3),
+        _action("action_answer_question", t + 3),
+        _bot("Sorry, I didn't understand that.", "utter_default", t + 3),
+        _action("action_listen", t + 3),
+        _user("asdf qwerty", "nlu_fallback", t + 4, 0.2),
+        _action("utter_default", t + 4),
+        _bot("Sorry, I didn't understand that.", "utter_default", t + 4),
+        _action("action_listen", t + 4),
     ]
     # Completes the form: three questions, then the result sets the recommendation.
     bob = _session(t + 10) + [
-        _user("/start_recommendation", "start_recommendation", t + 11), _action("recommendation_form", t + 11),
-        _loop("recommendation_form", t + 11), _slot("requested_slot", "industry", t + 11),
+        _user("/start_recommendation", "start_recommendation", t + 11),
+        _action("recommendation_form", t + 11),
+        _loop("recommendation_form", t + 11),
+        _slot("requested_slot", "industry", t + 11),
         _action("action_listen", t + 11),
-        *_form_turn(t + 12, "inform", "aerospace", "customer_type"), _action("action_listen", t + 12),
-        *_form_turn(t + 13, "inform", "government", "maturity"), _action("action_listen", t + 13),
-        _user("none yet", "inform", t + 14), _action("recommendation_form", t + 14),
-        _slot("requested_slot", None, t + 14), _loop(None, t + 14),
-        _action("action_recommend", t + 14), _slot("rec_outcome", "as9100_first", t + 14),
-        _bot("AS9100 first ...", None, t + 14), _action("action_listen", t + 14),
-        _user("what is cmmi", "ask_what_is", t + 15), _action("action_answer_question", t + 15),
+        *_form_turn(t + 12, "inform", "aerospace", "customer_type"),
+        _action("action_listen", t + 12),
+        *_form_turn(t + 13, "inform", "government", "maturity"),
+        _action("action_listen", t + 13),
+        _user("none yet", "inform", t + 14),
+        _action("recommendation_form", t + 14),
+        _slot("requested_slot", None, t + 14),
+        _loop(None, t + 14),
+        _action("action_recommend", t + 14),
+        _slot("rec_outcome", "as9100_first", t + 14),
+        _bot("AS9100 first ...", None, t + 14),
+        _action("action_listen", t + 14),
+        _user("what is cmmi", "ask_what_is", t + 15),
+        _action("action_answer_question", t + 15),
         _action("action_listen", t + 15),
     ]
     # Starts the form, answers one question and leaves.
     carol = _session(t + 20) + [
-        _user("which one should we pursue?", "start_recommendation", t + 21), _action("recommendation_form", t + 21),
-        _loop("recommendation_form", t + 21), _slot("requested_slot", "industry", t + 21),
+        _user("which one should we pursue?", "start_recommendation", t + 21),
+        _action("recommendation_form", t + 21),
+        _loop("recommendation_form", t + 21),
+        _slot("requested_slot", "industry", t + 21),
         _action("action_listen", t + 21),
-        *_form_turn(t + 22, "inform", "software", "customer_type"), _action("action_listen", t + 22),
-        _user("stop", "stop", t + 23), _action("action_deactivate_loop", t + 23), _loop(None, t + 23),
+        *_form_turn(t + 22, "inform", "software", "customer_type"),
+        _action("action_listen", t + 22),
+        _user("stop", "stop", t + 23),
+        _action("action_deactivate_loop", t + 23),
+        _loop(None, t + 23),
         _action("action_listen", t + 23),
     ]
     t = DAY2
@@ -114,18 +136,25 @@ def _conversations():
     bob_again = _session(t) + [
         _user("when do certificates expire", "ask_certification", t + 1),
         _action("action_default_fallback", t + 1),
-        _bot("Sorry, I didn't understand that.", "utter_default", t + 1), _action("action_listen", t + 1),
+        _bot("Sorry, I didn't understand that.", "utter_default", t + 1),
+        _action("action_listen", t + 1),
     ]
     bob_again.insert(2, _slot("rec_outcome", "as9100_first", t))
     dave = _session(t + 5) + [
-        _user("/start_recommendation", "start_recommendation", t + 6), _action("recommendation_form", t + 6),
-        _loop("recommendation_form", t + 6), _slot("requested_slot", "industry", t + 6),
+        _user("/start_recommendation", "start_recommendation", t + 6),
+        _action("recommendation_form", t + 6),
+        _loop("recommendation_form", t + 6),
+        _slot("requested_slot", "industry", t + 6),
         _action("action_listen", t + 6),
-        _user("software", "inform", t + 7), _action("recommendation_form", t + 7),
-        _slot("requested_slot", None, t + 7), _loop(None, t + 7),
-        _action("action_recommend", t + 7), _slot("rec_outcome", "cmmi_first", t + 7),
+        _user("software", "inform", t + 7),
+        _action("recommendation_form", t + 7),
+        _slot("requested_slot", None, t + 7),
+        _loop(None, t + 7),
+        _action("action_recommend", t + 7),
+        _slot("rec_outcome", "cmmi_first", t + 7),
         _action("action_listen", t + 7),
-        _user("what is iso 9001", "ask_what_is", t + 8), _action("action_answer_question", t + 8),
+        _user("what is iso 9001", "ask_what_is", t + 8),
+        _action("action_answer_question", t + 8),
         _action("action_listen", t + 8),
     ]
     return {"alice": alice, "bob": bob + bob_again, "carol": carol, "dave": dave}
@@ -200,7 +229,10 @@ def test_report_command_writes_html_with_charts(synthetic_tracker_db, tmp_path):
     out = tmp_path / "report"
     done = subprocess.run(
         [sys.executable, "-m", "bot.analytics", "--db-url", synthetic_tracker_db, "--out", str(out)],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     page = (out / "index.html").read_text()
@@ -213,9 +245,19 @@ def test_report_command_writes_html_with_charts(synthetic_tracker_db, tmp_path):
 
 def test_report_command_explains_a_missing_events_table(tmp_path):
     done = subprocess.run(
-        [sys.executable, "-m", "bot.analytics", "--db-url", f"sqlite:///{tmp_path / 'empty.db'}",
-         "--out", str(tmp_path / "r")],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "bot.analytics",
+            "--db-url",
+            f"sqlite:///{tmp_path / 'empty.db'}",
+            "--out",
+            str(tmp_path / "r"),
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 2
     assert "cannot read the events table" in done.stderr
@@ -277,7 +319,10 @@ def test_report_matches_scripted_conversations(tmp_path):
     out = tmp_path / "report"
     done = subprocess.run(
         [sys.executable, "-m", "bot.analytics", "--endpoints", str(endpoints), "--out", str(out)],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     page = (out / "index.html").read_text()

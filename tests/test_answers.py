@@ -1,6 +1,7 @@
 """The answer composer against the store (SQLite and PostgreSQL): what a user
 reads for a question kind. Expected texts are read from the content files,
 never from the code under test."""
+
 from __future__ import annotations
 
 import re
@@ -59,7 +60,7 @@ def test_every_answer_of_every_subject_is_short(composer):
     too_long = []
     for key, question in QUESTIONS.items():
         answer = question.get("answer") or []
-        for subject in (answer if isinstance(answer, dict) else [""]):
+        for subject in answer if isinstance(answer, dict) else [""]:
             reply = composer.reply([key], named=[subject] if subject else [])
             if reply.found and len(body(reply.text).split()) > MAX_FIRST_MESSAGE_WORDS:
                 too_long.append((key, subject, len(body(reply.text).split())))
@@ -144,11 +145,14 @@ def test_the_users_size_band_comes_first(composer):
     assert body(reply.text).startswith(FACTS["iso9001_time_25_250_answer"]["text"])
 
 
-@pytest.mark.parametrize("months,named,verdict", [
-    (4, ["ml3"], "Unlikely: 4 months is shorter than the 6–12 month estimate."),
-    (7, ["iso9001"], "Tight: 7 months is at the short end of the 6–9 month estimate."),
-    (12, ["cmmi"], "Yes, by this estimate: 12 months is within the 6–12 month estimate."),
-])
+@pytest.mark.parametrize(
+    "months,named,verdict",
+    [
+        (4, ["ml3"], "Unlikely: 4 months is shorter than the 6–12 month estimate."),
+        (7, ["iso9001"], "Tight: 7 months is at the short end of the 6–9 month estimate."),
+        (12, ["cmmi"], "Yes, by this estimate: 12 months is within the 6–12 month estimate."),
+    ],
+)
 def test_a_deadline_in_the_question_gets_a_verdict_first(composer, months, named, verdict):
     staff = Situation(staff=(45, 45))
     reply = composer.reply(["how_long"], named=named, situation=staff, deadline_months=months)
@@ -175,8 +179,9 @@ def test_a_size_dependent_answer_without_a_size_asks_for_it(composer):
 
 
 def test_a_held_certification_changes_the_answer(composer):
-    held_facts = [(q, FACTS[k]) for q in QUESTIONS.values() for k in answer_keys(q)
-                  if FACTS[k].get("when_held") == "iso9001"]
+    held_facts = [
+        (q, FACTS[k]) for q in QUESTIONS.values() for k in answer_keys(q) if FACTS[k].get("when_held") == "iso9001"
+    ]
     assert held_facts
     question, fact = held_facts[0]
     with_iso = composer.reply([question["key"]], situation=Situation(held=frozenset({"iso9001"})))
@@ -215,8 +220,9 @@ def test_sources_are_short_footnotes_without_internal_names(composer):
         assert "FACTS.md" not in text and "domain reference" not in text.lower()
         assert not re.search(r"\b[a-z]+_[a-z_]+\b", body(text)), body(text)  # no content keys
         for line in footer.strip().splitlines():
-            assert re.fullmatch(r"\[\d+\] .+ \((?:[\w ]+, )?(?:\d{1,2} \w{3} \d{4}|checked \w{3} \d{4})\)( https://\S+)?",
-                                line), line
+            assert re.fullmatch(
+                r"\[\d+\] .+ \((?:[\w ]+, )?(?:\d{1,2} \w{3} \d{4}|checked \w{3} \d{4})\)( https://\S+)?", line
+            ), line
     article = next(t for t in texts if "consultancy article" in t)
     assert "(consultancy article, 24 Sep 2023)" in article
 
@@ -249,7 +255,10 @@ def test_a_content_reload_changes_the_answer_without_a_restart(tmp_path):
 
 def test_sources_are_split_where_they_are_rendered_in_python_and_in_the_widget():
     text = "No: there is no CMMI certificate. [1]\nSources:\n[1] CMMI vs ISO 9001 (consultancy article)"
-    assert split_sources(text) == ("No: there is no CMMI certificate. [1]", "[1] CMMI vs ISO 9001 (consultancy article)")
+    assert split_sources(text) == (
+        "No: there is no CMMI certificate. [1]",
+        "[1] CMMI vs ISO 9001 (consultancy article)",
+    )
     assert split_sources("Hello! No footnotes here.") == ("Hello! No footnotes here.", None)
     widget = PROJECT_ROOT / "bot" / "web" / "static" / "widget" / "chat-widget.js"
     assert "var SOURCES = /" + SOURCES_SEPARATOR.replace("\n", "\\n") + "/;" in widget.read_text(encoding="utf-8")

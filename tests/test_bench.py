@@ -1,6 +1,7 @@
 """The benchmark's plumbing: metric definitions, the held-out set, the bounded
 load generator against the running assistant, the table and the README
 section. No timings are asserted; the full benchmark is `./run bench`."""
+
 from __future__ import annotations
 
 import uuid
@@ -45,7 +46,9 @@ def test_heldout_values_come_from_annotations_synonyms_or_store_aliases(tmp_path
     )
     examples = heldout.load_examples(path, sqlite_store.resolve)
     assert [e.entities for e in examples] == [
-        [("framework", "iso9001")], [("framework", "iso9001")], [("framework", "cmmi")]
+        [("framework", "iso9001")],
+        [("framework", "iso9001")],
+        [("framework", "cmmi")],
     ]
 
 
@@ -61,8 +64,9 @@ def test_load_generator_refuses_other_hosts():
 
 @pytest.mark.rasa_server
 def test_load_generator_is_bounded_and_every_message_is_answered(assistant):
-    result = load.run_load(assistant.rasa_url, load.messages(), users=3, max_messages=7, max_seconds=120,
-                           run_id=uuid.uuid4().hex[:8])
+    result = load.run_load(
+        assistant.rasa_url, load.messages(), users=3, max_messages=7, max_seconds=120, run_id=uuid.uuid4().hex[:8]
+    )
     assert result.sent == 7
     assert result.errors == 0
     assert len(result.latencies_ms) == 7
@@ -71,16 +75,35 @@ def test_load_generator_is_bounded_and_every_message_is_answered(assistant):
 def _results(heldout_status="ok"):
     pipeline = {
         "nlu": {"intent_macro_f1": 0.96, "entity_f1": 0.8},
-        "load": {"1": {"p50_ms": 110.0, "p95_ms": 150.0}, "10": {"p50_ms": 300.0, "p95_ms": 450.0,
-                                                                "throughput": 25.0}, "errors": 0},
-        "rss_mib": 900.0, "start_seconds": 30.0, "training": {"seconds": 200.0, "reused": False},
+        "load": {
+            "1": {"p50_ms": 110.0, "p95_ms": 150.0},
+            "10": {"p50_ms": 300.0, "p95_ms": 450.0, "throughput": 25.0},
+            "errors": 0,
+        },
+        "rss_mib": 900.0,
+        "start_seconds": 30.0,
+        "training": {"seconds": 200.0, "reused": False},
     }
-    baseline = {**pipeline, "load": {"1": {"p50_ms": 100.0, "p95_ms": 140.0},
-                                     "10": {"p50_ms": 250.0, "p95_ms": 380.0, "throughput": 30.0}, "errors": 0}}
+    baseline = {
+        **pipeline,
+        "load": {
+            "1": {"p50_ms": 100.0, "p95_ms": 140.0},
+            "10": {"p50_ms": 250.0, "p95_ms": 380.0, "throughput": 30.0},
+            "errors": 0,
+        },
+    }
     results = {
         "measured_at": "2026-01-01 00:00 UTC",
-        "machine": {"cpu": "Test CPU", "cores": 2, "memory_gib": 24.0, "os": "Linux", "python": "3.11",
-                    "rasa": "3.6.21", "load_before": "0.1", "load_after": "0.2"},
+        "machine": {
+            "cpu": "Test CPU",
+            "cores": 2,
+            "memory_gib": 24.0,
+            "os": "Linux",
+            "python": "3.11",
+            "rasa": "3.6.21",
+            "load_before": "0.1",
+            "load_after": "0.2",
+        },
         "settings": {"users": 10, "messages_single": 60, "messages_concurrent": 300, "max_seconds": 60.0},
         "pipelines": {"ours": pipeline, "baseline": baseline},
         "store": {"slowest": "facts()", "slowest_ms": 1.5},

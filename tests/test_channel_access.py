@@ -1,5 +1,6 @@
 """Who may act in a conversation, without a running server: the REST webhook's
 token rule and the socket.io session ids the server issues."""
+
 from __future__ import annotations
 
 import dataclasses

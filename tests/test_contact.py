@@ -1,4 +1,5 @@
 """Consultant requests in the store's database (SQLite and PostgreSQL)."""
+
 from __future__ import annotations
 
 import uuid
@@ -8,24 +9,43 @@ import pytest
 from bot import contact
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("jane@example.com", "jane@example.com"),
-    ("it's jane.smith+cmmi@mail.example.co.uk.", "jane.smith+cmmi@mail.example.co.uk"),
-    ("jane@example", None), ("jane at example dot com", None), ("@example.com", None),
-    ("jane@@example.com", None), ("", None), ("jane@exa mple.com", None),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("jane@example.com", "jane@example.com"),
+        ("it's jane.smith+cmmi@mail.example.co.uk.", "jane.smith+cmmi@mail.example.co.uk"),
+        ("jane@example", None),
+        ("jane at example dot com", None),
+        ("@example.com", None),
+        ("jane@@example.com", None),
+        ("", None),
+        ("jane@exa mple.com", None),
+    ],
+)
 def test_email_addresses(text, expected):
     assert contact.find_email(text) == expected
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("Jane Smith", "Jane Smith"), ("my name is Jane", "Jane"), ("I'm José Núñez", "José Núñez"),
-    ("12345", None), ("", None), ("jane@example.com", None),
-    ("what is cmmi and why would anyone need it at all", None),
-    # a confirmation at the name prompt is nobody's name; names that are also words are names
-    ("yes", None), ("Yes please", None), ("ok", None), ("no thanks", None),
-    ("Will Price", "Will Price"), ("Hope Best", "Hope Best"), ("Grace Stop", "Grace Stop"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Jane Smith", "Jane Smith"),
+        ("my name is Jane", "Jane"),
+        ("I'm José Núñez", "José Núñez"),
+        ("12345", None),
+        ("", None),
+        ("jane@example.com", None),
+        ("what is cmmi and why would anyone need it at all", None),
+        # a confirmation at the name prompt is nobody's name; names that are also words are names
+        ("yes", None),
+        ("Yes please", None),
+        ("ok", None),
+        ("no thanks", None),
+        ("Will Price", "Will Price"),
+        ("Hope Best", "Hope Best"),
+        ("Grace Stop", "Grace Stop"),
+    ],
+)
 def test_names(text, expected):
     assert contact.clean_name(text) == expected
 
@@ -36,7 +56,8 @@ def test_request_is_stored_and_forget_me_deletes_only_that_conversation(store):
     contact.save_request(store.engine, other, "Bob", "bob@example.com", "CMMI (appraisal)")
     stored = contact.requests_for(store.engine, mine)
     assert [(r.name, r.email, r.recommendation) for r in stored] == [
-        ("Jane", "jane@example.com", "ISO 9001 only (industry: Manufacturing)")]
+        ("Jane", "jane@example.com", "ISO 9001 only (industry: Manufacturing)")
+    ]
     assert contact.forget(store.engine, mine) == 1
     assert contact.requests_for(store.engine, mine) == []
     assert len(contact.requests_for(store.engine, other)) == 1

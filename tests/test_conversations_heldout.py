@@ -3,6 +3,7 @@ used for training), end to end over REST. A conversation is right when every
 checked turn is: the reply says what it must, not what it must not, offers the
 buttons it must, and its first message is short enough. Results in
 var/eval/conversations_heldout.json."""
+
 from __future__ import annotations
 
 import json
@@ -83,19 +84,34 @@ def test_heldout_conversations_are_right_end_to_end(assistant):
     outcomes = []
     for conversation in conversations:
         turns = run_conversation(assistant, conversation)
-        outcomes.append({
-            "name": conversation["name"],
-            "right": all(not t.problems for t in turns),
-            "wrong_turns": [{"user": t.user, "reply": t.reply, "problems": t.problems} for t in turns if t.problems],
-        })
+        outcomes.append(
+            {
+                "name": conversation["name"],
+                "right": all(not t.problems for t in turns),
+                "wrong_turns": [
+                    {"user": t.user, "reply": t.reply, "problems": t.problems} for t in turns if t.problems
+                ],
+            }
+        )
     right = sum(o["right"] for o in outcomes)
-    checked = sum(1 for c in conversations for t in c["turns"]
-                  if any(k in t for k in ("says", "says_any", "not_says", "buttons", "max_words")))
-    summary = {"conversations": len(outcomes), "right": right, "share_right": round(right / len(outcomes), 4),
-               "checked_turns": checked, "results": outcomes}
+    checked = sum(
+        1
+        for c in conversations
+        for t in c["turns"]
+        if any(k in t for k in ("says", "says_any", "not_says", "buttons", "max_words"))
+    )
+    summary = {
+        "conversations": len(outcomes),
+        "right": right,
+        "share_right": round(right / len(outcomes), 4),
+        "checked_turns": checked,
+        "results": outcomes,
+    }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
-    wrong = [(o["name"], o["wrong_turns"][0]["user"], o["wrong_turns"][0]["problems"]) for o in outcomes if not o["right"]]
+    wrong = [
+        (o["name"], o["wrong_turns"][0]["user"], o["wrong_turns"][0]["problems"]) for o in outcomes if not o["right"]
+    ]
     assert summary["share_right"] >= MIN_SHARE_RIGHT, wrong
 
 
@@ -103,5 +119,9 @@ def test_a_check_fails_when_the_reply_misses_it():
     turn = {"says": ["6–9 months"], "not_says": ["9–12 months"], "buttons": ["More detail"], "max_words": 5}
     reply = "About 9-12 months for large firms"
     assert check_turn(turn, reply, ["And for CMMI?"], reply) == [
-        "does not say '6–9 months'", "says '9–12 months'", "no button 'More detail'", "6 words"]
+        "does not say '6–9 months'",
+        "says '9–12 months'",
+        "no button 'More detail'",
+        "6 words",
+    ]
     assert check_turn(turn, "About 6–9 months.", ["More detail"], "About 6–9 months.") == []

@@ -3,6 +3,7 @@ deploy/k8s/*.yaml against the Kubernetes API schemas (kubernetes-validate, stric
 unknown fields are errors too), deploy/docker-compose.yml against the Compose
 Specification (tests/schemas/compose-spec.json, vendored from the docker-compose
 1.29.2 package on PyPI, compose/config/compose_spec.json)."""
+
 from __future__ import annotations
 
 import copy

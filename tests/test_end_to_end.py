@@ -1,4 +1,5 @@
 """End to end over REST with the trained model, the action server and the store."""
+
 from __future__ import annotations
 
 import uuid

@@ -1,13 +1,20 @@
 """The expectations of tests/expected.py refuse the out-of-scope reply, which names
 both frameworks, and the generic replies of domain.yml."""
+
 from __future__ import annotations
 
 import pytest
 
 from tests.expected import DOMAIN, OUT_OF_SCOPE, answer_text, assert_answers
 
-GENERIC = ["utter_out_of_scope", "utter_default", "utter_capabilities", "utter_cannot_answer", "utter_ok",
-           "utter_greet"]
+GENERIC = [
+    "utter_out_of_scope",
+    "utter_default",
+    "utter_capabilities",
+    "utter_cannot_answer",
+    "utter_ok",
+    "utter_greet",
+]
 
 
 def test_the_out_of_scope_reply_names_both_frameworks():
@@ -15,8 +22,7 @@ def test_the_out_of_scope_reply_names_both_frameworks():
 
 
 @pytest.mark.parametrize("name", GENERIC)
-@pytest.mark.parametrize("question,subject", [("what_is", "iso9001"), ("what_is", "cmmi"),
-                                              ("industry_fit", "defense")])
+@pytest.mark.parametrize("question,subject", [("what_is", "iso9001"), ("what_is", "cmmi"), ("industry_fit", "defense")])
 def test_a_generic_reply_is_no_answer(name, question, subject):
     with pytest.raises(AssertionError):
         assert_answers(DOMAIN["responses"][name][0]["text"], question, subject)

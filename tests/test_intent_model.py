@@ -1,5 +1,6 @@
 """The intent and question classifier (plain Python + scikit-learn), trained on
 the project's data and the question catalogue's examples."""
+
 from __future__ import annotations
 
 import io
@@ -30,8 +31,12 @@ def training():
 
 @pytest.fixture(scope="module")
 def reader(training) -> QuestionReader:
-    return QuestionReader.train(*training, question_examples(PROJECT_ROOT / "content"), protected_intents=COMMANDS,
-                                subjects={"cmmi": "CMMI", "iso9001": "ISO 9001"})
+    return QuestionReader.train(
+        *training,
+        question_examples(PROJECT_ROOT / "content"),
+        protected_intents=COMMANDS,
+        subjects={"cmmi": "CMMI", "iso9001": "ISO 9001"},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -147,13 +152,16 @@ def test_an_untrained_model_ranks_nothing():
     assert IntentModel().rank("hello") == []
 
 
-@pytest.mark.parametrize("typed, meant", [
-    ("how lnog does cmmi tkae", "how long does cmmi take"),
-    ("we are a sofware compnay with 50 employes", "we are a software company with 50 employees"),
-    # real words the training data lacks stay as typed: "weaving" is one letter
-    # from "leaving", "song" from "long"
-    ("underwater basket weaving", "underwater basket weaving"),
-    ("sing me a song", "sing me a song"),
-])
+@pytest.mark.parametrize(
+    "typed, meant",
+    [
+        ("how lnog does cmmi tkae", "how long does cmmi take"),
+        ("we are a sofware compnay with 50 employes", "we are a software company with 50 employees"),
+        # real words the training data lacks stay as typed: "weaving" is one letter
+        # from "leaving", "song" from "long"
+        ("underwater basket weaving", "underwater basket weaving"),
+        ("sing me a song", "sing me a song"),
+    ],
+)
 def test_spelling_correction_fixes_typos_not_words(model, typed, meant):
     assert model.corrected(typed) == meant

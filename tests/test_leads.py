@@ -2,6 +2,7 @@
 a local server started here (aiosmtpd); a request made while the mail server
 is down stays stored and is sent later; `./run leads` lists, exports and
 resends them; old ones are deleted. On SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import csv
@@ -23,9 +24,15 @@ from tests.smtp_server import MailCatcher
 from tests.test_recommendation_actions import run, tracker
 
 LEADS_TO = "leads@consultancy.example"
-ANSWERS = {"rec_industry": "manufacturing", "rec_customers": "commercial", "rec_requirement": "none",
-           "rec_certifications": "none", "rec_size": "40", "rec_timeline": "flexible",
-           "rec_goal": "customer_satisfaction"}
+ANSWERS = {
+    "rec_industry": "manufacturing",
+    "rec_customers": "commercial",
+    "rec_requirement": "none",
+    "rec_certifications": "none",
+    "rec_size": "40",
+    "rec_timeline": "flexible",
+    "rec_goal": "customer_satisfaction",
+}
 
 
 @pytest.fixture
@@ -36,8 +43,13 @@ def mail_server():
 
 
 def smtp_env(port: int) -> dict:
-    return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port), "SMTP_STARTTLS": "false",
-            "SMTP_FROM": "assistant@consultancy.example", "LEADS_EMAIL_TO": LEADS_TO}
+    return {
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(port),
+        "SMTP_STARTTLS": "false",
+        "SMTP_FROM": "assistant@consultancy.example",
+        "LEADS_EMAIL_TO": LEADS_TO,
+    }
 
 
 @pytest.fixture
@@ -51,8 +63,10 @@ def submit(monkeypatch, smtp_port: int, name: str, email: str) -> tuple[str, str
         monkeypatch.setenv(key, value)
     sender = f"lead-{uuid.uuid4().hex}"
     slots = {**ANSWERS, "contact_name": name, "contact_email": email}
-    messages, _ = run(rec_actions.ActionSubmitConsultantRequest(),
-                      tracker("inform_recommendation", email, slots=slots, loop=None, sender=sender))
+    messages, _ = run(
+        rec_actions.ActionSubmitConsultantRequest(),
+        tracker("inform_recommendation", email, slots=slots, loop=None, sender=sender),
+    )
     return sender, messages[0]["text"]
 
 
@@ -77,7 +91,8 @@ def test_a_new_request_is_emailed_to_the_consultancy(monkeypatch, use_store, mai
 
 
 def test_a_request_made_while_the_mail_server_is_down_is_kept_and_sent_with_the_next(
-        monkeypatch, use_store, mail_server):
+    monkeypatch, use_store, mail_server
+):
     first = unique_email()
     sender, reply = submit(monkeypatch, free_port(), "Ann Down", first)  # nothing listens there
     assert reply.startswith("Thank you, Ann Down. I've stored your request")
@@ -93,8 +108,14 @@ def test_a_request_made_while_the_mail_server_is_down_is_kept_and_sent_with_the_
 
 def leads_command(store, *args: str, **env: str) -> subprocess.CompletedProcess:
     url = store.engine.url.render_as_string(hide_password=False)
-    return subprocess.run([sys.executable, "-m", "bot.leads", *args], cwd=PROJECT_ROOT, capture_output=True,
-                          text=True, timeout=120, env=base_env(DATABASE_URL=url, **env))
+    return subprocess.run(
+        [sys.executable, "-m", "bot.leads", *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=base_env(DATABASE_URL=url, **env),
+    )
 
 
 def test_leads_command_resends_lists_exports_and_deletes_expired_requests(store, mail_server):
@@ -127,7 +148,11 @@ def test_leads_command_resends_lists_exports_and_deletes_expired_requests(store,
     assert str(old_id) not in rows
     row = rows[str(request_id)]
     assert (row["name"], row["email"], row["recommendation"], row["conversation_id"]) == (
-        "Carla Late", email, "CMMI (appraisal)", sender)
+        "Carla Late",
+        email,
+        "CMMI (appraisal)",
+        sender,
+    )
     assert row["sent_at"]
 
 
@@ -139,9 +164,13 @@ def test_a_store_created_before_leads_were_mailed_gets_the_sent_column(tmp_path)
     url = f"sqlite:///{tmp_path / 'old.db'}"
     old = create_engine(url, future=True)
     with old.begin() as conn:
-        conn.execute(text("CREATE TABLE consultant_requests (id INTEGER PRIMARY KEY, conversation_id VARCHAR(200) "
-                          "NOT NULL, name VARCHAR(200) NOT NULL, email VARCHAR(320) NOT NULL, "
-                          "recommendation TEXT NOT NULL, created_at DATETIME NOT NULL)"))
+        conn.execute(
+            text(
+                "CREATE TABLE consultant_requests (id INTEGER PRIMARY KEY, conversation_id VARCHAR(200) "
+                "NOT NULL, name VARCHAR(200) NOT NULL, email VARCHAR(320) NOT NULL, "
+                "recommendation TEXT NOT NULL, created_at DATETIME NOT NULL)"
+            )
+        )
     old.dispose()
     engine = get_engine(url)
     assert "sent_at" in {c["name"] for c in inspect(engine).get_columns("consultant_requests")}

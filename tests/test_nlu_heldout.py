@@ -1,4 +1,5 @@
 """NLU quality on the held-out set (tests/nlu/heldout.yml), never used for training."""
+
 from __future__ import annotations
 
 import json
@@ -18,7 +19,9 @@ MIN_ENTITY_F1 = 0.90
 
 def _texts(path: Path) -> set[str]:
     """Examples compared without case and punctuation."""
-    return {" ".join(re.sub(r"[^\w\s]", " ", ex.get("text").lower()).split()) for ex in load_data(str(path)).nlu_examples}
+    return {
+        " ".join(re.sub(r"[^\w\s]", " ", ex.get("text").lower()).split()) for ex in load_data(str(path)).nlu_examples
+    }
 
 
 def test_heldout_set_is_large_and_disjoint_from_training_data():
@@ -44,8 +47,11 @@ def test_intent_macro_f1_on_heldout_set(result):
 
 
 def test_entity_f1_on_heldout_set(result):
-    misses = [(e["text"], e["entities"], e["predicted_entities"]) for e in result["errors"]
-              if set(map(tuple, e["entities"])) != set(map(tuple, e["predicted_entities"]))]
+    misses = [
+        (e["text"], e["entities"], e["predicted_entities"])
+        for e in result["errors"]
+        if set(map(tuple, e["entities"])) != set(map(tuple, e["predicted_entities"]))
+    ]
     assert result["entity"]["f1"] >= MIN_ENTITY_F1, misses
 
 

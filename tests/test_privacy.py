@@ -3,6 +3,7 @@ contact slots never carried into a new session; "forget me" erases the whole
 conversation from the tracker store (SQL and in-memory) through the channels'
 turn hook. The end-to-end check against PostgreSQL with two replicas is in
 tests/test_production_privacy.py."""
+
 from __future__ import annotations
 
 import asyncio
@@ -20,14 +21,19 @@ from tests.test_analytics import _action, _bot, _session, _slot, _user
 EMAIL = "jane.doe@example.com"
 
 
-@pytest.mark.parametrize("text,expected", [
-    (f"my name is Jane Doe, {EMAIL}", "my name is [name], [email]"),
-    ("I'm Jane Smith from Acme", "I'm [name] from Acme"),
-    ("I'm looking for ISO 9001 help", "I'm looking for ISO 9001 help"),
-    (f"contact me at {EMAIL} please", "contact me at [email] please"),
-    ("Current slot values:\n\tcontact_name: Jane Doe\n\tcontact_email: x@y.org",
-     "Current slot values:\n\tcontact_name: [masked]\n\tcontact_email: [masked]"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (f"my name is Jane Doe, {EMAIL}", "my name is [name], [email]"),
+        ("I'm Jane Smith from Acme", "I'm [name] from Acme"),
+        ("I'm looking for ISO 9001 help", "I'm looking for ISO 9001 help"),
+        (f"contact me at {EMAIL} please", "contact me at [email] please"),
+        (
+            "Current slot values:\n\tcontact_name: Jane Doe\n\tcontact_email: x@y.org",
+            "Current slot values:\n\tcontact_name: [masked]\n\tcontact_email: [masked]",
+        ),
+    ],
+)
 def test_names_and_emails_are_masked(text, expected):
     assert mask_personal_data(text) == expected
 
@@ -39,7 +45,8 @@ def test_both_servers_mask_personal_data_in_their_logs(caplog):
     assert getattr(logging.getLogRecordFactory(), "masks_personal_data", False)
     with caplog.at_level(logging.DEBUG):
         logging.getLogger("rasa.core.processor").debug(
-            "Received user message '%s' with intent '%s'", f"I'm Jane Doe, {EMAIL}", "inform")
+            "Received user message '%s' with intent '%s'", f"I'm Jane Doe, {EMAIL}", "inform"
+        )
     assert EMAIL not in caplog.text and "Jane Doe" not in caplog.text
     assert "Received user message 'I'm [name], [email]' with intent 'inform'" in caplog.text
 
@@ -51,19 +58,26 @@ def test_analytics_report_shows_no_names_or_emails(tmp_path):
     t = 1_780_000_000.0
     events = _session(t) + [
         _user(f"my name is Jane Doe and I'm at {EMAIL}", "nlu_fallback", t + 1, 0.2),
-        _action("utter_default", t + 1), _bot("Sorry, I didn't understand that.", "utter_default", t + 1),
+        _action("utter_default", t + 1),
+        _bot("Sorry, I didn't understand that.", "utter_default", t + 1),
         _action("action_listen", t + 1),
-        _slot("requested_slot", "contact_name", t + 2), _action("action_listen", t + 2),
-        _user("Jane Doe", "nlu_fallback", t + 3, 0.2), _action("utter_default", t + 3),
+        _slot("requested_slot", "contact_name", t + 2),
+        _action("action_listen", t + 2),
+        _user("Jane Doe", "nlu_fallback", t + 3, 0.2),
+        _action("utter_default", t + 3),
         _action("action_listen", t + 3),
     ]
     db = tmp_path / "tracker.db"
     store = SQLTrackerStore(dialect="sqlite", db=str(db))
     asyncio.run(store.save(DialogueStateTracker.from_events("privacy", events)))
     store.engine.dispose()
-    done = subprocess.run([sys.executable, "-m", "bot.analytics", "--db-url", f"sqlite:///{db}",
-                           "--out", str(tmp_path / "report")], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.analytics", "--db-url", f"sqlite:///{db}", "--out", str(tmp_path / "report")],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     page = (tmp_path / "report" / "index.html").read_text()
     assert EMAIL not in page and "Jane" not in page
@@ -81,9 +95,13 @@ def test_a_new_session_carries_no_contact_details():
 
     domain = Domain.load(PROJECT_ROOT / "domain.yml")
     tracker = DialogueStateTracker.from_events(
-        "s", [SlotSet("contact_name", "Jane Doe"), SlotSet("contact_email", EMAIL)], slots=domain.slots)
-    events = asyncio.run(ActionSessionStart().run(
-        CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(domain.responses), tracker, domain))
+        "s", [SlotSet("contact_name", "Jane Doe"), SlotSet("contact_email", EMAIL)], slots=domain.slots
+    )
+    events = asyncio.run(
+        ActionSessionStart().run(
+            CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(domain.responses), tracker, domain
+        )
+    )
     assert events == [SessionStarted(), ActionExecuted("action_listen")]  # no slot carried over, none set
 
 
@@ -92,11 +110,17 @@ def _conversation(sender: str, forget: bool):
     from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    events = [UserUttered(EMAIL, {"name": "inform_recommendation", "confidence": 1.0}),
-              SlotSet("contact_email", EMAIL), BotUttered("Thank you, Jane.")]
+    events = [
+        UserUttered(EMAIL, {"name": "inform_recommendation", "confidence": 1.0}),
+        SlotSet("contact_email", EMAIL),
+        BotUttered("Thank you, Jane."),
+    ]
     if forget:
-        events += [UserUttered("forget me", {"name": "forget_me", "confidence": 1.0}),
-                   ActionExecuted("action_forget_me"), BotUttered("Done: I've deleted ...")]
+        events += [
+            UserUttered("forget me", {"name": "forget_me", "confidence": 1.0}),
+            ActionExecuted("action_forget_me"),
+            BotUttered("Done: I've deleted ..."),
+        ]
     return DialogueStateTracker.from_events(sender, events)
 
 
@@ -121,8 +145,11 @@ def test_a_turn_that_ran_forget_me_erases_that_conversation_only(tmp_path, kind)
     sent: list[str] = []
     output = SimpleNamespace(send_text_message=lambda _s, text: _async(sent.append(text)))
     message = SimpleNamespace(sender_id="me", output_channel=output)
-    agent = SimpleNamespace(tracker_store=store, lock_store=InMemoryLockStore(),
-                            domain=SimpleNamespace(user_actions_and_forms=["action_forget_me"]))
+    agent = SimpleNamespace(
+        tracker_store=store,
+        lock_store=InMemoryLockStore(),
+        domain=SimpleNamespace(user_actions_and_forms=["action_forget_me"]),
+    )
 
     async def handle(_message) -> None:  # what Rasa does for the turn: the action ran, the tracker is saved
         await store.save(_conversation("me", forget=True))
@@ -140,8 +167,9 @@ def test_a_turn_without_forget_me_keeps_the_conversation(tmp_path):
     from channels.guard import run_turn
 
     store = _stores(tmp_path)["sql"]
-    agent = SimpleNamespace(tracker_store=store, lock_store=InMemoryLockStore(),
-                            domain=SimpleNamespace(user_actions_and_forms=[]))
+    agent = SimpleNamespace(
+        tracker_store=store, lock_store=InMemoryLockStore(), domain=SimpleNamespace(user_actions_and_forms=[])
+    )
 
     async def handle(_message) -> None:
         await store.save(_conversation("me", forget=False))

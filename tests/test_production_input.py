@@ -1,6 +1,7 @@
 """Bad input over REST and socket.io, directly against a Rasa replica and
 through nginx: a polite reply or a 4xx, never a 5xx, a crash or a lost
 conversation; oversized input is refused with a clear message."""
+
 from __future__ import annotations
 
 import uuid
@@ -31,8 +32,12 @@ def base(request, prod):
 
 
 def post_raw(prod, base: str, data: bytes, content_type: str = "application/json") -> requests.Response:
-    return requests.post(f"{base}/webhooks/rest/webhook", data=data,
-                         headers={"Content-Type": content_type, **prod.rest_headers}, timeout=120)
+    return requests.post(
+        f"{base}/webhooks/rest/webhook",
+        data=data,
+        headers={"Content-Type": content_type, **prod.rest_headers},
+        timeout=120,
+    )
 
 
 def test_rest_bad_input_gets_a_polite_reply_or_a_4xx_and_the_conversation_goes_on(prod, base):

@@ -4,6 +4,7 @@ The REST webhook takes any sender, so it answers only the server-to-server token
 the widget's session ids are issued and signed by the server; Slack conversations
 (keyed by Slack user ids, which other members can see) are reached only with a
 valid Slack signature. Slack's redeliveries are dropped across replicas (Redis)."""
+
 from __future__ import annotations
 
 import time
@@ -52,8 +53,12 @@ def test_a_forged_sender_cannot_read_or_delete_another_conversation(prod, fake_s
         for sender in victims:
             for message in ("forget me", "why?"):
                 for headers in ({}, {"Authorization": "Bearer guessed"}):
-                    resp = requests.post(f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": message},
-                                         headers=headers, timeout=60)
+                    resp = requests.post(
+                        f"{base}/webhooks/rest/webhook",
+                        json={"sender": sender, "message": message},
+                        headers=headers,
+                        timeout=60,
+                    )
                     assert resp.status_code == 401, (base, sender, resp.status_code, resp.text[:200])
                     assert resp.json() == {"error": REST_TOKEN_NEEDED}
 
@@ -106,7 +111,8 @@ def test_a_slack_event_delivered_to_both_replicas_is_answered_once(prod, fake_sl
     first = SlackClient(prod.replica(0)).send_event(original)
     assert first.status_code == 200
     retry = SlackClient(prod.replica(1)).send_event(
-        original, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
+        original, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    )
     assert retry.status_code == 200
     assert retry.headers.get("X-Slack-No-Retry") == "1"
 
@@ -122,4 +128,3 @@ def test_a_slack_event_delivered_to_both_replicas_is_answered_once(prod, fake_sl
     finally:
         client.close()
     assert 0 < ttl <= 3600, ttl
-

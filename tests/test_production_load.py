@@ -5,6 +5,7 @@ only the Redis lock keeps them serial. Checks: every message got a reply, every
 user event is in the tracker store exactly once, turns are not interleaved,
 pairs are in order. The figures (messages, lost events, p95) go to
 reports/production_load.json; they are measured, not asserted."""
+
 from __future__ import annotations
 
 import json
@@ -41,8 +42,12 @@ def test_fifty_users_twenty_messages_nothing_lost(prod):
     def send(sender: str, message: str) -> None:
         started = time.monotonic()
         try:
-            resp = session.post(f"{prod.proxy}/webhooks/rest/webhook", json={"sender": sender, "message": message},
-                                headers=prod.rest_headers, timeout=180)
+            resp = session.post(
+                f"{prod.proxy}/webhooks/rest/webhook",
+                json={"sender": sender, "message": message},
+                headers=prod.rest_headers,
+                timeout=180,
+            )
             replies = resp.json() if resp.status_code == 200 else []
             ok = any(r.get("text") for r in replies) and all(r.get("text") != UNAVAILABLE_REPLY for r in replies)
             problem = None if ok else f"{sender} {message!r}: {resp.status_code} {resp.text[:100]}"
@@ -59,7 +64,7 @@ def test_fifty_users_twenty_messages_nothing_lost(prod):
         messages = user_messages(index)
         with ThreadPoolExecutor(2) as pair:
             for n in range(0, MESSAGES_PER_USER, 2):
-                list(pair.map(lambda m: send(senders[index], m), messages[n:n + 2]))
+                list(pair.map(lambda m: send(senders[index], m), messages[n : n + 2]))
 
     started = time.monotonic()
     with ThreadPoolExecutor(USERS) as pool:
@@ -74,8 +79,9 @@ def test_fifty_users_twenty_messages_nothing_lost(prod):
         lost += len(set(sent) - set(stored))
         duplicated += len(stored) - len(set(stored))
         # Pairs in order (within a pair either order is right).
-        if [sorted(stored[n:n + 2]) for n in range(0, len(stored), 2)] != \
-                [sorted(sent[n:n + 2]) for n in range(0, len(sent), 2)]:
+        if [sorted(stored[n : n + 2]) for n in range(0, len(stored), 2)] != [
+            sorted(sent[n : n + 2]) for n in range(0, len(sent), 2)
+        ]:
             out_of_order += 1
         # Serial processing: each user message's turn ends (action_listen) before the next one starts.
         names = [e["event"] if e["event"] != "action" else e["name"] for e in events]
@@ -87,10 +93,16 @@ def test_fifty_users_twenty_messages_nothing_lost(prod):
 
     latencies.sort()
     figures = {
-        "users": USERS, "messages_per_user": MESSAGES_PER_USER, "messages_sent": len(latencies),
-        "messages_failed": len(failures), "user_events_lost": lost, "user_events_duplicated": duplicated,
-        "conversations_out_of_order": out_of_order, "interleaved_turns": interleaved,
-        "replies_by_replica": upstreams, "seconds": round(elapsed, 1),
+        "users": USERS,
+        "messages_per_user": MESSAGES_PER_USER,
+        "messages_sent": len(latencies),
+        "messages_failed": len(failures),
+        "user_events_lost": lost,
+        "user_events_duplicated": duplicated,
+        "conversations_out_of_order": out_of_order,
+        "interleaved_turns": interleaved,
+        "replies_by_replica": upstreams,
+        "seconds": round(elapsed, 1),
         "throughput_msg_per_s": round(len(latencies) / elapsed, 2),
         "latency_p50_s": round(statistics.median(latencies), 3),
         "latency_p95_s": round(latencies[int(0.95 * (len(latencies) - 1))], 3),

@@ -1,6 +1,7 @@
 """The Redis lock store shared by the replicas issues each ticket once, even
 when many processes ask for the same conversation at the same moment (Rasa's
 stock RedisLockStore does not: see deploy/lock_store.py)."""
+
 from __future__ import annotations
 
 import uuid

@@ -1,5 +1,6 @@
 """The production chat page through nginx in headless Chromium, and socket.io over
 websocket (directly and through nginx), with long-polling as the fallback."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,10 @@ from tests.production import texts, wait_until
 from tests.test_widget import ANSWER_TIMEOUT_MS, CHROMIUM_ARGS, ask, bot_messages, overview
 from tests.widget_client import WidgetClient
 
-NGINX_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-             "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+NGINX_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
 
 
 def shown(text: str) -> str:
@@ -33,7 +36,9 @@ def test_nginx_serves_the_same_page_files_with_a_strict_policy(prod):
     assert page.headers["Content-Security-Policy"] == NGINX_CSP
     config = requests.get(f"{prod.proxy}/config.json", timeout=30)
     assert config.status_code == 200 and config.json() == {"rasaUrl": ""}  # "": this page's own origin
-    assert requests.get(f"{prod.proxy}/widget/chat-widget.js", timeout=30).headers["Content-Security-Policy"] == NGINX_CSP
+    assert (
+        requests.get(f"{prod.proxy}/widget/chat-widget.js", timeout=30).headers["Content-Security-Policy"] == NGINX_CSP
+    )
 
 
 def test_the_production_page_answers_a_question_and_a_button_in_chromium(prod, sqlite_store):
@@ -58,7 +63,8 @@ def test_the_production_page_answers_a_question_and_a_button_in_chromium(prod, s
 
             ask(page, "what is ISO 9001?")
             expect(bot_messages(page).filter(has_text=overview(sqlite_store, "iso9001"))).to_have_count(
-                1, timeout=ANSWER_TIMEOUT_MS)
+                1, timeout=ANSWER_TIMEOUT_MS
+            )
             expect(page.get_by_role("status").filter(has_text="can't be reached")).to_have_count(0)
 
             ask(page, "hi")
@@ -74,6 +80,7 @@ def test_the_production_page_answers_a_question_and_a_button_in_chromium(prod, s
             assert not [m for m in console if "Content Security Policy" in m], console
         finally:
             browser.close()
+
     # The browser's socket.io went over websocket through nginx (101 Switching Protocols;
     # nginx logs it when the socket closes).
     def upgraded() -> bool:
@@ -98,8 +105,9 @@ def test_socketio_works_over_websocket(prod, target, sqlite_store):
 @pytest.mark.parametrize("target", ["replica", "nginx"])
 def test_socketio_upgrades_from_polling_to_websocket(prod, target, sqlite_store):
     base = prod.replica(0) if target == "replica" else prod.proxy
-    handshake = requests.get(f"{base}/socket.io/", params={"EIO": "4", "transport": "polling"},
-                             headers={"Origin": prod.origin}, timeout=30)
+    handshake = requests.get(
+        f"{base}/socket.io/", params={"EIO": "4", "transport": "polling"}, headers={"Origin": prod.origin}, timeout=30
+    )
     assert json.loads(handshake.text[1:])["upgrades"] == ["websocket"]
     client = WidgetClient(base, prod.origin, transports=("polling", "websocket"))
     try:

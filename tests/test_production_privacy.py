@@ -3,6 +3,7 @@ through one replica and says "forget me" to the other; afterwards the tracker
 database (PostgreSQL) holds no row with the email, the consultant request is
 gone from the shared database, and the conversation starts afresh. The lead
 itself reached the consultancy's mail server before."""
+
 from __future__ import annotations
 
 import uuid
@@ -11,9 +12,11 @@ from tests.expected import response
 from tests.production import texts
 
 FORM_ANSWERS = ["software", "defense", "cmmi", "none", "25-250", "flexible", "market_access"]
-FORGET_ME_REPLY = ("Done: I've deleted your consultant request (your name, email and recommendation) "
-                   "and this whole conversation, everything you typed included. Our consultants had already "
-                   "received it by email; that copy is not deleted by this.")
+FORGET_ME_REPLY = (
+    "Done: I've deleted your consultant request (your name, email and recommendation) "
+    "and this whole conversation, everything you typed included. Our consultants had already "
+    "received it by email; that copy is not deleted by this."
+)
 
 
 def rows_with(prod, needle: str) -> int:
@@ -44,5 +47,6 @@ def test_forget_me_erases_the_conversation_on_every_replica(prod):
     assert email not in str(tracker) and tracker["slots"].get("contact_name") is None
     greeting = prod.send(first, sender, "hi")  # a fresh conversation: the plain greeting, its buttons included
     assert [{"text": r.get("text"), "buttons": r.get("buttons")} for r in greeting] == [
-        {"text": response("utter_greet")["text"], "buttons": response("utter_greet")["buttons"]}]
+        {"text": response("utter_greet")["text"], "buttons": response("utter_greet")["buttons"]}
+    ]
     assert rows_with(prod, email) == 0

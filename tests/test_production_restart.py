@@ -5,6 +5,7 @@ To cover another kind of state (e.g. a half-finished recommendation form),
 add a Scenario: the messages before the restart, what the restarted replica
 must load (slots, active_loop), the message after it and what its reply must
 contain."""
+
 from __future__ import annotations
 
 import uuid
@@ -36,14 +37,28 @@ class Scenario:
 
 
 SCENARIOS = [
-    Scenario("subject slot from a question", ["hello", "what is ISO 9001?"],
-             {"subject": "iso9001"}, "what is CMMI?", answer_text("what_is", "cmmi")),
-    Scenario("subject slot, then thanks", ["what is CMMI?"], {"subject": "cmmi"}, "thanks",
-             response_text("utter_you_are_welcome")),
-    Scenario("half-finished recommendation form",
-             ["/start_recommendation", '/inform_recommendation{"rec_choice": "software"}'],
-             {"rec_industry": "software"}, '/inform_recommendation{"rec_choice": "defense"}',
-             _question_text("rec_requirement"), expected_active_loop="recommendation_form"),
+    Scenario(
+        "subject slot from a question",
+        ["hello", "what is ISO 9001?"],
+        {"subject": "iso9001"},
+        "what is CMMI?",
+        answer_text("what_is", "cmmi"),
+    ),
+    Scenario(
+        "subject slot, then thanks",
+        ["what is CMMI?"],
+        {"subject": "cmmi"},
+        "thanks",
+        response_text("utter_you_are_welcome"),
+    ),
+    Scenario(
+        "half-finished recommendation form",
+        ["/start_recommendation", '/inform_recommendation{"rec_choice": "software"}'],
+        {"rec_industry": "software"},
+        '/inform_recommendation{"rec_choice": "defense"}',
+        _question_text("rec_requirement"),
+        expected_active_loop="recommendation_form",
+    ),
 ]
 
 

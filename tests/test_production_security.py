@@ -1,6 +1,7 @@
 """Security of the production stack: the HTTP API token-protected (and not
 exposed through nginx), servers on loopback, CORS and socket.io limited to the
 widget's origin, no secrets in the configuration files."""
+
 from __future__ import annotations
 
 import re
@@ -29,7 +30,7 @@ def listening_addresses(port: int) -> set[str]:
                     if width == 8:
                         found.add(socket.inet_ntop(socket.AF_INET, bytes.fromhex(address)[::-1]))
                     else:
-                        raw = b"".join(bytes.fromhex(address[i:i + 8])[::-1] for i in range(0, 32, 8))
+                        raw = b"".join(bytes.fromhex(address[i : i + 8])[::-1] for i in range(0, 32, 8))
                         found.add(socket.inet_ntop(socket.AF_INET6, raw))
     return found
 
@@ -86,6 +87,8 @@ def test_configuration_files_hold_no_secrets(name):
     config = yaml.safe_load((PROJECT_ROOT / name).read_text()) or {}
     for path, value in _leaves(config):
         if re.search(r"pass|secret|token|key$|signing", path[-1], re.I) and path[-1] not in {"key_prefix"}:
-            assert re.fullmatch(r"\$\{[A-Z0-9_]+\}", str(value)), f"{name}: {'.'.join(path)} must come from the environment"
+            assert re.fullmatch(r"\$\{[A-Z0-9_]+\}", str(value)), (
+                f"{name}: {'.'.join(path)} must come from the environment"
+            )
     text = (PROJECT_ROOT / "endpoints.prod.yml").read_text()
     assert "password: ${" in text

@@ -1,13 +1,14 @@
 """Reading the profile from what users write (bot/profile.py) and what they
 then read: every phrasing goes through extract_profile, then recommend.
 Expected values are written out literally, never computed by the code under test."""
+
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 
 from bot import recommendation as rec
-import datetime as dt
-
 from bot.profile import _months_until_named_month, describe_found, extract_profile
 
 
@@ -27,63 +28,95 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
 
 
 # -- negation, "only", numbers: the issue's messages -----------------------------
-@pytest.mark.parametrize("asked,text,expected", [
-    (None, "japan company, commercial. not government", {"rec_customers": "commercial"}),
-    (None, "we are not government customer. only japan private company", {"rec_customers": "commercial"}),
-    ("rec_customers", "we are not government customer. only japan private company", {"rec_customers": "commercial"}),
-    (None, "nope none of them require anything yet", {"rec_requirement": "none"}),
-    ("rec_requirement", "nope none of them require anything yet", {"rec_requirement": "none"}),
-    ("rec_requirement", "either one", {"rec_requirement": "either"}),
-    ("rec_requirement", "some RFPs ask for CMMI, a few for ISO 9001", {"rec_requirement": "cmmi,iso9001"}),
-    ("rec_requirement", "no", {"rec_requirement": "none"}),
-    ("rec_requirement", "not sure", {"rec_requirement": "unknown"}),
-    ("rec_requirement", "CMMI level 3", {"rec_requirement": "cmmi", "rec_target_level": "3"}),
-    ("rec_requirement", "not CMMI, just ISO 9001", {"rec_requirement": "iso9001"}),
-    ("rec_goal", "winning the enterprise deals, mainly", {"rec_customers": "enterprise", "rec_goal": "market_access"}),
-    ("rec_certifications", "none", {"rec_certifications": "none"}),
-    ("rec_certifications", "not sure", {"rec_certifications": "unknown"}),
-    ("rec_certifications", "ISO 9001", {"rec_certifications": "iso9001"}),
-    (None, "we don't have any certification", {"rec_certifications": "none"}),
-    (None, "we're not ISO certified", {"rec_certifications": "none"}),
-    (None, "we never sell to the military or the government", {"rec_customers": "commercial"}),
-    (None, "we don't do defense work", {"rec_customers": "commercial"}),
-    (None, "our contracts don't require CMMI", {"rec_requirement": "none"}),
-    (None, "we're not a software company, we're a manufacturer", {"rec_industry": "manufacturing"}),
-    ("rec_size", "50", {"rec_size": "50"}),
-    ("rec_timeline", "the RFP closes in 8 months", {"rec_deadline_months": "8", "rec_timeline": "within_year"}),
-    (None, "the RFP closes in 8 months", {"rec_deadline_months": "8", "rec_timeline": "within_year"}),
-    (None, "deadline in 6 weeks", {"rec_deadline_months": "2", "rec_timeline": "urgent"}),
-    ("rec_timeline", "no rush", {"rec_timeline": "flexible"}),
-    # the sector before "software" names the customers; software is the industry
-    (None, "we're an accounting software vendor", {"rec_industry": "software"}),
-    (None, "we build banking software for credit unions", {"rec_industry": "software"}),
-    ("rec_goal", "either one", {"rec_goal": "unknown"}),
-    (None, "we hold nothing yet", {"rec_certifications": "none"}),
-    (None, "you got that wrong, we're 40 not 400", {"rec_size": "40"}),
-    # customers hoped for are not customers yet (the article's startup "before seeking enterprise customers")
-    (None, "we are startup of only 6 persons, we want go to enterprise clients next year",
-     {"rec_size": "6", "rec_timeline": "within_year"}),
-    ("rec_certifications", "no rush", {"rec_timeline": "flexible"}),
-    ("rec_requirement", "not software, only metal parts", {}),
-    # "contract vehicles" are federal procurement, not the automotive industry
-    ("rec_goal", "getting on more contract vehicles", {"rec_customers": "federal", "rec_goal": "market_access"}),
-    (None, "we are a charity, not government, we do IT helpdesk for hospitals",
-     {"rec_industry": "it_services", "rec_customers": "commercial"}),
-    (None, "we are making metal parts for aircrafts, little bit militar",
-     {"rec_industry": "aerospace", "rec_customers": "defense"}),
-    # "not even sure" hedges, it negates nothing
-    (None, "none of them asked for it, and i'm not even sure whether it's a certificate",
-     {"rec_requirement": "none"}),
-])
+@pytest.mark.parametrize(
+    "asked,text,expected",
+    [
+        (None, "japan company, commercial. not government", {"rec_customers": "commercial"}),
+        (None, "we are not government customer. only japan private company", {"rec_customers": "commercial"}),
+        (
+            "rec_customers",
+            "we are not government customer. only japan private company",
+            {"rec_customers": "commercial"},
+        ),
+        (None, "nope none of them require anything yet", {"rec_requirement": "none"}),
+        ("rec_requirement", "nope none of them require anything yet", {"rec_requirement": "none"}),
+        ("rec_requirement", "either one", {"rec_requirement": "either"}),
+        ("rec_requirement", "some RFPs ask for CMMI, a few for ISO 9001", {"rec_requirement": "cmmi,iso9001"}),
+        ("rec_requirement", "no", {"rec_requirement": "none"}),
+        ("rec_requirement", "not sure", {"rec_requirement": "unknown"}),
+        ("rec_requirement", "CMMI level 3", {"rec_requirement": "cmmi", "rec_target_level": "3"}),
+        ("rec_requirement", "not CMMI, just ISO 9001", {"rec_requirement": "iso9001"}),
+        (
+            "rec_goal",
+            "winning the enterprise deals, mainly",
+            {"rec_customers": "enterprise", "rec_goal": "market_access"},
+        ),
+        ("rec_certifications", "none", {"rec_certifications": "none"}),
+        ("rec_certifications", "not sure", {"rec_certifications": "unknown"}),
+        ("rec_certifications", "ISO 9001", {"rec_certifications": "iso9001"}),
+        (None, "we don't have any certification", {"rec_certifications": "none"}),
+        (None, "we're not ISO certified", {"rec_certifications": "none"}),
+        (None, "we never sell to the military or the government", {"rec_customers": "commercial"}),
+        (None, "we don't do defense work", {"rec_customers": "commercial"}),
+        (None, "our contracts don't require CMMI", {"rec_requirement": "none"}),
+        (None, "we're not a software company, we're a manufacturer", {"rec_industry": "manufacturing"}),
+        ("rec_size", "50", {"rec_size": "50"}),
+        ("rec_timeline", "the RFP closes in 8 months", {"rec_deadline_months": "8", "rec_timeline": "within_year"}),
+        (None, "the RFP closes in 8 months", {"rec_deadline_months": "8", "rec_timeline": "within_year"}),
+        (None, "deadline in 6 weeks", {"rec_deadline_months": "2", "rec_timeline": "urgent"}),
+        ("rec_timeline", "no rush", {"rec_timeline": "flexible"}),
+        # the sector before "software" names the customers; software is the industry
+        (None, "we're an accounting software vendor", {"rec_industry": "software"}),
+        (None, "we build banking software for credit unions", {"rec_industry": "software"}),
+        ("rec_goal", "either one", {"rec_goal": "unknown"}),
+        (None, "we hold nothing yet", {"rec_certifications": "none"}),
+        (None, "you got that wrong, we're 40 not 400", {"rec_size": "40"}),
+        # customers hoped for are not customers yet (the article's startup "before seeking enterprise customers")
+        (
+            None,
+            "we are startup of only 6 persons, we want go to enterprise clients next year",
+            {"rec_size": "6", "rec_timeline": "within_year"},
+        ),
+        ("rec_certifications", "no rush", {"rec_timeline": "flexible"}),
+        ("rec_requirement", "not software, only metal parts", {}),
+        # "contract vehicles" are federal procurement, not the automotive industry
+        ("rec_goal", "getting on more contract vehicles", {"rec_customers": "federal", "rec_goal": "market_access"}),
+        (
+            None,
+            "we are a charity, not government, we do IT helpdesk for hospitals",
+            {"rec_industry": "it_services", "rec_customers": "commercial"},
+        ),
+        (
+            None,
+            "we are making metal parts for aircrafts, little bit militar",
+            {"rec_industry": "aerospace", "rec_customers": "defense"},
+        ),
+        # "not even sure" hedges, it negates nothing
+        (
+            None,
+            "none of them asked for it, and i'm not even sure whether it's a certificate",
+            {"rec_requirement": "none"},
+        ),
+    ],
+)
 def test_what_a_message_states(sqlite_store, asked, text, expected):
     assert extract_profile(sqlite_store, text, asked=asked) == expected
 
 
-@pytest.mark.parametrize("text,size", [
-    ("we're 12 people", "12"), ("team of 45", "45"), ("45 ppl", "45"), ("about 300 staff, two sites", "300"),
-    ("a 300-person company", "300"), ("we are twelve people", "12"), ("headcount is 80", "80"),
-    ("20 of us", "20"), ("1,200 employees", "1200"),
-])
+@pytest.mark.parametrize(
+    "text,size",
+    [
+        ("we're 12 people", "12"),
+        ("team of 45", "45"),
+        ("45 ppl", "45"),
+        ("about 300 staff, two sites", "300"),
+        ("a 300-person company", "300"),
+        ("we are twelve people", "12"),
+        ("headcount is 80", "80"),
+        ("20 of us", "20"),
+        ("1,200 employees", "1200"),
+    ],
+)
 def test_sizes_in_passing(sqlite_store, text, size):
     assert extract_profile(sqlite_store, text)["rec_size"] == size
 
@@ -96,8 +129,10 @@ def test_numbers_that_are_not_a_size_or_deadline(sqlite_store, text):
 
 def test_the_noted_line_repeats_only_what_was_said(sqlite_store):
     found = extract_profile(sqlite_store, "we have 30 staff, sell to private companies in Japan, no certification yet")
-    assert describe_found(sqlite_store, found) == \
-        "Noted: 30 staff, customers: Commercial / private sector, no certification yet."
+    assert (
+        describe_found(sqlite_store, found)
+        == "Noted: 30 staff, customers: Commercial / private sector, no certification yet."
+    )
     found = extract_profile(sqlite_store, "the RFP closes in 8 months", asked="rec_timeline")
     assert describe_found(sqlite_store, found) == "Noted: deadline in 8 months."
     assert describe_found(sqlite_store, {}) == ""
@@ -111,36 +146,92 @@ def test_a_correction_that_negates_government_does_not_set_government(sqlite_sto
 
 # -- the article's five examples, several phrasings each --------------------------------
 EXAMPLES = [
-    (1, "both", "We're a defense software contractor with 300 employees building mission-critical systems for the "
-                "DoD. Our contracts require CMMI Level 3, and we also want to win commercial work.", {}),
+    (
+        1,
+        "both",
+        "We're a defense software contractor with 300 employees building mission-critical systems for the "
+        "DoD. Our contracts require CMMI Level 3, and we also want to win commercial work.",
+        {},
+    ),
     (1, "both", "300 staff, defense software, DoD and commercial clients; contracts require CMMI ML3", {}),
-    (1, "both", "we do defense software", {"rec_customers": "the DoD and some commercial clients",
-                                           "rec_requirement": "CMMI level 3", "rec_certifications": "none yet",
-                                           "rec_size": "300", "rec_timeline": "no rush",
-                                           "rec_goal": "win more contracts"}),
-    (2, "iso9001_as9100", "We make aerospace components for commercial and defense aircraft. Contracts require "
-                          "AS9100 and some require CMMI. We already maintain ISO 9001.", {}),
+    (
+        1,
+        "both",
+        "we do defense software",
+        {
+            "rec_customers": "the DoD and some commercial clients",
+            "rec_requirement": "CMMI level 3",
+            "rec_certifications": "none yet",
+            "rec_size": "300",
+            "rec_timeline": "no rush",
+            "rec_goal": "win more contracts",
+        },
+    ),
+    (
+        2,
+        "iso9001_as9100",
+        "We make aerospace components for commercial and defense aircraft. Contracts require "
+        "AS9100 and some require CMMI. We already maintain ISO 9001.",
+        {},
+    ),
     (2, "iso9001_as9100", "aircraft parts manufacturer, we hold ISO 9001, our customers require AS9100", {}),
-    (3, "iso9001_only", "we build inventory software for retail chains, nothing for government: "
-                        "which one should we do?", {}),
-    (3, "iso9001_only", "We sell project management software to businesses. Our customers care about product "
-                        "quality and support, not process maturity. No contracts require either.", {}),
-    (3, "iso9001_only", "saas company, b2b only, no government work", {
-        "rec_requirement": "nope none of them require anything yet", "rec_certifications": "no",
-        "rec_size": "40", "rec_timeline": "not sure", "rec_goal": "happier customers"}),
-    (4, "both", "We're an IT services provider bidding on federal contracts. Some RFPs require CMMI, "
-                "others require ISO 9001.", {}),
-    (4, "both", "IT consulting for federal agencies", {
-        "rec_requirement": "some RFPs ask for CMMI, a few for ISO 9001", "rec_goal": "winning the federal deals"}),
-    (5, "iso_first_cmmi_later", "We're a small software startup, 8 people, and we want to improve our development "
-                                "processes before seeking enterprise customers. No contract requirement yet.", {}),
-    (5, "iso_first_cmmi_later", "tiny dev shop of 5 devs with commercial clients, nobody requires any "
-                                "certification, our goal is better processes, no rush", {}),
+    (
+        3,
+        "iso9001_only",
+        "we build inventory software for retail chains, nothing for government: which one should we do?",
+        {},
+    ),
+    (
+        3,
+        "iso9001_only",
+        "We sell project management software to businesses. Our customers care about product "
+        "quality and support, not process maturity. No contracts require either.",
+        {},
+    ),
+    (
+        3,
+        "iso9001_only",
+        "saas company, b2b only, no government work",
+        {
+            "rec_requirement": "nope none of them require anything yet",
+            "rec_certifications": "no",
+            "rec_size": "40",
+            "rec_timeline": "not sure",
+            "rec_goal": "happier customers",
+        },
+    ),
+    (
+        4,
+        "both",
+        "We're an IT services provider bidding on federal contracts. Some RFPs require CMMI, others require ISO 9001.",
+        {},
+    ),
+    (
+        4,
+        "both",
+        "IT consulting for federal agencies",
+        {"rec_requirement": "some RFPs ask for CMMI, a few for ISO 9001", "rec_goal": "winning the federal deals"},
+    ),
+    (
+        5,
+        "iso_first_cmmi_later",
+        "We're a small software startup, 8 people, and we want to improve our development "
+        "processes before seeking enterprise customers. No contract requirement yet.",
+        {},
+    ),
+    (
+        5,
+        "iso_first_cmmi_later",
+        "tiny dev shop of 5 devs with commercial clients, nobody requires any "
+        "certification, our goal is better processes, no rush",
+        {},
+    ),
 ]
 
 
-@pytest.mark.parametrize("number,outcome,opening,answers", EXAMPLES,
-                         ids=[f"example{e[0]}-{n}" for n, e in enumerate(EXAMPLES)])
+@pytest.mark.parametrize(
+    "number,outcome,opening,answers", EXAMPLES, ids=[f"example{e[0]}-{n}" for n, e in enumerate(EXAMPLES)]
+)
 def test_each_example_in_every_phrasing(store, number, outcome, opening, answers):
     _, result, text = result_for(store, opening, answers)
     assert result.key == outcome
@@ -154,19 +245,29 @@ ROWS = [
     (2, "both_iso_first", "we are a defense contractor", {}),
     (2, "cmmi", "we are a defense contractor, the bid deadline is in 3 months", {}),
     (3, "cmmi_optional_iso_held", "IT consultancy, only commercial clients, we're ISO 9001 certified", {}),
-    (3, "cmmi_optional_iso_held", "we are an IT consulting firm", {
-        "rec_customers": "private companies only, not government", "rec_certifications": "ISO 9001",
-        "rec_requirement": "neither"}),
+    (
+        3,
+        "cmmi_optional_iso_held",
+        "we are an IT consulting firm",
+        {
+            "rec_customers": "private companies only, not government",
+            "rec_certifications": "ISO 9001",
+            "rec_requirement": "neither",
+        },
+    ),
     (3, "cmmi_optional", "IT consulting for private companies, nothing for government, no certification yet", {}),
     (4, "iso9001_only", "we're a plastics manufacturer with commercial customers, no contracts require anything", {}),
     (4, "iso9001_held", "manufacturing company, we already have ISO 9001, only commercial customers", {}),
-    (5, "iso_first_cmmi_later", "IT services firm, commercial clients, we want to improve our processes, "
-                                "no contract requires any framework", {}),
+    (
+        5,
+        "iso_first_cmmi_later",
+        "IT services firm, commercial clients, we want to improve our processes, no contract requires any framework",
+        {},
+    ),
 ]
 
 
-@pytest.mark.parametrize("position,outcome,opening,answers", ROWS,
-                         ids=[f"row{r[0]}-{n}" for n, r in enumerate(ROWS)])
+@pytest.mark.parametrize("position,outcome,opening,answers", ROWS, ids=[f"row{r[0]}-{n}" for n, r in enumerate(ROWS)])
 def test_each_table_row_in_every_phrasing(store, position, outcome, opening, answers):
     _, result, _ = result_for(store, opening, answers)
     assert result.fit_row is not None and result.fit_row.position == position
@@ -175,28 +276,47 @@ def test_each_table_row_in_every_phrasing(store, position, outcome, opening, ans
 
 # -- the result is always true --------------------------------------------------------------
 def test_no_requirement_is_claimed_that_the_user_did_not_state(store):
-    _, result, text = result_for(store, "we build inventory software for retail chains, nothing for government", {
-        "rec_requirement": "nope none of them require anything yet"})
+    _, result, text = result_for(
+        store,
+        "we build inventory software for retail chains, nothing for government",
+        {"rec_requirement": "nope none of them require anything yet"},
+    )
     assert "You said your contracts" not in text
     assert "require ISO 9001 certification" not in text
-    assert "You told me: industry: Software development; customers: Commercial / private sector; " \
-           "contracts require: none of these frameworks." in text
+    assert (
+        "You told me: industry: Software development; customers: Commercial / private sector; "
+        "contracts require: none of these frameworks." in text
+    )
 
 
 def test_no_outcome_summary_asserts_the_users_contracts(store):
-    for key in ("iso9001_only", "cmmi", "both_cmmi_first", "both_iso_first", "both", "iso9001_as9100",
-                "iso_first_cmmi_later", "cmmi_optional", "cmmi_optional_iso_held", "iso9001_held",
-                "iso9001_held_add_cmmi", "iso9001_held_cmmi_later"):
+    for key in (
+        "iso9001_only",
+        "cmmi",
+        "both_cmmi_first",
+        "both_iso_first",
+        "both",
+        "iso9001_as9100",
+        "iso_first_cmmi_later",
+        "cmmi_optional",
+        "cmmi_optional_iso_held",
+        "iso9001_held",
+        "iso9001_held_add_cmmi",
+        "iso9001_held_cmmi_later",
+    ):
         summary = store.outcome(key).summary.lower()
         assert "because your contracts" not in summary and "your contracts demand" not in summary, key
 
 
-@pytest.mark.parametrize("opening", [
-    "we already hold ISO 9001 but the RFPs require CMMI, we do software for the DoD",
-    "IT consultancy, only commercial clients, we're ISO 9001 certified",
-    "manufacturing company, we already have ISO 9001, only commercial customers",
-    "software startup, we hold ISO 9001, we want to improve our processes, no requirement",
-])
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "we already hold ISO 9001 but the RFPs require CMMI, we do software for the DoD",
+        "IT consultancy, only commercial clients, we're ISO 9001 certified",
+        "manufacturing company, we already have ISO 9001, only commercial customers",
+        "software startup, we hold ISO 9001, we want to improve our processes, no requirement",
+    ],
+)
 def test_held_iso_9001_is_never_a_first_step_again(store, opening):
     _, result, text = result_for(store, opening)
     assert "iso9001" not in [p.framework_key for p in result.phases]
@@ -218,32 +338,46 @@ def test_the_roadmap_names_todays_appraisal_and_what_the_article_called_it(store
     assert "Today (as of 2026-11-01)" in text
 
 
-@pytest.mark.parametrize("opening,expected", [
-    ("defense contractor, contracts require CMMI level 3, the RFP closes in 8 months",
-     "CMMI appraisal process: 8 months is at the short end of the 6–12 month estimate [1]"),
-    ("defense contractor, contracts require CMMI level 3, the deadline is in 3 months",
-     "CMMI appraisal process: 3 months is shorter than the 6–12 month estimate [1]"),
-    ("we're a plastics manufacturer with 40 staff, commercial customers only, certified by next year, "
-     "no contracts require anything, deadline in 12 months",
-     "ISO 9001 certification process: 12 months is longer than the 2–6 month estimate [1]"),
-])
+@pytest.mark.parametrize(
+    "opening,expected",
+    [
+        (
+            "defense contractor, contracts require CMMI level 3, the RFP closes in 8 months",
+            "CMMI appraisal process: 8 months is at the short end of the 6–12 month estimate [1]",
+        ),
+        (
+            "defense contractor, contracts require CMMI level 3, the deadline is in 3 months",
+            "CMMI appraisal process: 3 months is shorter than the 6–12 month estimate [1]",
+        ),
+        (
+            "we're a plastics manufacturer with 40 staff, commercial customers only, certified by next year, "
+            "no contracts require anything, deadline in 12 months",
+            "ISO 9001 certification process: 12 months is longer than the 2–6 month estimate [1]",
+        ),
+    ],
+)
 def test_the_deadline_is_compared_with_the_estimates(store, opening, expected):
     _, result, text = result_for(store, opening)
     assert expected in text
 
 
 def test_deadline_comparison_against_the_size_estimate(store):
-    _, result, text = result_for(store, "plastics manufacturer, 40 staff, commercial customers only, "
-                                        "no contracts require anything, the audit must be done in 8 months")
-    assert "ISO 9001 certification, organizations with 25–250 staff: 8 months is within the 6–9 month estimate" \
-        in text
+    _, result, text = result_for(
+        store,
+        "plastics manufacturer, 40 staff, commercial customers only, "
+        "no contracts require anything, the audit must be done in 8 months",
+    )
+    assert "ISO 9001 certification, organizations with 25–250 staff: 8 months is within the 6–9 month estimate" in text
 
 
-@pytest.mark.parametrize("text,today,months", [
-    ("can we be certified by March?", dt.date(2026, 12, 2), 3),
-    ("we need ml3 by q3", dt.date(2026, 12, 2), 9),
-    ("audit due end of june", dt.date(2026, 5, 10), 1),
-    ("we may need it", dt.date(2026, 12, 2), None),
-])
+@pytest.mark.parametrize(
+    "text,today,months",
+    [
+        ("can we be certified by March?", dt.date(2026, 12, 2), 3),
+        ("we need ml3 by q3", dt.date(2026, 12, 2), 9),
+        ("audit due end of june", dt.date(2026, 5, 10), 1),
+        ("we may need it", dt.date(2026, 12, 2), None),
+    ],
+)
 def test_a_deadline_named_by_month_or_quarter(text, today, months):
     assert _months_until_named_month(text.lower(), today) == months

@@ -1,5 +1,6 @@
 """Question answering end to end over REST: trained model, action server, store.
 Expected texts come from the content files (tests/test_answers.py reads them)."""
+
 from __future__ import annotations
 
 import shutil

@@ -1,4 +1,5 @@
 """Fixes to Rasa itself (channels/rasa_fixes.py) keep Rasa's behaviour."""
+
 from __future__ import annotations
 
 import logging
@@ -52,12 +53,15 @@ def test_a_valid_action_server_response_is_accepted():
     assert RemoteAction("action_answer_question", None)._validate_action_result(VALID) is True
 
 
-@pytest.mark.parametrize("invalid", [
-    {"events": "not a list"},
-    {"events": [{"event": "no such event"}]},
-    {"events": [{"name": "framework"}]},
-    {"responses": "not a list"},
-])
+@pytest.mark.parametrize(
+    "invalid",
+    [
+        {"events": "not a list"},
+        {"events": [{"event": "no such event"}]},
+        {"events": [{"name": "framework"}]},
+        {"responses": "not a list"},
+    ],
+)
 def test_an_invalid_response_raises_rasas_own_error(invalid):
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
         RemoteAction("action_answer_question", None)._validate_action_result(invalid)

@@ -1,4 +1,5 @@
 """The Rasa project itself: data validation and test stories on the trained model."""
+
 from __future__ import annotations
 
 import subprocess
@@ -20,7 +21,14 @@ def test_training_data_validates_without_warnings():
 
 def test_test_stories_pass_without_prediction_errors(tmp_path):
     result = run_rasa(
-        "test", "core", "--model", str(MODEL_PATH), "--stories", "tests/stories",
-        "--fail-on-prediction-errors", "--out", str(tmp_path / "results"),
+        "test",
+        "core",
+        "--model",
+        str(MODEL_PATH),
+        "--stories",
+        "tests/stories",
+        "--fail-on-prediction-errors",
+        "--out",
+        str(tmp_path / "results"),
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]

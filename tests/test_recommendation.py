@@ -3,6 +3,7 @@
 Inputs describe each situation as the seed article does; expected decisions
 come from the article (the table's "CMMI recommended?" column, the examples'
 outcome keys in the store), never from the code under test."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,9 +15,15 @@ PURSUES_CMMI_NOW = {"cmmi", "both", "both_cmmi_first", "both_iso_first", "iso900
 
 
 def profile(**answers) -> rec.Profile:
-    defaults = dict(rec_customers="unknown", rec_requirement="unknown", rec_certifications="none",
-                    rec_deadline_months=None,
-                    rec_size="unknown", rec_timeline="unknown", rec_goal="unknown")
+    defaults = dict(
+        rec_customers="unknown",
+        rec_requirement="unknown",
+        rec_certifications="none",
+        rec_deadline_months=None,
+        rec_size="unknown",
+        rec_timeline="unknown",
+        rec_goal="unknown",
+    )
     defaults.update({f"rec_{k}": v for k, v in answers.items()})
     return rec.Profile.from_slots(defaults)
 
@@ -25,16 +32,31 @@ def profile(**answers) -> rec.Profile:
 # The table as content/industry_fit.yml (the seed article) has it, written out:
 # position -> (row as the reasons name it, cmmi_recommendation, "CMMI <label>. <why>").
 TABLE_ROWS = {
-    1: ("Software development company (serving defense or large enterprises)", "often_required",
-        "CMMI often required. Defense contracts and large IT procurements often require CMMI."),
-    2: ("Aerospace / defense contractor", "often_required",
-        "CMMI often required. Government RFPs frequently mandate CMMI maturity levels."),
-    3: ("IT services / consulting (commercial clients, non-defense)", "optional",
-        "CMMI optional. ISO 9001 may be sufficient. CMMI is a differentiator."),
-    4: ("General manufacturing / services (non-software, non-defense)", "rarely_needed",
-        "CMMI rarely needed. ISO 9001 is the appropriate standard. CMMI is not applicable."),
-    5: ("Any organization seeking process maturity", "voluntary",
-        "CMMI voluntary. CMMI can be used internally for improvement without formal appraisal."),
+    1: (
+        "Software development company (serving defense or large enterprises)",
+        "often_required",
+        "CMMI often required. Defense contracts and large IT procurements often require CMMI.",
+    ),
+    2: (
+        "Aerospace / defense contractor",
+        "often_required",
+        "CMMI often required. Government RFPs frequently mandate CMMI maturity levels.",
+    ),
+    3: (
+        "IT services / consulting (commercial clients, non-defense)",
+        "optional",
+        "CMMI optional. ISO 9001 may be sufficient. CMMI is a differentiator.",
+    ),
+    4: (
+        "General manufacturing / services (non-software, non-defense)",
+        "rarely_needed",
+        "CMMI rarely needed. ISO 9001 is the appropriate standard. CMMI is not applicable.",
+    ),
+    5: (
+        "Any organization seeking process maturity",
+        "voluntary",
+        "CMMI voluntary. CMMI can be used internally for improvement without formal appraisal.",
+    ),
 }
 # (row position, situation as the row describes it)
 TABLE_CASES = [
@@ -42,14 +64,26 @@ TABLE_CASES = [
     (1, "software company serving large enterprises", dict(industry="software", customers="enterprise")),
     (2, "defense contractor", dict(industry="defense", customers="defense")),
     (2, "aerospace contractor", dict(industry="aerospace", customers="defense,commercial")),
-    (3, "IT services firm with commercial, non-defense clients",
-     dict(industry="it_services", customers="commercial", requirement="none", goal="market_access")),
-    (4, "general manufacturer, non-software, non-defense",
-     dict(industry="manufacturing", customers="commercial", requirement="none")),
-    (4, "general services firm, non-software, non-defense",
-     dict(industry="services", customers="commercial", requirement="none", goal="customer_satisfaction")),
-    (5, "IT services firm seeking process maturity, no contract requirement",
-     dict(industry="it_services", customers="commercial", requirement="none", goal="process_maturity")),
+    (
+        3,
+        "IT services firm with commercial, non-defense clients",
+        dict(industry="it_services", customers="commercial", requirement="none", goal="market_access"),
+    ),
+    (
+        4,
+        "general manufacturer, non-software, non-defense",
+        dict(industry="manufacturing", customers="commercial", requirement="none"),
+    ),
+    (
+        4,
+        "general services firm, non-software, non-defense",
+        dict(industry="services", customers="commercial", requirement="none", goal="customer_satisfaction"),
+    ),
+    (
+        5,
+        "IT services firm seeking process maturity, no contract requirement",
+        dict(industry="it_services", customers="commercial", requirement="none", goal="process_maturity"),
+    ),
 ]
 
 
@@ -73,7 +107,12 @@ def test_every_row_of_the_cmmi_table_yields_the_articles_advice(store, position,
 
 def test_the_table_has_the_five_rows_these_tests_cover(store):
     assert [r.cmmi_recommendation for r in store.industry_fit()] == [
-        "often_required", "often_required", "optional", "rarely_needed", "voluntary"]
+        "often_required",
+        "often_required",
+        "optional",
+        "rarely_needed",
+        "voluntary",
+    ]
     assert [r.position for r in store.industry_fit()] == sorted(TABLE_ROWS)
 
 
@@ -81,12 +120,23 @@ def test_the_table_has_the_five_rows_these_tests_cover(store):
 EXAMPLE_SITUATIONS = {
     # A defense software contractor with 300 employees: DoD mission-critical systems,
     # contracts require CMMI Level 3, also wants non-defense commercial work.
-    1: dict(industry="defense", customers="defense,commercial", requirement="cmmi", size="300",
-            target_level="3", goal="market_access"),
+    1: dict(
+        industry="defense",
+        customers="defense,commercial",
+        requirement="cmmi",
+        size="300",
+        target_level="3",
+        goal="market_access",
+    ),
     # An aerospace components manufacturer: commercial and defense aircraft, contracts
     # require AS9100 and some CMMI, maintains ISO 9001 as a baseline.
-    2: dict(industry="aerospace", customers="commercial,defense", requirement="cmmi,as9100",
-            certifications="iso9001", goal="market_access"),
+    2: dict(
+        industry="aerospace",
+        customers="commercial,defense",
+        requirement="cmmi,as9100",
+        certifications="iso9001",
+        goal="market_access",
+    ),
     # A commercial software company: sells to businesses, customers care about
     # product quality and support, not process maturity.
     3: dict(industry="software", customers="commercial", requirement="none", goal="customer_satisfaction"),
@@ -95,19 +145,34 @@ EXAMPLE_SITUATIONS = {
     4: dict(industry="it_services", customers="federal", requirement="cmmi,iso9001", goal="market_access"),
     # A small software startup: wants to improve its development processes before
     # seeking enterprise customers; no contract requirement yet.
-    5: dict(industry="software", customers="commercial", requirement="none", size="8", timeline="flexible",
-            goal="process_maturity"),
+    5: dict(
+        industry="software",
+        customers="commercial",
+        requirement="none",
+        size="8",
+        timeline="flexible",
+        goal="process_maturity",
+    ),
 }
 # Each example's title and decision as the article states them (content/examples.yml), and the
 # outcome (content/outcomes.yml) that decision is.
 EXAMPLE_DECISIONS = {
-    1: ("A defense software contractor with 300 employees",
-        "Both frameworks. CMMI for defense compliance, ISO 9001 for commercial credibility.", "both"),
-    2: ("An aerospace components manufacturer",
-        "Multiple certifications. ISO 9001 as foundation, plus industry-specific standards.", "iso9001_as9100"),
+    1: (
+        "A defense software contractor with 300 employees",
+        "Both frameworks. CMMI for defense compliance, ISO 9001 for commercial credibility.",
+        "both",
+    ),
+    2: (
+        "An aerospace components manufacturer",
+        "Multiple certifications. ISO 9001 as foundation, plus industry-specific standards.",
+        "iso9001_as9100",
+    ),
     3: ("A commercial software company (non-defense)", "ISO 9001 only.", "iso9001_only"),
-    4: ("An IT services provider bidding on federal contracts", "Both frameworks. Required for contract eligibility.",
-        "both"),
+    4: (
+        "An IT services provider bidding on federal contracts",
+        "Both frameworks. Required for contract eligibility.",
+        "both",
+    ),
     5: ("A small software startup", "ISO 9001 first, CMMI later if needed.", "iso_first_cmmi_later"),
 }
 
@@ -126,28 +191,40 @@ def test_each_article_example_yields_the_articles_decision(store, number):
 
 # -- order and timing ------------------------------------------------------------
 def test_contracts_demanding_cmmi_under_pressure_put_cmmi_first(store):
-    result = rec.recommend(store, profile(industry="software", customers="defense,federal", requirement="cmmi",
-                                          timeline="urgent", goal="process_maturity"))
+    result = rec.recommend(
+        store,
+        profile(
+            industry="software",
+            customers="defense,federal",
+            requirement="cmmi",
+            timeline="urgent",
+            goal="process_maturity",
+        ),
+    )
     assert result.key == "both_cmmi_first"
     assert [p.framework_key for p in result.phases] == ["cmmi", "iso9001"]
 
 
 def test_without_pressure_iso_9001_comes_first(store):
-    result = rec.recommend(store, profile(industry="software", customers="defense", requirement="cmmi",
-                                          timeline="flexible"))
+    result = rec.recommend(
+        store, profile(industry="software", customers="defense", requirement="cmmi", timeline="flexible")
+    )
     assert result.key == "both_iso_first"
     assert [p.framework_key for p in result.phases] == ["iso9001", "cmmi"]
 
 
 def test_urgent_defense_only_market_access_is_cmmi_alone(store):
-    result = rec.recommend(store, profile(industry="defense", customers="defense", requirement="cmmi",
-                                          timeline="urgent", goal="market_access"))
+    result = rec.recommend(
+        store,
+        profile(industry="defense", customers="defense", requirement="cmmi", timeline="urgent", goal="market_access"),
+    )
     assert result.key == "cmmi"
 
 
 def test_roadmap_durations_come_from_the_store(store):
-    p = profile(industry="software", customers="defense", requirement="cmmi", timeline="flexible", size="50",
-                target_level="3")
+    p = profile(
+        industry="software", customers="defense", requirement="cmmi", timeline="flexible", size="50", target_level="3"
+    )
     result = rec.recommend(store, p)
     iso, cmmi = result.phases
     # content/processes.yml: the article's 2–6 months for ISO 9001 and 6–12 months for CMMI
@@ -155,21 +232,29 @@ def test_roadmap_durations_come_from_the_store(store):
     assert (cmmi.min_months, cmmi.max_months) == (6, 12)
     # content/timelines.yml: ISO 9001 for 25–250 staff, and a CMMI maturity level 3 estimate
     assert (iso.estimate.scope, iso.estimate.min_months, iso.estimate.max_months) == (
-        "ISO 9001 certification, organizations with 25–250 staff", 6, 9)
+        "ISO 9001 certification, organizations with 25–250 staff",
+        6,
+        9,
+    )
     assert cmmi.estimate.maturity_level == 3
     assert (cmmi.estimate.scope, cmmi.estimate.min_months, cmmi.estimate.max_months) in {
-        ("CMMI maturity level 3 (ML2 or ML3: 6–12 months)", 6, 12), ("Moving from CMMI ML2 to ML3", 18, 24)}
+        ("CMMI maturity level 3 (ML2 or ML3: 6–12 months)", 6, 12),
+        ("Moving from CMMI ML2 to ML3", 18, 24),
+    }
     text = rec.render(result, p)
     assert "6–9 months" in text
     assert "2–6 months" in text
 
 
 def test_held_iso_9001_is_not_planned_again(store):
-    result = rec.recommend(store, profile(industry="it_services", customers="federal", requirement="cmmi,iso9001",
-                                          certifications="iso9001"))
+    result = rec.recommend(
+        store,
+        profile(industry="it_services", customers="federal", requirement="cmmi,iso9001", certifications="iso9001"),
+    )
     assert [p.framework_key for p in result.phases] == ["cmmi"]
-    assert "Already held: ISO 9001, keep it current." in rec.render(result, rec.Profile.from_slots({
-        "rec_industry": "it_services", "rec_certifications": "iso9001"}))
+    assert "Already held: ISO 9001, keep it current." in rec.render(
+        result, rec.Profile.from_slots({"rec_industry": "it_services", "rec_certifications": "iso9001"})
+    )
 
 
 def test_result_starts_with_the_outcome_title_and_ends_with_sources(store):
@@ -191,23 +276,39 @@ def test_skipped_answers_are_listed_as_assumptions(store):
 def test_reasons_cite_the_users_answers(store):
     p = profile(industry="aerospace", customers="defense", requirement="as9100", size="120")
     reasons = rec.recommend(store, p).reasons
-    assert reasons[0] == ("You told me: industry: Aerospace; customers: Defense / DoD; contracts require: AS9100; "
-                          "already held: none; size: 120 staff.")
+    assert reasons[0] == (
+        "You told me: industry: Aerospace; customers: Defense / DoD; contracts require: AS9100; "
+        "already held: none; size: 120 staff."
+    )
 
 
 # -- parsing answers -------------------------------------------------------------
-@pytest.mark.parametrize("text,expected", [
-    ("300-person", "300"), ("50 people", "50"), ("about 20 staff", "20"), ("1,200 employees", "1200"),
-    ("300", "300"), ("25-250", "25-250"), ("251+", "251+"), ("skip", "unknown"), ("not sure", "unknown"),
-    ("lots", None), ("-5", None), ("0", None), ("we are many", None),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("300-person", "300"),
+        ("50 people", "50"),
+        ("about 20 staff", "20"),
+        ("1,200 employees", "1200"),
+        ("300", "300"),
+        ("25-250", "25-250"),
+        ("251+", "251+"),
+        ("skip", "unknown"),
+        ("not sure", "unknown"),
+        ("lots", None),
+        ("-5", None),
+        ("0", None),
+        ("we are many", None),
+    ],
+)
 def test_size_answers(text, expected):
     assert rec.parse_size(text) == expected
 
 
 def test_rich_opening_fills_every_slot_it_states(sqlite_store):
     found = rec.parse_statement(
-        sqlite_store, "we're a 300-person defense software company and our contracts require CMMI level 3")
+        sqlite_store, "we're a 300-person defense software company and our contracts require CMMI level 3"
+    )
     assert found["rec_size"] == "300"
     assert found["rec_industry"] == "defense"
     assert "defense" in found["rec_customers"].split(",")
@@ -222,30 +323,33 @@ def test_statement_separates_required_and_held_frameworks(sqlite_store):
     assert found["rec_requirement"] == "cmmi"
 
 
-@pytest.mark.parametrize("slot,text,expected", [
-    ("rec_industry", "we build software for banks", "software"),
-    ("rec_industry", "Aerospase", "aerospace"),
-    ("rec_industry", "it_services", "it_services"),
-    ("rec_industry", "underwater basket weaving", None),
-    ("rec_customers", "the DoD and some commercial clients", "defense,commercial"),
-    ("rec_customers", "federal,commercial", "federal,commercial"),
-    ("rec_customers", "not sure", "unknown"),
-    ("rec_requirement", "some RFPs require CMMI, others ISO 9001", "cmmi,iso9001"),
-    ("rec_requirement", "both", "cmmi,iso9001"),
-    ("rec_requirement", "neither", "none"),
-    ("rec_requirement", "iso9k", "iso9001"),
-    ("rec_requirement", "purple", None),
-    ("rec_certifications", "we have AS9100", "as9100"),
-    ("rec_certifications", "none yet", "none"),
-    ("rec_timeline", "a bid deadline in 3 months", "urgent"),
-    ("rec_timeline", "within a year", "within_year"),
-    ("rec_timeline", "no rush", "flexible"),
-    ("rec_timeline", "banana", None),
-    ("rec_goal", "we want to win government contracts", "market_access"),
-    ("rec_goal", "improve our development processes", "process_maturity"),
-    ("rec_goal", "happier customers", "customer_satisfaction"),
-    ("rec_goal", "skip", "unknown"),
-])
+@pytest.mark.parametrize(
+    "slot,text,expected",
+    [
+        ("rec_industry", "we build software for banks", "software"),
+        ("rec_industry", "Aerospase", "aerospace"),
+        ("rec_industry", "it_services", "it_services"),
+        ("rec_industry", "underwater basket weaving", None),
+        ("rec_customers", "the DoD and some commercial clients", "defense,commercial"),
+        ("rec_customers", "federal,commercial", "federal,commercial"),
+        ("rec_customers", "not sure", "unknown"),
+        ("rec_requirement", "some RFPs require CMMI, others ISO 9001", "cmmi,iso9001"),
+        ("rec_requirement", "both", "cmmi,iso9001"),
+        ("rec_requirement", "neither", "none"),
+        ("rec_requirement", "iso9k", "iso9001"),
+        ("rec_requirement", "purple", None),
+        ("rec_certifications", "we have AS9100", "as9100"),
+        ("rec_certifications", "none yet", "none"),
+        ("rec_timeline", "a bid deadline in 3 months", "urgent"),
+        ("rec_timeline", "within a year", "within_year"),
+        ("rec_timeline", "no rush", "flexible"),
+        ("rec_timeline", "banana", None),
+        ("rec_goal", "we want to win government contracts", "market_access"),
+        ("rec_goal", "improve our development processes", "process_maturity"),
+        ("rec_goal", "happier customers", "customer_satisfaction"),
+        ("rec_goal", "skip", "unknown"),
+    ],
+)
 def test_answers_are_normalised_to_store_keys(sqlite_store, slot, text, expected):
     assert rec.parse_answer(sqlite_store, slot, text) == expected
 
@@ -259,10 +363,19 @@ def test_every_button_value_is_an_answer_the_parser_accepts(sqlite_store):
 
 
 def test_the_first_result_message_is_brief_and_keeps_the_users_figures(store):
-    p = rec.Profile.from_slots({
-        "rec_industry": "software", "rec_customers": "defense,commercial", "rec_requirement": "cmmi",
-        "rec_target_level": "3", "rec_certifications": "none", "rec_size": "300", "rec_timeline": "within_year",
-        "rec_goal": "market_access", "rec_deadline_months": "8"})
+    p = rec.Profile.from_slots(
+        {
+            "rec_industry": "software",
+            "rec_customers": "defense,commercial",
+            "rec_requirement": "cmmi",
+            "rec_target_level": "3",
+            "rec_certifications": "none",
+            "rec_size": "300",
+            "rec_timeline": "within_year",
+            "rec_goal": "market_access",
+            "rec_deadline_months": "8",
+        }
+    )
     result = rec.recommend(store, p)
     text = rec.render_brief(result, p)
     body = text.split("Sources:")[0]
@@ -276,8 +389,9 @@ def test_the_first_result_message_is_brief_and_keeps_the_users_figures(store):
 
 
 def test_in_what_order_after_the_result_is_the_users_own_plan(store):
-    p = profile(industry="software", customers="defense,federal", requirement="cmmi", timeline="urgent",
-                goal="process_maturity")
+    p = profile(
+        industry="software", customers="defense,federal", requirement="cmmi", timeline="urgent", goal="process_maturity"
+    )
     text = rec.render_order(rec.recommend(store, p), p)
     lines = text.split("\n")
     assert lines[0] == "In the order of your plan (Both, CMMI first):"  # content/outcomes.yml
@@ -289,7 +403,13 @@ def test_in_what_order_after_the_result_is_the_users_own_plan(store):
 @pytest.mark.parametrize("months,outcome", [(12, "both_cmmi_first"), (36, "both_iso_first")])
 def test_a_deadline_iso_first_cannot_meet_puts_required_cmmi_first(store, months, outcome):
     # 300 staff: ISO 9001 takes 9-12 months and CMMI ML3 6-12 by the estimates (timelines.yml)
-    p = profile(industry="software", customers="defense", requirement="cmmi", size="300",
-                deadline_months=str(months), timeline="within_year" if months <= 12 else "flexible",
-                goal="process_maturity")
+    p = profile(
+        industry="software",
+        customers="defense",
+        requirement="cmmi",
+        size="300",
+        deadline_months=str(months),
+        timeline="within_year" if months <= 12 else "flexible",
+        goal="process_maturity",
+    )
     assert rec.recommend(store, p).key == outcome

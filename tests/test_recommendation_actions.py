@@ -1,5 +1,6 @@
 """Recommendation actions with rasa-sdk's CollectingDispatcher and Tracker.from_dict:
 the full list of events each action returns and the messages it dispatches."""
+
 from __future__ import annotations
 
 import asyncio
@@ -13,13 +14,34 @@ from rasa_sdk.executor import CollectingDispatcher
 import actions.recommendation as rec_actions
 from bot import contact
 
-DOMAIN = {"forms": {"recommendation_form": {"required_slots": [
-    "rec_industry", "rec_customers", "rec_requirement", "rec_certifications", "rec_size", "rec_timeline", "rec_goal"]},
-    "consultant_form": {"required_slots": ["contact_name", "contact_email"]}}, "slots": {}}
+DOMAIN = {
+    "forms": {
+        "recommendation_form": {
+            "required_slots": [
+                "rec_industry",
+                "rec_customers",
+                "rec_requirement",
+                "rec_certifications",
+                "rec_size",
+                "rec_timeline",
+                "rec_goal",
+            ]
+        },
+        "consultant_form": {"required_slots": ["contact_name", "contact_email"]},
+    },
+    "slots": {},
+}
 
 
-def tracker(intent: str, text: str, slots: dict | None = None, set_now: dict | None = None,
-            requested: str | None = None, loop: str | None = "recommendation_form", sender: str = "test-user") -> Tracker:
+def tracker(
+    intent: str,
+    text: str,
+    slots: dict | None = None,
+    set_now: dict | None = None,
+    requested: str | None = None,
+    loop: str | None = "recommendation_form",
+    sender: str = "test-user",
+) -> Tracker:
     """A tracker whose latest user message is `text`; `set_now` are slots extracted from it."""
     slots = dict(slots or {})
     slots["requested_slot"] = requested
@@ -27,12 +49,18 @@ def tracker(intent: str, text: str, slots: dict | None = None, set_now: dict | N
     for name, value in (set_now or {}).items():
         slots[name] = value
         events.append({"event": "slot", "name": name, "value": value})
-    return Tracker.from_dict({
-        "sender_id": sender, "slots": slots,
-        "latest_message": {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []},
-        "events": events, "paused": False, "followup_action": None,
-        "active_loop": {"name": loop} if loop else {}, "latest_action_name": "action_listen",
-    })
+    return Tracker.from_dict(
+        {
+            "sender_id": sender,
+            "slots": slots,
+            "latest_message": {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []},
+            "events": events,
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {"name": loop} if loop else {},
+            "latest_action_name": "action_listen",
+        }
+    )
 
 
 def run(action, t: Tracker) -> tuple[list[dict], list[dict]]:
@@ -58,43 +86,69 @@ def use_test_store(monkeypatch, sqlite_store):
 
 
 def test_unusable_size_is_reasked_with_examples(sqlite_store):
-    messages, events = run(rec_actions.ValidateRecommendationForm(),
-                           tracker("inform_recommendation", "lots", set_now={"rec_size": "lots"}, requested="rec_size"))
+    messages, events = run(
+        rec_actions.ValidateRecommendationForm(),
+        tracker("inform_recommendation", "lots", set_now={"rec_size": "lots"}, requested="rec_size"),
+    )
     assert events == [SlotSet("rec_size", None), SlotSet("rec_failed", "rec_size:1")]
     assert texts(messages) == [sqlite_store.question("rec_size").reask]
     assert "50 people" in messages[0]["text"]
 
 
 def test_free_text_answer_is_normalised(sqlite_store):
-    messages, events = run(rec_actions.ValidateRecommendationForm(),
-                           tracker("inform_recommendation", "we make aircraft parts",
-                                   set_now={"rec_industry": "we make aircraft parts"}, requested="rec_industry"))
+    messages, events = run(
+        rec_actions.ValidateRecommendationForm(),
+        tracker(
+            "inform_recommendation",
+            "we make aircraft parts",
+            set_now={"rec_industry": "we make aircraft parts"},
+            requested="rec_industry",
+        ),
+    )
     assert events == [SlotSet("rec_industry", "aerospace")]
     assert texts(messages) == ["Noted: industry: Aerospace."]  # the industry's name in content/industries.yml
 
 
 def test_a_question_is_never_taken_as_an_answer():
-    messages, events = run(rec_actions.ValidateRecommendationForm(),
-                           tracker("ask_question", "what is cmmi?", set_now={"rec_requirement": "what is cmmi?"},
-                                   requested="rec_requirement"))
+    messages, events = run(
+        rec_actions.ValidateRecommendationForm(),
+        tracker(
+            "ask_question", "what is cmmi?", set_now={"rec_requirement": "what is cmmi?"}, requested="rec_requirement"
+        ),
+    )
     assert events == [SlotSet("rec_requirement", None)]
     assert messages == []
 
 
 def test_opening_fills_what_it_states():
-    messages, events = run(rec_actions.ValidateRecommendationForm(), tracker(
-        "start_recommendation", "we're a 300-person defense software company and our contracts require CMMI level 3"))
-    assert events == [SlotSet("rec_industry", "defense"), SlotSet("rec_customers", "defense"),
-                      SlotSet("rec_requirement", "cmmi"), SlotSet("rec_size", "300"),
-                      SlotSet("rec_target_level", "3")]  # nothing about the goal or the timeline
+    messages, events = run(
+        rec_actions.ValidateRecommendationForm(),
+        tracker(
+            "start_recommendation", "we're a 300-person defense software company and our contracts require CMMI level 3"
+        ),
+    )
+    assert events == [
+        SlotSet("rec_industry", "defense"),
+        SlotSet("rec_customers", "defense"),
+        SlotSet("rec_requirement", "cmmi"),
+        SlotSet("rec_size", "300"),
+        SlotSet("rec_target_level", "3"),
+    ]  # nothing about the goal or the timeline
     assert texts(messages) == [
-        "Noted: 300 staff, industry: Defense, customers: Defense / DoD, contracts require CMMI (maturity level 3)."]
+        "Noted: 300 staff, industry: Defense, customers: Defense / DoD, contracts require CMMI (maturity level 3)."
+    ]
 
 
 def test_correction_mid_form_updates_and_says_so():
-    messages, events = run(rec_actions.ValidateRecommendationForm(), tracker(
-        "correct_recommendation", "actually we're 50 people",
-        slots={"rec_industry": "software", "rec_size": "300"}, requested="rec_timeline"))
+    messages, events = run(
+        rec_actions.ValidateRecommendationForm(),
+        tracker(
+            "correct_recommendation",
+            "actually we're 50 people",
+            slots={"rec_industry": "software", "rec_size": "300"},
+            requested="rec_timeline",
+        ),
+    )
     assert events == [SlotSet("rec_size", "50")]
     assert texts(messages) == ["Updated size: 50."]
 
@@ -105,84 +159,173 @@ def test_every_question_comes_with_buttons(sqlite_store):
         question = sqlite_store.question(slot)  # content/questions.yml
         messages, events = run(action(), tracker("inform_recommendation", "x"))
         assert events == [], slot
-        assert [(m["text"], buttons(m)) for m in messages] == [(question.text, [
-            (o.title, "/deny" if o.value == "cancel" else '/inform_recommendation{"rec_choice": "%s"}' % o.value)
-            for o in question.options])], slot
+        assert [(m["text"], buttons(m)) for m in messages] == [
+            (
+                question.text,
+                [
+                    (
+                        o.title,
+                        "/deny" if o.value == "cancel" else '/inform_recommendation{"rec_choice": "%s"}' % o.value,
+                    )
+                    for o in question.options
+                ],
+            )
+        ], slot
 
 
 def test_correction_after_the_result_gives_the_updated_result(sqlite_store):
-    answers = {"rec_industry": "software", "rec_customers": "defense", "rec_requirement": "cmmi",
-               "rec_certifications": "none", "rec_size": "300", "rec_timeline": "flexible", "rec_goal": "market_access"}
-    messages, events = run(rec_actions.ActionCorrectRecommendation(),
-                           tracker("correct_recommendation", "actually we're 50 people", slots=answers, loop=None))
+    answers = {
+        "rec_industry": "software",
+        "rec_customers": "defense",
+        "rec_requirement": "cmmi",
+        "rec_certifications": "none",
+        "rec_size": "300",
+        "rec_timeline": "flexible",
+        "rec_goal": "market_access",
+    }
+    messages, events = run(
+        rec_actions.ActionCorrectRecommendation(),
+        tracker("correct_recommendation", "actually we're 50 people", slots=answers, loop=None),
+    )
     assert events == [SlotSet("rec_size", "50"), SlotSet("rec_outcome", "both_iso_first")]
     assert len(messages) == 2 and messages[0]["text"] == "Updated size: 50."
     result = messages[1]["text"]
     assert result.startswith("Both, ISO 9001 first\n")  # content/outcomes.yml
     # ISO 9001 for 25–250 staff (content/timelines.yml), then the article's CMMI appraisal process
-    assert "Plan: 1. ISO 9001 certification process: 6–9 months (estimate) [2] " \
-           "2. CMMI appraisal process: 6–12 months (estimate) [3]\n" in result
-    assert buttons(messages[1]) == [("Why this recommendation?", "/explain_recommendation"),
-                                    ("The full plan", "/show_recommendation")]
+    assert (
+        "Plan: 1. ISO 9001 certification process: 6–9 months (estimate) [2] "
+        "2. CMMI appraisal process: 6–12 months (estimate) [3]\n" in result
+    )
+    assert buttons(messages[1]) == [
+        ("Why this recommendation?", "/explain_recommendation"),
+        ("The full plan", "/show_recommendation"),
+    ]
 
 
 def test_invalid_email_is_reasked_and_valid_one_kept(sqlite_store):
-    messages, events = run(rec_actions.ValidateConsultantForm(), tracker(
-        "inform_recommendation", "jane(at)example", set_now={"contact_email": "jane(at)example"},
-        requested="contact_email", loop="consultant_form"))
+    messages, events = run(
+        rec_actions.ValidateConsultantForm(),
+        tracker(
+            "inform_recommendation",
+            "jane(at)example",
+            set_now={"contact_email": "jane(at)example"},
+            requested="contact_email",
+            loop="consultant_form",
+        ),
+    )
     assert events == [SlotSet("contact_email", None)]
     assert texts(messages) == [sqlite_store.question("contact_email").reask]
-    messages, events = run(rec_actions.ValidateConsultantForm(), tracker(
-        "inform_recommendation", "jane@example.com", set_now={"contact_email": "jane@example.com"},
-        requested="contact_email", loop="consultant_form"))
+    messages, events = run(
+        rec_actions.ValidateConsultantForm(),
+        tracker(
+            "inform_recommendation",
+            "jane@example.com",
+            set_now={"contact_email": "jane@example.com"},
+            requested="contact_email",
+            loop="consultant_form",
+        ),
+    )
     assert events == [SlotSet("contact_email", "jane@example.com")]
     assert messages == []
 
 
 def test_submit_stores_the_request_with_the_recommendation_and_forget_me_deletes_it(sqlite_store):
     sender = f"t-{uuid.uuid4().hex}"
-    answers = {"rec_industry": "manufacturing", "rec_customers": "commercial", "rec_requirement": "none",
-               "rec_certifications": "none", "rec_size": "40", "rec_timeline": "flexible",
-               "rec_goal": "customer_satisfaction", "contact_name": "Jane Smith", "contact_email": "jane@example.com"}
-    messages, events = run(rec_actions.ActionSubmitConsultantRequest(),
-                           tracker("inform_recommendation", "jane@example.com", slots=answers, loop=None, sender=sender))
+    answers = {
+        "rec_industry": "manufacturing",
+        "rec_customers": "commercial",
+        "rec_requirement": "none",
+        "rec_certifications": "none",
+        "rec_size": "40",
+        "rec_timeline": "flexible",
+        "rec_goal": "customer_satisfaction",
+        "contact_name": "Jane Smith",
+        "contact_email": "jane@example.com",
+    }
+    messages, events = run(
+        rec_actions.ActionSubmitConsultantRequest(),
+        tracker("inform_recommendation", "jane@example.com", slots=answers, loop=None, sender=sender),
+    )
     assert events == []
-    assert texts(messages) == [("Thank you, Jane Smith. I've stored your request with your recommendation, and a "
-                                   "consultant will write to the email address you gave. Say \"forget me\" at any "
-                                   "time to delete these details.")]
+    assert texts(messages) == [
+        (
+            "Thank you, Jane Smith. I've stored your request with your recommendation, and a "
+            'consultant will write to the email address you gave. Say "forget me" at any '
+            "time to delete these details."
+        )
+    ]
     [stored] = contact.requests_for(sqlite_store.engine, sender)
     assert (stored.name, stored.email) == ("Jane Smith", "jane@example.com")
     assert stored.recommendation == (  # the outcome's title (content/outcomes.yml) and the user's answers
         "ISO 9001 only (industry: Manufacturing; customers: Commercial / private sector; contracts require: none of "
         "these frameworks; already held: none; size: 40 staff; timeline: no immediate pressure; main goal: "
-        "customer satisfaction)")
-    messages, events = run(rec_actions.ActionForgetMe(), tracker("forget_me", "forget me", slots=answers,
-                                                                  loop=None, sender=sender))
+        "customer satisfaction)"
+    )
+    messages, events = run(
+        rec_actions.ActionForgetMe(), tracker("forget_me", "forget me", slots=answers, loop=None, sender=sender)
+    )
     assert contact.requests_for(sqlite_store.engine, sender) == []
-    assert events == [ActiveLoop(None), SlotSet("requested_slot", None),
-                      *(SlotSet(slot, None) for slot in [
-                          "contact_name", "contact_email", "rec_industry", "rec_customers", "rec_requirement",
-                          "rec_certifications", "rec_size", "rec_timeline", "rec_goal", "rec_target_level",
-                          "rec_deadline_months", "rec_outcome", "rec_failed"])]
-    assert texts(messages) == ["Done: I've deleted your consultant request (your name, email and recommendation) "
-                               "and this whole conversation, everything you typed included."]
+    assert events == [
+        ActiveLoop(None),
+        SlotSet("requested_slot", None),
+        *(
+            SlotSet(slot, None)
+            for slot in [
+                "contact_name",
+                "contact_email",
+                "rec_industry",
+                "rec_customers",
+                "rec_requirement",
+                "rec_certifications",
+                "rec_size",
+                "rec_timeline",
+                "rec_goal",
+                "rec_target_level",
+                "rec_deadline_months",
+                "rec_outcome",
+                "rec_failed",
+            ]
+        ),
+    ]
+    assert texts(messages) == [
+        "Done: I've deleted your consultant request (your name, email and recommendation) "
+        "and this whole conversation, everything you typed included."
+    ]
 
 
 # Names and emails at the consultant's prompts that the NLU may read as commands or questions.
-@pytest.mark.parametrize("action, intent, requested, text, slot, value", [
-    ("ActionForgetMe", "forget_me", "contact_name", "Will Forget", "contact_name", "Will Forget"),
-    ("ActionForgetMe", "forget_me", "contact_email", "mark.forget@fedit.example.org", "contact_email",
-     "mark.forget@fedit.example.org"),
-    ("ActionStopConsultantRequest", "stop_recommendation", "contact_name", "Grace Stop", "contact_name", "Grace Stop"),
-    ("ActionStopConsultantRequest", "deny", "contact_name", "Nobody Noel", "contact_name", "Nobody Noel"),
-])
-def test_a_name_or_email_that_looks_like_a_command_is_taken_as_the_answer(action, intent, requested, text, slot,
-                                                                          value):
+@pytest.mark.parametrize(
+    "action, intent, requested, text, slot, value",
+    [
+        ("ActionForgetMe", "forget_me", "contact_name", "Will Forget", "contact_name", "Will Forget"),
+        (
+            "ActionForgetMe",
+            "forget_me",
+            "contact_email",
+            "mark.forget@fedit.example.org",
+            "contact_email",
+            "mark.forget@fedit.example.org",
+        ),
+        (
+            "ActionStopConsultantRequest",
+            "stop_recommendation",
+            "contact_name",
+            "Grace Stop",
+            "contact_name",
+            "Grace Stop",
+        ),
+        ("ActionStopConsultantRequest", "deny", "contact_name", "Nobody Noel", "contact_name", "Nobody Noel"),
+    ],
+)
+def test_a_name_or_email_that_looks_like_a_command_is_taken_as_the_answer(action, intent, requested, text, slot, value):
     dispatcher = CollectingDispatcher()
-    events = getattr(rec_actions, action)().run(dispatcher, tracker(intent, text, requested=requested,
-                                                                  loop="consultant_form"), DOMAIN)
-    assert events == [{"event": "slot", "timestamp": None, "name": slot, "value": value},
-                      {"event": "followup", "timestamp": None, "name": "consultant_form"}]
+    events = getattr(rec_actions, action)().run(
+        dispatcher, tracker(intent, text, requested=requested, loop="consultant_form"), DOMAIN
+    )
+    assert events == [
+        {"event": "slot", "timestamp": None, "name": slot, "value": value},
+        {"event": "followup", "timestamp": None, "name": "consultant_form"},
+    ]
     assert dispatcher.messages == []  # nothing deleted, nothing cancelled
 
 
@@ -198,28 +341,49 @@ def test_a_name_that_looks_like_a_question_is_taken_as_the_name():
 
 @pytest.mark.parametrize("text", ["forget me", "please delete my data", "stop", "no thanks"])
 def test_a_real_erasure_or_refusal_at_the_name_prompt_still_counts(text):
-    assert rec_actions.contact_answer(tracker("forget_me", text, requested="contact_name", loop="consultant_form")) == []
+    assert (
+        rec_actions.contact_answer(tracker("forget_me", text, requested="contact_name", loop="consultant_form")) == []
+    )
 
 
-@pytest.mark.parametrize("action, intent, requested, text, slot", [
-    ("ActionCorrectRecommendation", "correct_recommendation", "contact_email", "will.forget@example.com",
-     "contact_email"),
-    ("ActionCorrectRecommendation", "correct_recommendation", "contact_name", "Nobody Noel", "contact_name"),
-    ("ActionComplaint", "complain_wrong", "contact_name", "Mark Wrong", "contact_name"),
-])
+@pytest.mark.parametrize(
+    "action, intent, requested, text, slot",
+    [
+        (
+            "ActionCorrectRecommendation",
+            "correct_recommendation",
+            "contact_email",
+            "will.forget@example.com",
+            "contact_email",
+        ),
+        ("ActionCorrectRecommendation", "correct_recommendation", "contact_name", "Nobody Noel", "contact_name"),
+        ("ActionComplaint", "complain_wrong", "contact_name", "Mark Wrong", "contact_name"),
+    ],
+)
 def test_a_contact_answer_read_as_a_correction_is_taken_as_the_answer(action, intent, requested, text, slot):
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(getattr(rec_actions, action)().run(
-        dispatcher, tracker(intent, text, requested=requested, loop="consultant_form"), DOMAIN))
-    assert events == [{"event": "slot", "timestamp": None, "name": slot, "value": text},
-                      {"event": "followup", "timestamp": None, "name": "consultant_form"}]
+    events = asyncio.run(
+        getattr(rec_actions, action)().run(
+            dispatcher, tracker(intent, text, requested=requested, loop="consultant_form"), DOMAIN
+        )
+    )
+    assert events == [
+        {"event": "slot", "timestamp": None, "name": slot, "value": text},
+        {"event": "followup", "timestamp": None, "name": "consultant_form"},
+    ]
     assert dispatcher.messages == []
 
 
 def test_an_answer_in_the_form_does_not_overwrite_another_known_answer(sqlite_store):
-    messages, events = run(rec_actions.ValidateRecommendationForm(), tracker(
-        "inform_recommendation", "a few bank RFPs asked for iso 9001", slots={"rec_industry": "software"},
-        requested="rec_requirement"))
+    messages, events = run(
+        rec_actions.ValidateRecommendationForm(),
+        tracker(
+            "inform_recommendation",
+            "a few bank RFPs asked for iso 9001",
+            slots={"rec_industry": "software"},
+            requested="rec_requirement",
+        ),
+    )
     assert events == [SlotSet("rec_requirement", "iso9001")]  # rec_industry stays "software"
     assert texts(messages) == ["Noted: contracts require ISO 9001."]
 
@@ -230,10 +394,14 @@ def _with_history(t: Tracker, history: list[dict]) -> Tracker:
     return t
 
 
-OFFERED = [{"event": "action", "name": "action_show_recommendation"},
-           {"event": "action", "name": "utter_offer_consultant"}]
-A_QUESTION_IN_BETWEEN = [{"event": "user", "text": "can we get ML3 in 4 months?"},
-                         {"event": "action", "name": "action_answer_question"}]
+OFFERED = [
+    {"event": "action", "name": "action_show_recommendation"},
+    {"event": "action", "name": "utter_offer_consultant"},
+]
+A_QUESTION_IN_BETWEEN = [
+    {"event": "user", "text": "can we get ML3 in 4 months?"},
+    {"event": "action", "name": "action_answer_question"},
+]
 
 
 def _events(action, t: Tracker) -> tuple[list[dict], list[dict]]:
@@ -257,8 +425,9 @@ def test_a_no_after_a_question_declines_the_offer_once():
     assert [m["response"] for m in messages] == ["utter_consultant_declined"]
     assert events == []
     answered = OFFERED + A_QUESTION_IN_BETWEEN + [{"event": "action", "name": "action_answer_offer"}]
-    messages, events = _events(rec_actions.ActionAnswerOffer(),
-                               _with_history(tracker("affirm", "yes", loop=None), answered))
+    messages, events = _events(
+        rec_actions.ActionAnswerOffer(), _with_history(tracker("affirm", "yes", loop=None), answered)
+    )
     assert [m["response"] for m in messages] == ["utter_ok"]
     assert events == []
 
@@ -271,9 +440,13 @@ def test_a_yes_with_no_offer_open_is_just_ok():
 
 def test_after_two_side_questions_the_form_question_is_a_one_line_reminder(sqlite_store):
     ask_customers = next(a for a in rec_actions.ASK_ACTIONS if a().name() == "action_ask_rec_customers")
-    side = [{"event": "active_loop", "name": "recommendation_form"},
-            {"event": "user", "text": "what is cmmi?"}, {"event": "action", "name": "action_answer_question"},
-            {"event": "user", "text": "and who owns it?"}, {"event": "action", "name": "action_answer_question"}]
+    side = [
+        {"event": "active_loop", "name": "recommendation_form"},
+        {"event": "user", "text": "what is cmmi?"},
+        {"event": "action", "name": "action_answer_question"},
+        {"event": "user", "text": "and who owns it?"},
+        {"event": "action", "name": "action_answer_question"},
+    ]
     messages, events = _events(ask_customers(), _with_history(tracker("ask_question", "and who owns it?"), side))
     assert [m["response"] for m in messages] == ["utter_form_waiting"]
     assert messages[0]["form_question"] == sqlite_store.question("rec_customers").text
@@ -281,6 +454,8 @@ def test_after_two_side_questions_the_form_question_is_a_one_line_reminder(sqlit
     assert events == []
     messages, events = _events(ask_customers(), _with_history(tracker("ask_question", "what is cmmi?"), side[:3]))
     assert texts(messages) == [sqlite_store.question("rec_customers").text]
-    assert buttons(messages[0]) == [(o.title, '/inform_recommendation{"rec_choice": "%s"}' % o.value)
-                                    for o in sqlite_store.question("rec_customers").options]
+    assert buttons(messages[0]) == [
+        (o.title, '/inform_recommendation{"rec_choice": "%s"}' % o.value)
+        for o in sqlite_store.question("rec_customers").options
+    ]
     assert events == []

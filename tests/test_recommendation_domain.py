@@ -1,9 +1,8 @@
 """The recommendation's wiring in domain.yml and data/: checks that keep
 working after other branches add intents (every question intent mid-form is
 answered and never taken as an answer)."""
-from __future__ import annotations
 
-from pathlib import Path
+from __future__ import annotations
 
 import yaml
 
@@ -29,8 +28,10 @@ def _rules() -> list[dict]:
 def _question_intents() -> set[str]:
     """Intents answered by action_answer_question outside the forms (not the NLU fallback)."""
     found = {
-        rule["steps"][0]["intent"] for rule in _rules()
-        if not rule.get("condition") and len(rule.get("steps") or []) == 2
+        rule["steps"][0]["intent"]
+        for rule in _rules()
+        if not rule.get("condition")
+        and len(rule.get("steps") or []) == 2
         and rule["steps"][1] == {"action": "action_answer_question"}
     }
     return found - {"nlu_fallback"}

@@ -1,6 +1,7 @@
 """The guided recommendation end to end over REST: trained model, action server,
 knowledge store. Each test is one user's conversation; the closing note of the
 issue lists these scenarios and their outcomes."""
+
 from __future__ import annotations
 
 import uuid
@@ -11,8 +12,15 @@ from bot import contact
 from bot.store import KnowledgeStore, get_engine
 from tests.expected import response_text
 
-SLOTS = ("rec_industry", "rec_customers", "rec_requirement", "rec_certifications", "rec_size", "rec_timeline",
-         "rec_goal")
+SLOTS = (
+    "rec_industry",
+    "rec_customers",
+    "rec_requirement",
+    "rec_certifications",
+    "rec_size",
+    "rec_timeline",
+    "rec_goal",
+)
 
 
 class Chat:
@@ -69,9 +77,15 @@ def assistant_db(assistant) -> KnowledgeStore:
 def test_with_buttons_from_the_greeting_to_a_stored_and_forgotten_consultant_request(chat, assistant, sqlite_store):
     chat.say("hello")
     chat.click("Help me choose")
-    answers = {"rec_industry": "software", "rec_customers": "defense", "rec_requirement": "cmmi",
-               "rec_certifications": "none", "rec_size": "25-250", "rec_timeline": "flexible",
-               "rec_goal": "market_access"}
+    answers = {
+        "rec_industry": "software",
+        "rec_customers": "defense",
+        "rec_requirement": "cmmi",
+        "rec_certifications": "none",
+        "rec_size": "25-250",
+        "rec_timeline": "flexible",
+        "rec_goal": "market_access",
+    }
     for slot in SLOTS:
         assert chat.asked() == slot, chat.replies
         assert chat.buttons, f"question for {slot} has no buttons"
@@ -100,8 +114,10 @@ def test_with_buttons_from_the_greeting_to_a_stored_and_forgotten_consultant_req
     assert stored.recommendation.startswith("Both, ISO 9001 first (industry: Software development; ")
 
     chat.say("forget me")
-    assert chat.text == ("Done: I've deleted your consultant request (your name, email and recommendation) "
-                         "and this whole conversation, everything you typed included.")
+    assert chat.text == (
+        "Done: I've deleted your consultant request (your name, email and recommendation) "
+        "and this whole conversation, everything you typed included."
+    )
     assert contact.requests_for(db.engine, chat.sender) == []
 
 
@@ -148,8 +164,13 @@ def test_a_question_mid_form_is_answered_and_the_form_resumes(chat, sqlite_store
 
 def test_corrections_update_the_slot_and_the_result(chat, sqlite_store):
     chat.say("help me choose")
-    for slot, value in [("rec_industry", "manufacturing"), ("rec_customers", "commercial"),
-                        ("rec_requirement", "none"), ("rec_certifications", "none"), ("rec_size", "251+")]:
+    for slot, value in [
+        ("rec_industry", "manufacturing"),
+        ("rec_customers", "commercial"),
+        ("rec_requirement", "none"),
+        ("rec_certifications", "none"),
+        ("rec_size", "251+"),
+    ]:
         chat.click(option(sqlite_store, slot, value))
     assert chat.asked() == "rec_timeline"
     chat.say("actually we're 50 people")

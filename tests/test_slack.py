@@ -1,5 +1,6 @@
 """Slack, offline: signed Events API and interactivity requests go to the running
 assistant; its replies go to the fake Slack Web API (tests/fake_slack.py)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -21,8 +22,7 @@ BOT_USER = "UBOT0001"
 QUIET_SECONDS = 3  # how long "no reply" is watched for after the control reply came
 
 
-def sign(body: bytes, content_type: str, timestamp: int | None = None,
-         secret: str = TEST_SLACK_SIGNING_SECRET) -> dict:
+def sign(body: bytes, content_type: str, timestamp: int | None = None, secret: str = TEST_SLACK_SIGNING_SECRET) -> dict:
     """Headers as Slack sends them: v0 HMAC-SHA256 of "v0:<timestamp>:<body>"."""
     ts = str(int(time.time()) if timestamp is None else timestamp)
     digest = hmac.new(secret.encode(), f"v0:{ts}:".encode() + body, hashlib.sha256).hexdigest()
@@ -37,12 +37,23 @@ def new_ids() -> tuple[str, str]:
 
 def event(text: str, user: str, channel: str, event_id: str | None = None, kind: str = "message") -> dict:
     now = time.time()
-    message = {"type": kind, "user": user, "text": text, "ts": f"{now:.6f}", "channel": channel, "event_ts": f"{now:.6f}"}
+    message = {
+        "type": kind,
+        "user": user,
+        "text": text,
+        "ts": f"{now:.6f}",
+        "channel": channel,
+        "event_ts": f"{now:.6f}",
+    }
     if kind == "message":
         message["channel_type"] = "im"
     return {
-        "token": "unused", "team_id": "T0001", "api_app_id": "A0001", "type": "event_callback",
-        "event_id": event_id or f"Ev{uuid.uuid4().hex[:12].upper()}", "event_time": int(now),
+        "token": "unused",
+        "team_id": "T0001",
+        "api_app_id": "A0001",
+        "type": "event_callback",
+        "event_id": event_id or f"Ev{uuid.uuid4().hex[:12].upper()}",
+        "event_time": int(now),
         "authorizations": [{"user_id": BOT_USER, "is_bot": True}],
         "event": message,
     }
@@ -208,12 +219,19 @@ def test_buttons_are_posted_as_block_kit(fake_slack):
     _, channel = new_ids()
     buttons = [{"title": f"Option {n}", "payload": f'/choose{{"n": {n}}}'} for n in range(7)]
     output = SlackOutput(TEST_SLACK_TOKEN, api_url=fake_slack.url)
-    asyncio.run(output.send_text_with_buttons(channel, "Which **one** fits? See [the guide](https://example.org/a?b=1&c=2)", buttons))
+    asyncio.run(
+        output.send_text_with_buttons(
+            channel, "Which **one** fits? See [the guide](https://example.org/a?b=1&c=2)", buttons
+        )
+    )
 
     post = fake_slack.wait_for_post(channel, timeout=10)[0]
     section = post.blocks[0]
     assert section["type"] == "section"
-    assert section["text"] == {"type": "mrkdwn", "text": "Which *one* fits? See <https://example.org/a?b=1&amp;c=2|the guide>"}
+    assert section["text"] == {
+        "type": "mrkdwn",
+        "text": "Which *one* fits? See <https://example.org/a?b=1&amp;c=2|the guide>",
+    }
     assert [(b["text"]["text"], b["value"]) for b in post.buttons()] == [(b["title"], b["payload"]) for b in buttons]
     assert "Which one fits?" in post.text  # the notification fallback, without markup
 
@@ -265,12 +283,18 @@ def test_full_recommendation_via_interactive_payloads(slack, fake_slack):
         message = with_buttons[-1]
         seen = len(fake_slack.posts(channel))
         assert slack.click(user, channel, message, message.buttons()[0]).status_code == 200
-        assert fake_slack.wait_for(lambda: len(fake_slack.posts(channel)) > seen, timeout=60), "no reply to a click"
+        assert fake_slack.wait_for(lambda seen=seen: len(fake_slack.posts(channel)) > seen, timeout=60), (
+            "no reply to a click"
+        )
         # The clicked message's buttons are replaced by the choice, so it can't be clicked twice.
-        assert fake_slack.wait_for(lambda: any(u.ts == message.ts for u in fake_slack.posts(channel, "chat.update")), 10)
+        assert fake_slack.wait_for(
+            lambda message=message: any(u.ts == message.ts for u in fake_slack.posts(channel, "chat.update")), 10
+        )
         update = [u for u in fake_slack.posts(channel, "chat.update") if u.ts == message.ts][-1]
         assert not update.buttons()
-    assert result_posted(), "no recommendation after 15 clicks: " + " | ".join(p.readable() for p in fake_slack.posts(channel))
+    assert result_posted(), "no recommendation after 15 clicks: " + " | ".join(
+        p.readable() for p in fake_slack.posts(channel)
+    )
 
 
 def test_manifest_points_slack_at_the_webhook_the_channel_serves():
@@ -294,8 +318,9 @@ def test_without_slack_secrets_the_channel_loads_unconfigured(monkeypatch):
 
 
 def test_secrets_in_credentials_yml_are_refused():
-    from channels.slack import SlackInput
     from rasa.shared.exceptions import InvalidConfigException
+
+    from channels.slack import SlackInput
 
     with pytest.raises(InvalidConfigException, match="SLACK_SIGNING_SECRET"):
         SlackInput.from_credentials({"slack_token": "xoxb-1", "slack_signing_secret": "s"})
@@ -315,8 +340,9 @@ def test_a_turn_that_fails_tells_the_slack_user_instead_of_going_silent(fake_sla
     from channels.guard import UNAVAILABLE_REPLY
     from channels.slack import SlackInput
 
-    channel_input = SlackInput(slack_token=TEST_SLACK_TOKEN, slack_signing_secret=TEST_SLACK_SIGNING_SECRET,
-                               api_url=fake_slack.url)
+    channel_input = SlackInput(
+        slack_token=TEST_SLACK_TOKEN, slack_signing_secret=TEST_SLACK_SIGNING_SECRET, api_url=fake_slack.url
+    )
     user, channel = new_ids()
 
     async def failing_rasa(message):

@@ -1,5 +1,6 @@
 """Knowledge store: coverage of the seed article and FACTS.md, reloads, bad configuration.
 Runs on SQLite and PostgreSQL (the `store` fixture is parametrised)."""
+
 from __future__ import annotations
 
 import shutil
@@ -71,9 +72,7 @@ def test_both_step_lists_with_durations(store, framework, header, months):
     assert (process.min_months, process.max_months) == months
     expected = seed_article.process_steps(header)
     assert len(expected) in (4, 5)
-    assert [(_norm(s.name), _norm(s.description)) for s in process.steps] == [
-        (_norm(a), _norm(b)) for a, b in expected
-    ]
+    assert [(_norm(s.name), _norm(s.description)) for s in process.steps] == [(_norm(a), _norm(b)) for a, b in expected]
 
 
 def test_conclusion_tips_are_facts(store):
@@ -157,8 +156,11 @@ def test_reload_replaces_content_and_keeps_user_data(tmp_path):
     with session_scope(engine) as session:
         session.add(
             m.ConsultantRequest(
-                conversation_id="c1", name="Ada", email="ada@example.com",
-                recommendation="iso9001_only", created_at=dt.datetime(2026, 1, 1),
+                conversation_id="c1",
+                name="Ada",
+                email="ada@example.com",
+                recommendation="iso9001_only",
+                created_at=dt.datetime(2026, 1, 1),
             )
         )
     practices = yaml.safe_load((content / "practices.yml").read_text())
@@ -200,7 +202,11 @@ def test_unreachable_database_raises_with_masked_url():
 
 
 def test_startup_check_exits_non_zero_with_a_clear_message():
-    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": "postgresql://bot:s3cret@127.0.0.1:1/kb", "PYTHONPATH": str(PROJECT_ROOT)}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DATABASE_URL": "postgresql://bot:s3cret@127.0.0.1:1/kb",
+        "PYTHONPATH": str(PROJECT_ROOT),
+    }
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "check-db"], capture_output=True, text=True, env=env, timeout=60
     )

@@ -4,12 +4,12 @@ Against the running assistant: a question, a whole recommendation by clicking
 buttons, history after a reload, phone width, keyboard, labels. Against a scripted
 socket.io server standing in for Rasa: how bot text, links, buttons and the typing
 indicator are rendered. Screenshots go to screenshots/ (ignored by git)."""
+
 from __future__ import annotations
 
 import asyncio
 import re
 import threading
-import time
 
 import pytest
 import yaml
@@ -19,8 +19,14 @@ from bot.settings import PROJECT_ROOT
 from tests.servers import free_port, start_web
 
 SCREENSHOTS = PROJECT_ROOT / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
 ANSWER_TIMEOUT_MS = 90_000
@@ -74,16 +80,21 @@ def overview(store, framework: str) -> str:
 
 # --- against the running assistant --------------------------------------------
 
+
 def test_a_question_is_answered_in_the_widget(chat, sqlite_store):
     ask(chat, "what is ISO 9001?")
     expect(chat.locator(".cw-msg--user").last).to_have_text(re.compile("what is ISO 9001\\?"))
-    expect(bot_messages(chat).filter(has_text=overview(sqlite_store, "iso9001"))).to_have_count(1, timeout=ANSWER_TIMEOUT_MS)
+    expect(bot_messages(chat).filter(has_text=overview(sqlite_store, "iso9001"))).to_have_count(
+        1, timeout=ANSWER_TIMEOUT_MS
+    )
     screenshot(chat, "desktop-question-answered.png")
 
 
 def test_history_survives_a_reload(chat, sqlite_store):
     ask(chat, "what is ISO 9001?")
-    expect(bot_messages(chat).filter(has_text=overview(sqlite_store, "iso9001"))).to_have_count(1, timeout=ANSWER_TIMEOUT_MS)
+    expect(bot_messages(chat).filter(has_text=overview(sqlite_store, "iso9001"))).to_have_count(
+        1, timeout=ANSWER_TIMEOUT_MS
+    )
     before = chat.locator(".cw-msg").all_inner_texts()
     session = chat.evaluate("localStorage.getItem('cmmi-advisor:session')")
     assert session
@@ -93,7 +104,9 @@ def test_history_survives_a_reload(chat, sqlite_store):
     assert chat.locator(".cw-msg").all_inner_texts() == before
     # The conversation goes on in the same session.
     ask(chat, "what is CMMI?")
-    expect(bot_messages(chat).filter(has_text=overview(sqlite_store, "cmmi"))).to_have_count(1, timeout=ANSWER_TIMEOUT_MS)
+    expect(bot_messages(chat).filter(has_text=overview(sqlite_store, "cmmi"))).to_have_count(
+        1, timeout=ANSWER_TIMEOUT_MS
+    )
     assert chat.evaluate("localStorage.getItem('cmmi-advisor:session')") == session
     screenshot(chat, "desktop-after-reload.png")
 
@@ -104,7 +117,9 @@ def test_complete_a_whole_recommendation_by_clicking_buttons(chat):
     titles = [row["title"] for row in yaml.safe_load((PROJECT_ROOT / "content" / "outcomes.yml").read_text())]
 
     def result_shown() -> bool:
-        return any(t.lstrip().startswith(tuple(titles)) for t in chat.locator(".cw-msg--bot .cw-text").all_inner_texts())
+        return any(
+            t.lstrip().startswith(tuple(titles)) for t in chat.locator(".cw-msg--bot .cw-text").all_inner_texts()
+        )
 
     ask(chat, "hi")
     expect(bot_messages(chat)).not_to_have_count(0, timeout=ANSWER_TIMEOUT_MS)
@@ -125,12 +140,20 @@ def test_it_works_at_phone_width(browser, web_page, sqlite_store):
     page = open_page(browser, web_page.url, PHONE)
     try:
         ask(page, "what is ISO 9001?")
-        expect(bot_messages(page).filter(has_text=overview(sqlite_store, "iso9001"))).to_have_count(1, timeout=ANSWER_TIMEOUT_MS)
+        expect(bot_messages(page).filter(has_text=overview(sqlite_store, "iso9001"))).to_have_count(
+            1, timeout=ANSWER_TIMEOUT_MS
+        )
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the page scrolls sideways"
-        for target in (page.locator(".cw-panel"), message_box(page), page.get_by_role("button", name="Send"),
-                       *bot_messages(page).all()):
+        for target in (
+            page.locator(".cw-panel"),
+            message_box(page),
+            page.get_by_role("button", name="Send"),
+            *bot_messages(page).all(),
+        ):
             box = target.bounding_box()
-            assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 0.5, f"{target} is cut off: {box}"
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 0.5, (
+                f"{target} is cut off: {box}"
+            )
         send = page.get_by_role("button", name="Send").bounding_box()
         assert send["y"] + send["height"] <= PHONE["height"], "the send button is below the screen"
         screenshot(page, "phone-question-answered.png")
@@ -147,7 +170,9 @@ def test_it_works_by_keyboard_alone(chat, sqlite_store):
     assert chat.evaluate("document.activeElement.id") == "cw-input", "the message box can't be reached by Tab"
     chat.keyboard.type("what is ISO 9001?")
     chat.keyboard.press("Enter")
-    expect(bot_messages(chat).filter(has_text=overview(sqlite_store, "iso9001"))).to_have_count(1, timeout=ANSWER_TIMEOUT_MS)
+    expect(bot_messages(chat).filter(has_text=overview(sqlite_store, "iso9001"))).to_have_count(
+        1, timeout=ANSWER_TIMEOUT_MS
+    )
 
     chat.keyboard.press("Escape")  # closes the chat, focus back on the launcher
     launcher = chat.get_by_role("button", name="Chat with our advisor")
@@ -183,7 +208,10 @@ def test_the_development_server_serves_the_same_page_and_names_rasa_in_config_js
     try:
         page = requests.get(f"{web.url}/", timeout=10)
         assert page.content == (STATIC_DIR / "index.html").read_bytes()
-        assert "connect-src 'self' http://rasa.example:5005 ws://rasa.example:5005;" in page.headers["Content-Security-Policy"]
+        assert (
+            "connect-src 'self' http://rasa.example:5005 ws://rasa.example:5005;"
+            in page.headers["Content-Security-Policy"]
+        )
         assert requests.get(f"{web.url}/config.json", timeout=10).json() == {"rasaUrl": "http://rasa.example:5005"}
     finally:
         web.stop()
@@ -193,7 +221,7 @@ def test_the_development_server_serves_the_same_page_and_names_rasa_in_config_js
 
 HOSTILE_TEXT = (
     "**Bold claim** and a [guide](https://example.org/guide) and a [trap](javascript:window.__clicked=1)\n"
-    "<img src=x onerror=\"window.__xss=1\"> second line, see https://example.org/plain."
+    '<img src=x onerror="window.__xss=1"> second line, see https://example.org/plain.'
 )
 
 
@@ -229,9 +257,13 @@ class ScriptedRasa:
         elif message == "sources":
             reply = {"text": "About 2–6 months. [1]\nSources:\n[1] CMMI vs ISO 9001 (consultancy article, 24 Sep 2023)"}
         elif message == "buttons":
-            reply = {"text": "Pick one", "quick_replies": [
-                {"content_type": "text", "title": "First", "payload": "/first"},
-                {"content_type": "text", "title": "Second", "payload": "/second"}]}
+            reply = {
+                "text": "Pick one",
+                "quick_replies": [
+                    {"content_type": "text", "title": "First", "payload": "/first"},
+                    {"content_type": "text", "title": "Second", "payload": "/second"},
+                ],
+            }
         else:
             reply = {"text": f"got {message}"}
         await self.sio.emit("bot_uttered", reply, room=data.get("session_id"))
@@ -290,7 +322,9 @@ def test_bot_text_is_rendered_as_text_with_simple_markdown(scripted_chat):
 
     expect(reply.locator("strong")).to_have_text("Bold claim")
     expect(reply.get_by_role("link", name="guide")).to_have_attribute("href", "https://example.org/guide")
-    expect(reply.get_by_role("link", name="https://example.org/plain")).to_have_attribute("href", "https://example.org/plain")
+    expect(reply.get_by_role("link", name="https://example.org/plain")).to_have_attribute(
+        "href", "https://example.org/plain"
+    )
     expect(reply.get_by_role("link", name="trap")).to_have_count(0)  # javascript: is no link
     expect(reply.locator("br")).to_have_count(1)
     expect(reply.locator("img")).to_have_count(0)

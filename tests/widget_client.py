@@ -1,5 +1,6 @@
 """A socket.io client that behaves like the web widget (events user_uttered /
 bot_uttered, a persistent session id issued by the server), for the production tests."""
+
 from __future__ import annotations
 
 import queue
@@ -10,8 +11,9 @@ import socketio
 
 
 class WidgetClient:
-    def __init__(self, base_url: str, origin: str, session_id: Optional[str] = None,
-                 transports: tuple[str, ...] = ("polling",)):
+    def __init__(
+        self, base_url: str, origin: str, session_id: Optional[str] = None, transports: tuple[str, ...] = ("polling",)
+    ):
         """session_id: the one to ask for (e.g. from an earlier connection); the
         server confirms it or issues another, which becomes self.session_id."""
         self.session_id: Optional[str] = None

@@ -5,6 +5,7 @@ Plain Python: the Rasa component in bot/nlu/rasa_component.py wraps it. The
 aliases come from content/*.yml at training time and are saved with the model,
 so matching needs no database at inference; values are the store's keys.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -80,7 +81,7 @@ class AliasMatcher:
         self.by_text: dict[str, list[tuple[str, str]]] = {}
         for row in self.aliases:
             self.by_text.setdefault(row.text, []).append((row.entity, row.value))
-        for text, owners in self.by_text.items():
+        for owners in self.by_text.values():
             owners.sort(key=lambda ev: ENTITY_PRIORITY.index(ev[0]) if ev[0] in ENTITY_PRIORITY else 99)
         # plurals ("defense contractors") name the same value
         for text, owners in list(self.by_text.items()):
@@ -129,9 +130,10 @@ class AliasMatcher:
         spans = []
         for match_id, start, end in self.matcher(doc):
             span = doc[start:end]
-            owners = self.by_text[self.nlp.vocab.strings[match_id]]
-            if not level_talk and all(e == "maturity_level" for e, _ in owners) and not any(
-                ch.isdigit() for ch in span.text
+            if (
+                not level_talk
+                and all(e == "maturity_level" for e, _ in self.by_text[self.nlp.vocab.strings[match_id]])
+                and not any(ch.isdigit() for ch in span.text)
             ):
                 continue
             spans.append(span)
@@ -142,7 +144,7 @@ class AliasMatcher:
             if token.i in taken or not any(c.isalpha() for c in token.text):
                 continue
             squeezed = token.lower_.replace(".", "")  # "C.M.M.I"
-            owners = self.by_text.get(squeezed) if squeezed != token.lower_ else None
+            owners: Optional[list[tuple[str, str]]] = self.by_text.get(squeezed) if squeezed != token.lower_ else None
             if owners is None and len(token.text) >= FUZZY_MIN_LENGTH:
                 owners = self._closest(token.lower_)
             if owners:

@@ -16,13 +16,14 @@ Saved without pickle (to_bytes / from_bytes): the scikit-learn pipeline with sko
 (loading accepts only the types in SAVED_TYPES beside skops' own trusted ones,
 and refuses a file with any other), the spelling corrector's words as JSON.
 """
+
 from __future__ import annotations
 
 import gzip
 import io
 import json
-import zipfile
 import re
+import zipfile
 from collections import Counter
 from pathlib import Path
 from typing import Sequence
@@ -82,8 +83,12 @@ class SpellingCorrector:
     identical output on the held-out questions with and without typos (see
     bench/README.md); the former is kept in bench/compare_classifiers.py."""
 
-    def __init__(self, texts: Sequence[str], english_words: frozenset[str] = frozenset(),
-                 protected_targets: frozenset[str] = frozenset()):
+    def __init__(
+        self,
+        texts: Sequence[str],
+        english_words: frozenset[str] = frozenset(),
+        protected_targets: frozenset[str] = frozenset(),
+    ):
         self.counts = Counter(word for text in texts for word in WORD.findall(text.lower()))
         self.english_words = english_words
         self.protected_targets = protected_targets
@@ -91,8 +96,13 @@ class SpellingCorrector:
 
     def to_json(self) -> str:
         """The corrector's words (the index is rebuilt on first use)."""
-        return json.dumps({"counts": dict(self.counts), "english_words": sorted(self.english_words),
-                           "protected_targets": sorted(self.protected_targets)})
+        return json.dumps(
+            {
+                "counts": dict(self.counts),
+                "english_words": sorted(self.english_words),
+                "protected_targets": sorted(self.protected_targets),
+            }
+        )
 
     @classmethod
     def from_json(cls, text: str) -> "SpellingCorrector":
@@ -142,8 +152,7 @@ class IntentModel:
     def intents(self) -> list[str]:
         return list(self._pipeline.classes_) if self._pipeline is not None else []
 
-    def fit(self, texts: Sequence[str], intents: Sequence[str],
-            protected_intents: Sequence[str] = ()) -> "IntentModel":
+    def fit(self, texts: Sequence[str], intents: Sequence[str], protected_intents: Sequence[str] = ()) -> "IntentModel":
         """Train on texts and their labels. Words that occur only in the examples of
         protected_intents (commands) are never the result of a spelling correction."""
         counts = Counter(intents)
@@ -153,18 +162,22 @@ class IntentModel:
         if rare:
             raise TooFewExamples(f"these intents have fewer than 2 training examples: {', '.join(rare)}")
         folds = min(CALIBRATION_FOLDS, min(counts.values()))
-        features = FeatureUnion([
-            ("words", TfidfVectorizer(analyzer="word", token_pattern=r"(?u)\b\w+\b", sublinear_tf=True)),
-            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, self.max_char_ngram), sublinear_tf=True)),
-        ])
+        features = FeatureUnion(
+            [
+                ("words", TfidfVectorizer(analyzer="word", token_pattern=r"(?u)\b\w+\b", sublinear_tf=True)),
+                ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, self.max_char_ngram), sublinear_tf=True)),
+            ]
+        )
         command_words = {w for t, i in zip(texts, intents) if i in protected_intents for w in WORD.findall(t.lower())}
         other_words = {w for t, i in zip(texts, intents) if i not in protected_intents for w in WORD.findall(t.lower())}
         self._speller = SpellingCorrector(texts, common_english_words(), frozenset(command_words - other_words))
         svm = LinearSVC(C=self.c, random_state=self.random_state)
-        self._pipeline = Pipeline([
-            ("features", features),
-            ("classifier", CalibratedClassifierCV(svm, method="sigmoid", cv=folds, ensemble=False)),
-        ])
+        self._pipeline = Pipeline(
+            [
+                ("features", features),
+                ("classifier", CalibratedClassifierCV(svm, method="sigmoid", cv=folds, ensemble=False)),
+            ]
+        )
         # an array, not a list: the calibration's per-class fold check compares y == label
         self._pipeline.fit(list(texts), np.asarray(intents))
         return self

@@ -10,6 +10,7 @@ question kinds), and the question kinds found become `question` entities.
 A message with up to three questions ("what does ISO 9001 cost and who does the
 audit?") is split at question marks, sentence ends and "and"/"also" where each
 part on its own is confidently a different question kind."""
+
 from __future__ import annotations
 
 import re
@@ -48,8 +49,9 @@ _JOINS = re.compile(rf",?\s+(?:and also|and|also|plus)\s+(?={_ASKING})|;\s*|,\s+
 _CLAUSE_BREAKS = re.compile(r",\s*|;\s*|\s+(?:and|but|or)\s+", re.I)
 
 
-_INTERJECTION = re.compile(r"^\s*(?:wait|hold on|hang on|hmm+|um+|uh+|oh|ah|sorry|btw|by the way)\b[\s,.!:;-]+(?=\w)",
-                           re.I)
+_INTERJECTION = re.compile(
+    r"^\s*(?:wait|hold on|hang on|hmm+|um+|uh+|oh|ah|sorry|btw|by the way)\b[\s,.!:;-]+(?=\w)", re.I
+)
 
 
 def reads_as_question(text: str) -> bool:
@@ -104,8 +106,9 @@ def question_examples(content_dir: Path) -> list[tuple[str, str]]:
     return pairs
 
 
-def training_set(texts: Sequence[str], intents: Sequence[str],
-                 questions: Sequence[tuple[str, str]]) -> tuple[list[str], list[str]]:
+def training_set(
+    texts: Sequence[str], intents: Sequence[str], questions: Sequence[tuple[str, str]]
+) -> tuple[list[str], list[str]]:
     """The one classifier's (texts, labels): the Rasa intents, `ask_question` as the
     bare label `ask_question/`, and each catalogue example as `ask_question/<key>`."""
     labels = [PREFIX if i == QUESTION_INTENT else i for i in intents]
@@ -119,9 +122,14 @@ class QuestionReader:
         self.subjects: dict[str, str] = getattr(model, "subject_names", {})
 
     @staticmethod
-    def train(texts: Sequence[str], intents: Sequence[str], questions: Sequence[tuple[str, str]],
-              protected_intents: Sequence[str], subjects: Optional[dict[str, str]] = None,
-              **model_args) -> "QuestionReader":
+    def train(
+        texts: Sequence[str],
+        intents: Sequence[str],
+        questions: Sequence[tuple[str, str]],
+        protected_intents: Sequence[str],
+        subjects: Optional[dict[str, str]] = None,
+        **model_args,
+    ) -> "QuestionReader":
         model = IntentModel(**model_args)
         model.fit(*training_set(texts, intents, questions), protected_intents=protected_intents)
         model.subject_names = dict(subjects or {})
@@ -137,23 +145,38 @@ class QuestionReader:
             if label.startswith(PREFIX):
                 intents[QUESTION_INTENT] = intents.get(QUESTION_INTENT, 0.0) + p
                 if label != PREFIX:
-                    questions.append((label[len(PREFIX):], p))
+                    questions.append((label[len(PREFIX) :], p))
             else:
                 intents[label] = intents.get(label, 0.0) + p
         return sorted(intents.items(), key=lambda kv: -kv[1]), questions
 
     def read(self, text: str) -> Reading:
         intents, questions = self._rank(text)
-        if len(intents) > 1 and intents[0][0] == GREETING and len(text.split()) > GREETING_MAX_WORDS \
-                and intents[1][1] >= GREETING_AND_MORE:
+        if (
+            len(intents) > 1
+            and intents[0][0] == GREETING
+            and len(text.split()) > GREETING_MAX_WORDS
+            and intents[1][1] >= GREETING_AND_MORE
+        ):
             # "hello, help me choose pls", "hi, is anyone there? what is iso 9001": the request counts
             intents = [intents[1], intents[0]] + intents[2:]
-        if intents and intents[0][0] in STATEMENT_INTENTS and questions and reads_as_question(text) \
-                and not asks_for_recommendation(text) and self._asks_a_known_kind(text, questions):
+        if (
+            intents
+            and intents[0][0] in STATEMENT_INTENTS
+            and questions
+            and reads_as_question(text)
+            and not asks_for_recommendation(text)
+            and self._asks_a_known_kind(text, questions)
+        ):
             top = intents[0][1]
             intents = [(QUESTION_INTENT, top)] + [(i, p * 0.5) for i, p in intents if i != QUESTION_INTENT]
         guesses: list[QuestionGuess] = []
-        if intents and intents[0][0] == FOLLOWUP_INTENT and questions and questions[0][1] >= FOLLOWUP_QUESTION_CONFIDENCE:
+        if (
+            intents
+            and intents[0][0] == FOLLOWUP_INTENT
+            and questions
+            and questions[0][1] >= FOLLOWUP_QUESTION_CONFIDENCE
+        ):
             guesses = [QuestionGuess(questions[0][0], questions[0][1], 0, len(text))]
         elif intents and intents[0][0] == QUESTION_INTENT and questions:
             questions = self._weigh_the_question(text, questions)
@@ -168,9 +191,11 @@ class QuestionReader:
     def _asks_a_known_kind(self, text: str, questions: list[tuple[str, float]]) -> bool:
         """A description with questions in it ("we're a 60-person aerospace shop and hold
         AS9100. Do we also need ISO 9001, and is CMMI worth a look?") asks them."""
-        return questions[0][1] >= QUESTION_OVER_STATEMENT \
-            or self._weigh_the_question(text, questions)[0][1] >= QUESTION_OVER_STATEMENT \
+        return (
+            questions[0][1] >= QUESTION_OVER_STATEMENT
+            or self._weigh_the_question(text, questions)[0][1] >= QUESTION_OVER_STATEMENT
             or bool(self._question_parts(text))
+        )
 
     def _weigh_the_question(self, text: str, questions: list[tuple[str, float]]) -> list[tuple[str, float]]:
         """In a message of context and a question ("we have 400 staff on three sites.

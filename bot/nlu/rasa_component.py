@@ -12,6 +12,7 @@ alias matches win, an entity of the other extractor that overlaps a match only
 chooses between the entity types the matched text can name ("defense" as
 industry or customer type), and one elsewhere is kept only if its text resolves
 to a store key, so every entity value is a key of the store."""
+
 from __future__ import annotations
 
 import hashlib
@@ -22,13 +23,15 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu import aliases as aliases_module, intent_model as intent_model_module, questions as questions_module
+from bot.nlu import aliases as aliases_module
+from bot.nlu import intent_model as intent_model_module
+from bot.nlu import questions as questions_module
 from bot.nlu.aliases import ENTITY_PRIORITY, AliasMatcher, AliasRow, aliases_from_content
 from bot.nlu.intent_model import IntentModel
 from bot.nlu.questions import QuestionReader, question_examples, subject_names
@@ -50,8 +53,9 @@ class _TrainedFromOneFile(GraphComponent):
 
     FILENAME: str
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 saved: Optional[bytes] = None) -> None:
+    def __init__(
+        self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, saved: Optional[bytes] = None
+    ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
@@ -89,9 +93,14 @@ class LinearIntentClassifier(_TrainedFromOneFile, IntentClassifier):
         # c: the SVM's regularisation; ranking_length: intents kept in intent_ranking;
         # protected_intents: commands no spelling correction may produce;
         # content_dir: where the question catalogue is read at training time (default: CONTENT_DIR)
-        return {"c": 1.0, "max_char_ngram": 5, "ranking_length": 10, "random_seed": 42,
-                "protected_intents": ["forget_me", "stop_recommendation", "restart_recommendation"],
-                "content_dir": None}
+        return {
+            "c": 1.0,
+            "max_char_ngram": 5,
+            "ranking_length": 10,
+            "random_seed": 42,
+            "protected_intents": ["forget_me", "stop_recommendation", "restart_recommendation"],
+            "content_dir": None,
+        }
 
     def _restore(self, saved: Optional[bytes]) -> None:
         self.reader = QuestionReader(IntentModel.from_bytes(saved)) if saved else None
@@ -108,10 +117,14 @@ class LinearIntentClassifier(_TrainedFromOneFile, IntentClassifier):
         examples = [ex for ex in training_data.intent_examples if ex.get(TEXT)]
         content_dir = self._config["content_dir"] or get_settings().content_dir
         self.reader = QuestionReader.train(
-            [ex.get(TEXT) for ex in examples], [ex.get(INTENT) for ex in examples], question_examples(content_dir),
-            protected_intents=self._config["protected_intents"], subjects=subject_names(content_dir),
+            [ex.get(TEXT) for ex in examples],
+            [ex.get(INTENT) for ex in examples],
+            question_examples(content_dir),
+            protected_intents=self._config["protected_intents"],
+            subjects=subject_names(content_dir),
             c=self._config["c"],
-            max_char_ngram=self._config["max_char_ngram"], random_state=self._config["random_seed"],
+            max_char_ngram=self._config["max_char_ngram"],
+            random_state=self._config["random_seed"],
         )
         return self._save(self.reader.model.to_bytes())
 
@@ -129,16 +142,30 @@ class LinearIntentClassifier(_TrainedFromOneFile, IntentClassifier):
             name, confidence = ranking[0]
             message.set(INTENT, {"name": name, "confidence": confidence}, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [{"name": n, "confidence": c} for n, c in ranking], add_to_output=True)
-            message.set("question_ranking", [{"question": k, "confidence": c} for k, c in reading.question_ranking],
-                        add_to_output=True)
+            message.set(
+                "question_ranking",
+                [{"question": k, "confidence": c} for k, c in reading.question_ranking],
+                add_to_output=True,
+            )
             if reading.ranking_by_subject:
-                message.set("question_ranking_by_subject", {
-                    s: [{"question": k, "confidence": c} for k, c in ranked]
-                    for s, ranked in reading.ranking_by_subject.items()}, add_to_output=True)
+                message.set(
+                    "question_ranking_by_subject",
+                    {
+                        s: [{"question": k, "confidence": c} for k, c in ranked]
+                        for s, ranked in reading.ranking_by_subject.items()
+                    },
+                    add_to_output=True,
+                )
             entities = [e for e in message.get(ENTITIES, []) if e.get("entity") != "question"]
             entities += [
-                {"entity": "question", "value": q.key, "start": q.start, "end": q.end,
-                 "confidence_entity": q.confidence, "extractor": self.__class__.__name__}
+                {
+                    "entity": "question",
+                    "value": q.key,
+                    "start": q.start,
+                    "end": q.end,
+                    "confidence_entity": q.confidence,
+                    "extractor": self.__class__.__name__,
+                }
                 for q in reading.questions
             ]
             message.set(ENTITIES, entities, add_to_output=True)
@@ -179,6 +206,8 @@ class AliasEntityExtractor(_TrainedFromOneFile, EntityExtractorMixin):
         return messages
 
     def combine(self, text: str, predicted: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+        if self.matcher is None:
+            return predicted
         matches = self.matcher.match(text)
         result = []
         for match in matches:
@@ -189,8 +218,9 @@ class AliasEntityExtractor(_TrainedFromOneFile, EntityExtractorMixin):
                         if cand_entity == other["entity"]:
                             entity, value = cand_entity, cand_value
                             break
-            result.append({"entity": entity, "value": value, "start": match.start, "end": match.end,
-                           "confidence_entity": 1.0})
+            result.append(
+                {"entity": entity, "value": value, "start": match.start, "end": match.end, "confidence_entity": 1.0}
+            )
         result = self.add_extractor_name(result)
         for other in predicted:
             if other["entity"] not in ENTITY_PRIORITY:  # not an alias entity (e.g. `question`): keep it
@@ -198,10 +228,10 @@ class AliasEntityExtractor(_TrainedFromOneFile, EntityExtractorMixin):
                 continue
             if any(other["start"] < mt.end and mt.start < other["end"] for mt in matches):
                 continue
-            value = self.matcher.resolve(other["entity"], text[other["start"]:other["end"]])
-            if value is None and other["entity"] == "maturity_level":
-                digits = [c for c in text[other["start"]:other["end"]] if c in "12345"]
-                value = digits[0] if len(digits) == 1 else None
-            if value is not None:
-                result.append({**other, "value": value})
+            resolved = self.matcher.resolve(other["entity"], text[other["start"] : other["end"]])
+            if resolved is None and other["entity"] == "maturity_level":
+                digits = [c for c in text[other["start"] : other["end"]] if c in "12345"]
+                resolved = digits[0] if len(digits) == 1 else None
+            if resolved is not None:
+                result.append({**other, "value": resolved})
         return sorted(result, key=lambda e: e["start"])

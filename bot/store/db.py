@@ -3,6 +3,7 @@
 The engine is safe to share between threads (the action server runs actions
 in worker threads): SQLAlchemy gives file-based SQLite a NullPool (a
 connection per use) and PostgreSQL a thread-safe QueuePool."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -52,9 +53,7 @@ def get_engine(url: str, connect_timeout: int = 5) -> Engine:
             conn.execute(text("SELECT 1"))
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-        raise StoreUnavailable(
-            f"Cannot connect to the knowledge store at {mask_url(url)}: {reason}"
-        ) from exc
+        raise StoreUnavailable(f"Cannot connect to the knowledge store at {mask_url(url)}: {reason}") from exc
     _upgrade_content_tables(engine)
     Base.metadata.create_all(engine)
     _add_missing_columns(engine)
@@ -70,11 +69,11 @@ def _upgrade_content_tables(engine: Engine) -> None:
     existing = inspect(engine)
     names = set(existing.get_table_names())
     for model in CONTENT_MODELS:
-        table = model.__table__
+        table = model.__table__  # type: ignore[attr-defined]  # declarative classes (untyped in SQLAlchemy 1.4)
         if table.name in names:
             columns = {c["name"] for c in existing.get_columns(table.name)}
             if set(table.columns.keys()) - columns:
-                Base.metadata.drop_all(engine, tables=[m.__table__ for m in reversed(CONTENT_MODELS)])
+                Base.metadata.drop_all(engine, tables=[m.__table__ for m in reversed(CONTENT_MODELS)])  # type: ignore[attr-defined]
                 return
 
 

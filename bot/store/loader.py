@@ -4,6 +4,7 @@ A reload replaces all content tables in one transaction, so a running
 assistant sees either the old or the new content, never a mix. User data
 (consultant requests) is not touched.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -80,7 +81,7 @@ def _row(model: type, raw: dict, position: int, where: str) -> dict:
     if not isinstance(raw, dict):
         raise ContentError(f"{where}: expected a mapping, got {raw!r}")
     row = {_RENAMES.get(k, k): v for k, v in raw.items()}
-    columns = set(model.__table__.columns.keys())
+    columns = set(model.__table__.columns.keys())  # type: ignore[attr-defined]  # a declarative model
     if "position" in columns and "position" not in row:
         row["position"] = position
     unknown = set(row) - columns
@@ -144,9 +145,13 @@ def _catalogue_objects(files: list[tuple[str, dict]], fact_keys: set[str]) -> li
             questions[key] = filename
             examples = [str(e).strip() for e in raw.get("examples") or [] if str(e).strip()]
             position += 1
-            question = m.CatalogueQuestion(key=key, title=str(raw.get("title") or ""), position=position,
-                                           starts_recommendation=bool(raw.get("starts_recommendation")),
-                                           answered_by_plan=bool(raw.get("answered_by_plan")))
+            question = m.CatalogueQuestion(
+                key=key,
+                title=str(raw.get("title") or ""),
+                position=position,
+                starts_recommendation=bool(raw.get("starts_recommendation")),
+                answered_by_plan=bool(raw.get("answered_by_plan")),
+            )
             if not question.title:
                 raise ContentError(f"{where}: no title")
             question.examples = [m.QuestionExample(position=i, text=t) for i, t in enumerate(examples, start=1)]
@@ -158,8 +163,10 @@ def _catalogue_objects(files: list[tuple[str, dict]], fact_keys: set[str]) -> li
                             raise ContentError(f"{where} {role}: unknown fact {fact_key!r}")
                         rows.append(m.QuestionFact(role=role, subject=subject, position=i, fact_key=fact_key))
             question.facts = rows
-            question.related = [m.QuestionRelated(position=i, related_key=str(r))
-                                for i, r in enumerate(raw.get("related") or [], start=1)]
+            question.related = [
+                m.QuestionRelated(position=i, related_key=str(r))
+                for i, r in enumerate(raw.get("related") or [], start=1)
+            ]
             related += [(where, key, str(r)) for r in raw.get("related") or []]
             objects.append(question)
         for n, raw in enumerate(doc.get("misconceptions") or [], start=1):
@@ -181,7 +188,7 @@ def _catalogue_objects(files: list[tuple[str, dict]], fact_keys: set[str]) -> li
             item.patterns = [m.MisconceptionPattern(position=i, pattern=p) for i, p in enumerate(patterns, 1)]
             item.corrections = [m.MisconceptionFact(position=i, fact_key=k) for i, k in enumerate(corrections, 1)]
             objects.append(item)
-    for where, key, other in related:
+    for where, _key, other in related:
         if other not in questions:
             raise ContentError(f"{where}: related question {other!r} is not in the catalogue")
     return objects
@@ -229,14 +236,18 @@ def parse_content(content_dir: Path) -> list[object]:
             for name, child_rows in children.items():
                 if child_rows is not None:
                     child_model = _CHILD_ROWS[name]
-                    setattr(obj, name, [
-                        child_model(**_row(child_model, child, n, f"{where} {name} {n}"))
-                        for n, child in enumerate(child_rows, start=1)
-                    ])
+                    setattr(
+                        obj,
+                        name,
+                        [
+                            child_model(**_row(child_model, child, n, f"{where} {name} {n}"))
+                            for n, child in enumerate(child_rows, start=1)
+                        ],
+                    )
             objects.append(obj)
             if alias_entity:
                 key = row.get("key", row.get("number"))
-                add_aliases(alias_entity, str(key), alias_texts, where)
+                add_aliases(alias_entity, str(key), alias_texts or [], where)
 
     # A fact that corrects another must be inserted after it.
     objects.sort(key=lambda obj: isinstance(obj, m.Fact) and obj.updates_key is not None)
@@ -254,7 +265,8 @@ def load_content(engine: Engine, content_dir: Path) -> dict[str, int]:
     objects = parse_content(content_dir)
     counts: dict[str, int] = {}
     for obj in objects:
-        counts[obj.__tablename__] = counts.get(obj.__tablename__, 0) + 1
+        table = obj.__tablename__  # type: ignore[attr-defined]  # every parsed object is a declarative model
+        counts[table] = counts.get(table, 0) + 1
         names = _CATALOGUE_CHILDREN if isinstance(obj, (m.CatalogueQuestion, m.Misconception)) else _CHILD_ROWS
         for child in [c for name in names for c in (getattr(obj, name, None) or [])]:
             counts[child.__tablename__] = counts.get(child.__tablename__, 0) + 1

@@ -4,6 +4,7 @@ Every statement the assistant makes is a row here, tied to a Source with an
 as-of date. Content tables are rebuilt from content/*.yml by the loader; user
 data tables (consultant requests) are never touched by a content reload.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import (
@@ -389,10 +390,10 @@ class Misconception(Base):
     __tablename__ = "misconceptions"
     key = Column(String(64), primary_key=True)
     position = Column(Integer, nullable=False, default=0)
-    patterns = relationship("MisconceptionPattern", order_by="MisconceptionPattern.position",
-                            cascade="all, delete-orphan")
-    corrections = relationship("MisconceptionFact", order_by="MisconceptionFact.position",
-                               cascade="all, delete-orphan")
+    patterns = relationship(
+        "MisconceptionPattern", order_by="MisconceptionPattern.position", cascade="all, delete-orphan"
+    )
+    corrections = relationship("MisconceptionFact", order_by="MisconceptionFact.position", cascade="all, delete-orphan")
 
 
 class MisconceptionPattern(Base):
@@ -423,7 +424,15 @@ class ContentVersion(Base):
 
 
 # Rebuilt by a content reload too (after the facts they refer to).
-CONTENT_MODELS.extend([
-    CatalogueQuestion, QuestionExample, QuestionFact, QuestionRelated,
-    Misconception, MisconceptionPattern, MisconceptionFact, ContentVersion,
-])
+CONTENT_MODELS.extend(
+    [
+        CatalogueQuestion,
+        QuestionExample,
+        QuestionFact,
+        QuestionRelated,
+        Misconception,
+        MisconceptionPattern,
+        MisconceptionFact,
+        ContentVersion,
+    ]
+)

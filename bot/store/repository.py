@@ -1,4 +1,5 @@
 """Read access to the knowledge store: plain Python, no Rasa."""
+
 from __future__ import annotations
 
 import threading
@@ -33,9 +34,7 @@ class KnowledgeStore:
 
     # -- entities --------------------------------------------------------
     def framework(self, key: str) -> Optional[m.Framework]:
-        return self._one(
-            select(m.Framework).options(selectinload(m.Framework.source)).where(m.Framework.key == key)
-        )
+        return self._one(select(m.Framework).options(selectinload(m.Framework.source)).where(m.Framework.key == key))
 
     def frameworks(self, category: Optional[str] = None) -> list[m.Framework]:
         stmt = select(m.Framework).options(selectinload(m.Framework.source)).order_by(m.Framework.key)
@@ -136,7 +135,9 @@ class KnowledgeStore:
 
     def maturity_level(self, number: int) -> Optional[m.MaturityLevel]:
         return self._one(
-            select(m.MaturityLevel).options(selectinload(m.MaturityLevel.source)).where(m.MaturityLevel.number == number)
+            select(m.MaturityLevel)
+            .options(selectinload(m.MaturityLevel.source))
+            .where(m.MaturityLevel.number == number)
         )
 
     def cost_items(self, framework_key: str) -> list[m.CostItem]:

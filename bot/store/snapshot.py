@@ -4,6 +4,7 @@ Answers are composed from this snapshot instead of querying the database for
 every fact: one query per answer checks the content's digest
 (content_version, written by `./run load`), and a new snapshot is read only
 when the content changed, so a reload still needs no retraining or restart."""
+
 from __future__ import annotations
 
 import re
@@ -77,20 +78,28 @@ def read_snapshot(store: KnowledgeStore, digest: str) -> ContentSnapshot:
         frameworks = {
             f.key: f for f in session.execute(select(m.Framework).options(selectinload(m.Framework.source))).scalars()
         }
-        rows = session.execute(
-            select(m.CatalogueQuestion)
-            .options(
-                selectinload(m.CatalogueQuestion.facts),
-                selectinload(m.CatalogueQuestion.related),
-                selectinload(m.CatalogueQuestion.examples),
+        rows = (
+            session.execute(
+                select(m.CatalogueQuestion)
+                .options(
+                    selectinload(m.CatalogueQuestion.facts),
+                    selectinload(m.CatalogueQuestion.related),
+                    selectinload(m.CatalogueQuestion.examples),
+                )
+                .order_by(m.CatalogueQuestion.position)
             )
-            .order_by(m.CatalogueQuestion.position)
-        ).scalars().all()
-        premises_rows = session.execute(
-            select(m.Misconception)
-            .options(selectinload(m.Misconception.patterns), selectinload(m.Misconception.corrections))
-            .order_by(m.Misconception.position)
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
+        premises_rows = (
+            session.execute(
+                select(m.Misconception)
+                .options(selectinload(m.Misconception.patterns), selectinload(m.Misconception.corrections))
+                .order_by(m.Misconception.position)
+            )
+            .scalars()
+            .all()
+        )
         questions: dict[str, QuestionKind] = {}
         for row in rows:
             by_role: dict[str, dict[str, list[m.Fact]]] = {}

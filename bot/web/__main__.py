@@ -6,6 +6,7 @@ Rasa server (which has another origin than this page); the static config.json
 that nginx serves says "same origin". Every response carries a
 Content-Security-Policy that allows scripts and styles from this server only and
 connections to this server and Rasa only."""
+
 from __future__ import annotations
 
 import argparse
