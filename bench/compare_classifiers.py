@@ -7,7 +7,7 @@ Both classifiers are trained on the same data as `./run train` gives ours: the
 Rasa NLU data in data/nlu plus the catalogue's examples (content/catalogue), each
 question kind a label `ask_question/<key>` (bot.nlu.questions.training_set).
 
-  ours   bot.nlu.rasa_component.LinearIntentClassifier (TF-IDF words + char_wb 1-5,
+  ours   components.nlu.LinearIntentClassifier (TF-IDF words + char_wb 1-5,
          calibrated LinearSVC, spelling correction, QuestionReader)
   rasa   WhitespaceTokenizer + CountVectorsFeaturizer (words) + CountVectorsFeaturizer
          (char_wb 1-4) + LogisticRegressionClassifier, Rasa's components run in
@@ -17,7 +17,7 @@ Each is scored twice: "reader" puts the classifier's label ranking through our
 QuestionReader (one `ask_question` intent, multi-part questions, ...), which is how
 the classifier would be used in the bot; "flat" takes its top label as it is. Both
 then go through Rasa's FallbackClassifier with config.yml's thresholds, and are
-scored by bot.eval_nlu.question_scores (the function `./run eval-nlu` uses).
+scored by bench.eval_nlu.question_scores (the function `./run eval-nlu` uses).
 
 The spelling part trains ours once, then swaps its corrector: symspellpy (what
 bot.nlu.intent_model.SpellingCorrector uses), the project's former own
@@ -43,7 +43,7 @@ from typing import Any, Callable, Sequence
 
 import yaml
 
-from bot.eval_nlu import DEFAULT_QUESTIONS, question_scores
+from bench.eval_nlu import DEFAULT_QUESTIONS, question_scores
 from bot.nlu.aliases import edit_distance
 from bot.nlu.intent_model import SPELLING_LONG_WORD, SPELLING_MIN_LENGTH, SpellingCorrector
 from bot.nlu.questions import PREFIX, QUESTION_INTENT, QuestionReader, question_examples, training_set
@@ -289,7 +289,7 @@ def run(questions_path: Path) -> dict:
     from rasa.shared.nlu.training_data.loading import load_data
     from rasa.utils.log_utils import configure_structlog
 
-    from bot.nlu.rasa_component import LinearIntentClassifier
+    from components.nlu import LinearIntentClassifier
 
     configure_structlog(logging.WARNING)
     items = yaml.safe_load(questions_path.read_text(encoding="utf-8"))["questions"]

@@ -1,5 +1,5 @@
 """NLU quality figures: the one set of definitions that `./run eval-nlu`
-(bot.eval_nlu, the model loaded in-process) and `./run bench` (bench.heldout,
+(bench.eval_nlu, the model loaded in-process) and `./run bench` (bench.heldout,
 the served model's /model/parse) both use. Plain Python: no Rasa import, so
 it runs on parse dicts from either.
 

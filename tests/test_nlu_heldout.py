@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 
-from bot.eval_nlu import DEFAULT_DATA, DEFAULT_OUT, evaluate
+from bench.eval_nlu import DEFAULT_DATA, DEFAULT_OUT, evaluate
 from bot.settings import PROJECT_ROOT
 from tests.servers import MODEL_PATH
 
@@ -64,7 +64,7 @@ MAX_MEDIAN_FIRST_MESSAGE_WORDS = 60
 def test_heldout_questions_are_many_and_never_trained_on():
     import yaml
 
-    from bot.eval_nlu import DEFAULT_QUESTIONS
+    from bench.eval_nlu import DEFAULT_QUESTIONS
     from bot.nlu.questions import question_examples
 
     items = yaml.safe_load(DEFAULT_QUESTIONS.read_text(encoding="utf-8"))["questions"]
@@ -76,7 +76,7 @@ def test_heldout_questions_are_many_and_never_trained_on():
 
 @pytest.fixture(scope="module")
 def question_result():
-    from bot.eval_nlu import evaluate_questions
+    from bench.eval_nlu import evaluate_questions
 
     assert MODEL_PATH.exists(), "no trained model: run ./run train first"
     result = evaluate_questions(MODEL_PATH)

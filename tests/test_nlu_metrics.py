@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from bench.eval_nlu import entity_scores, intent_scores, question_scores
 from bot import nlu_metrics as m
-from bot.eval_nlu import entity_scores, intent_scores, question_scores
 
 EXPECTED_INTENTS = ["greet", "greet", "greet", "ask_cost", "ask_cost", "goodbye"]
 PREDICTED_INTENTS = ["greet", "greet", "ask_cost", "ask_cost", "nlu_fallback", "goodbye"]

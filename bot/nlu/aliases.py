@@ -1,7 +1,7 @@
 """Entity matcher built from the store's aliases, with spaCy (blank `en`, no
 downloaded model) and a small edit-distance fallback for typos.
 
-Plain Python: the Rasa component in bot/nlu/rasa_component.py wraps it. The
+Plain Python: the Rasa component in components/nlu.py wraps it. The
 aliases come from content/*.yml at training time and are saved with the model,
 so matching needs no database at inference; values are the store's keys.
 """

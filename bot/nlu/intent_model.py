@@ -1,7 +1,7 @@
 """Intent classifier: TF-IDF word and character n-grams into a linear SVM with
 calibrated probabilities.
 
-Plain Python (scikit-learn); the Rasa component in bot/nlu/rasa_component.py
+Plain Python (scikit-learn); the Rasa component in components/nlu.py
 wraps it. Why not DIET for intents: on this project's ~1,500 examples and the
 held-out set in tests/nlu/heldout.yml, this model scored higher (intent macro-F1
 0.965 against 0.928), trains in a few seconds instead of eight minutes, and

@@ -1,6 +1,6 @@
 """Evaluate the trained NLU model on the held-out test set.
 
-    python -m bot.eval_nlu [--model models/assistant.tar.gz] [--data tests/nlu/heldout.yml] [--out var/eval]
+    python -m bench.eval_nlu [--model models/assistant.tar.gz] [--data tests/nlu/heldout.yml] [--out var/eval]
 
 Reports intent macro-F1 and accuracy, entity F1 (type+value, and exact span)
 and the question-kind figures, all as defined in bot.nlu_metrics (the same
