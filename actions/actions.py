@@ -39,7 +39,8 @@ FOLLOWUP_INTENTS = (
     "inform_recommendation",
 )
 DETAIL_INTENTS = ("more_detail", "explain_recommendation")
-UNPLACED_INTENTS = ("nlu_fallback", "out_of_scope")
+OUT_OF_SCOPE = "out_of_scope"
+UNPLACED_INTENTS = ("nlu_fallback", OUT_OF_SCOPE)
 # A question kind guessed below this confidence is unclear: answered only when the
 # context settles it (a related kind, one far ahead), else "did you mean", the
 # closest stored fact, or the honest no-answer reply.
@@ -93,6 +94,21 @@ def asked_confidence(tracker: Tracker) -> float:
     guessed = max((float(g.get("confidence_entity", 0.0)) for g in _entities(tracker, "question")), default=0.0)
     referred = (tracker.latest_message.get("question_ranking_by_subject") or {}).get(tracker.get_slot("subject"))
     return max(guessed, referred[0]["confidence"] if referred else 0.0)
+
+
+def referred_ranking(tracker: Tracker) -> list[dict]:
+    """ "what's it built on then?": the question kinds with "it" read as the conversation's
+    subject, if that reading is likely and likelier than the plain one; else []. Not when
+    the message names a framework ("and the iso cert... does that matter" is about ISO 9001)."""
+    if _values(tracker, "framework"):
+        return []
+    referred = (tracker.latest_message.get("question_ranking_by_subject") or {}).get(tracker.get_slot("subject"))
+    ranking = tracker.latest_message.get("question_ranking") or []
+    if referred and referred[0]["confidence"] >= QUESTION_CONFIDENCE and (
+        not ranking or referred[0]["confidence"] > ranking[0]["confidence"]
+    ):
+        return referred
+    return []
 
 
 def _values(tracker: Tracker, entity: str) -> list[str]:
@@ -306,6 +322,9 @@ async def answer_question(
     known = known or {}
     updates = {k: v for k, v in (await asyncio.to_thread(profile_updates, tracker)).items() if k not in known}
     slots = {**tracker.slots, **known, **updates}
+    if intent == OUT_OF_SCOPE and not referred_ranking(tracker):
+        dispatcher.utter_message(response="utter_out_of_scope")  # "how tall is mount everest?"
+        return [SlotSet(slot, value) for slot, value in updates.items()]
     reply = await asyncio.to_thread(compose, tracker, intent, slots)
     events: List[EventType] = [SlotSet(slot, value) for slot, value in updates.items()]
     if decide:
@@ -472,18 +491,8 @@ def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Re
     message = "" if text.startswith("/") else text
     guesses = _entities(tracker, "question")
     ranking = tracker.latest_message.get("question_ranking") or []
-    # "what's it built on then?": the reading with "it" as the conversation's subject
-    # (not when the message names a framework: "and the iso cert... does that matter" is about ISO 9001)
-    referred = (
-        None
-        if _values(tracker, "framework")
-        else (tracker.latest_message.get("question_ranking_by_subject") or {}).get(tracker.get_slot("subject"))
-    )
-    if (
-        referred
-        and referred[0]["confidence"] >= QUESTION_CONFIDENCE
-        and (not ranking or referred[0]["confidence"] > ranking[0]["confidence"])
-    ):
+    referred = referred_ranking(tracker)
+    if referred:
         ranking = referred
         guesses = [{"value": referred[0]["question"], "confidence_entity": referred[0]["confidence"]}]
         intent = "ask_question"

@@ -26,7 +26,9 @@ def _rules() -> list[dict]:
 
 
 def _question_intents() -> set[str]:
-    """Intents answered by action_answer_question outside the forms (not the NLU fallback)."""
+    """Intents answered by action_answer_question outside the forms (not the messages the NLU
+    could not place or found out of scope, which the action answers only if they refer to the
+    conversation: "what's it built on then?")."""
     found = {
         rule["steps"][0]["intent"]
         for rule in _rules()
@@ -34,7 +36,7 @@ def _question_intents() -> set[str]:
         and len(rule.get("steps") or []) == 2
         and rule["steps"][1] == {"action": "action_answer_question"}
     }
-    return found - {"nlu_fallback"}
+    return found - {"nlu_fallback", "out_of_scope"}
 
 
 def _digression_rules(form: str) -> set[str]:

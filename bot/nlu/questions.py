@@ -25,8 +25,11 @@ QUESTION_INTENT = "ask_question"
 PREFIX = QUESTION_INTENT + "/"
 MAX_PARTS = 3
 # A part of a message counts as a question of its own at this probability.
-PART_CONFIDENCE = 0.35
-PART_MIN_WORDS = 2
+PART_CONFIDENCE = 0.45
+PART_MIN_WORDS = 3
+# ...or of two words ("and how long?") at this probability
+SHORT_PART_WORDS = 2
+SHORT_PART_CONFIDENCE = 0.6
 # The question sentences of a message weigh as much as the whole only from this many words.
 FOCUS_MIN_WORDS = 4
 # "what about cost?" reads as a follow-up; its question kind counts at this probability.
@@ -233,10 +236,12 @@ class QuestionReader:
         guesses: list[QuestionGuess] = []
         for start, end in spans:
             part = text[start:end]
-            if len(part.split()) < PART_MIN_WORDS or not QUESTION_LIKE.search(part.strip()):
+            words = len(part.split())
+            if words < SHORT_PART_WORDS or not QUESTION_LIKE.search(part.strip()):
                 continue
             intents, questions = self._rank(part)
-            if intents[0][0] != QUESTION_INTENT or not questions or questions[0][1] < PART_CONFIDENCE:
+            needed = PART_CONFIDENCE if words >= PART_MIN_WORDS else SHORT_PART_CONFIDENCE
+            if intents[0][0] != QUESTION_INTENT or not questions or questions[0][1] < needed:
                 continue
             key, p = questions[0]
             if all(g.key != key for g in guesses):
