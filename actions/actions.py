@@ -104,8 +104,10 @@ def referred_ranking(tracker: Tracker) -> list[dict]:
         return []
     referred = (tracker.latest_message.get("question_ranking_by_subject") or {}).get(tracker.get_slot("subject"))
     ranking = tracker.latest_message.get("question_ranking") or []
-    if referred and referred[0]["confidence"] >= QUESTION_CONFIDENCE and (
-        not ranking or referred[0]["confidence"] > ranking[0]["confidence"]
+    if (
+        referred
+        and referred[0]["confidence"] >= QUESTION_CONFIDENCE
+        and (not ranking or referred[0]["confidence"] > ranking[0]["confidence"])
     ):
         return referred
     return []
