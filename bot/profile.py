@@ -467,7 +467,7 @@ _GOAL_PATTERNS = (
     (
         "process_maturity",
         r"\b(?:process maturity|maturity|mature|process improvement|improv\w* (?:our |the )?"
-        r"(?:\w+ )?process\w*|better (?:\w+ )?process\w*|processes|predictab\w*|efficien\w*|"
+        r"(?:\w+ )?proc+es+\w*|better (?:\w+ )?proc+es+\w*|processes|proceses|predictab\w*|efficien\w*|"
         r"performance|discipline)\b",
     ),
     (
