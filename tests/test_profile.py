@@ -69,8 +69,8 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
         (None, "we're an accounting software vendor", {"rec_industry": "software"}),
         (None, "we build banking software for credit unions", {"rec_industry": "software"}),
         ("rec_goal", "either one", {"rec_goal": "unknown"}),
-    ("rec_goal", "improve the proceses", {"rec_goal": "process_maturity"}),
-    ("rec_customers", "mid-size companies and some government agencies", {"rec_customers": "commercial,federal"}),
+        ("rec_goal", "improve the proceses", {"rec_goal": "process_maturity"}),
+        ("rec_customers", "mid-size companies and some government agencies", {"rec_customers": "commercial,federal"}),
         (None, "we hold nothing yet", {"rec_certifications": "none"}),
         (None, "you got that wrong, we're 40 not 400", {"rec_size": "40"}),
         # customers hoped for are not customers yet (the article's startup "before seeking enterprise customers")
