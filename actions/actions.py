@@ -88,11 +88,16 @@ def _entities(tracker: Tracker, entity: str) -> list[Dict[str, Any]]:
     return [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == entity]
 
 
+def profile_complete(slots: Dict[str, Any]) -> bool:
+    """Every form question answered: only then is there a recommendation."""
+    return all(slots.get(slot) not in (None, "") for slot in SLOTS)
+
+
 def asked_confidence(tracker: Tracker) -> float:
     """How plainly the message asks a question kind: the likeliest kind's probability,
     also reading "it" as the conversation's subject."""
     guessed = max((float(g.get("confidence_entity", 0.0)) for g in _entities(tracker, "question")), default=0.0)
-    referred = (tracker.latest_message.get("question_ranking_by_subject") or {}).get(tracker.get_slot("subject"))
+    referred = referred_ranking(tracker)
     return max(guessed, referred[0]["confidence"] if referred else 0.0)
 
 
@@ -314,7 +319,7 @@ async def answer_question(
         reasons = await asyncio.to_thread(lambda: render_reasons(recommend(default_store(), profile)))
         dispatcher.utter_message(text=reasons)
         return []
-    if intent == "ask_shorter" and _last_answer_was_recommendation(tracker) and all(tracker.get_slot(s) for s in SLOTS):
+    if intent == "ask_shorter" and _last_answer_was_recommendation(tracker) and profile_complete(tracker.slots):
         # "simple answer please" after the reasons: the brief result
         profile = Profile.from_slots(tracker.slots)
         brief = await asyncio.to_thread(lambda: render_brief(recommend(default_store(), profile), profile))
@@ -359,8 +364,7 @@ async def answer_question(
         return events
     asked_again = asked_confidence(tracker) >= RESTATED_CONFIDENCE
     kind = snapshot_cache().get().questions.get(reply.questions[-1]) if reply.questions else None
-    complete = all(slots.get(s) for s in SLOTS)  # a plan exists only when every form question is answered
-    if kind is not None and kind.answered_by_plan and complete and _recommendation_shown(tracker):
+    if kind is not None and kind.answered_by_plan and profile_complete(slots) and _recommendation_shown(tracker):
         profile = Profile.from_slots(slots)
         plan = await asyncio.to_thread(lambda: render_order(recommend(default_store(), profile), profile))
         dispatcher.utter_message(text=plan)

@@ -22,6 +22,7 @@ from actions.actions import (
     consultant_offer_open,
     contact_answer,
     is_real_question,
+    profile_complete,
     profile_updates,
     why_this_question,
 )
@@ -117,7 +118,7 @@ def _profile(tracker: Tracker) -> rec.Profile:
 
 
 def _complete(tracker: Tracker) -> bool:
-    return all(tracker.get_slot(slot) not in (None, "") for slot in rec.SLOTS)
+    return profile_complete(tracker.slots)
 
 
 def _describe_change(slot: str, value: str) -> str:

@@ -138,17 +138,21 @@ def test_without_a_size_the_answer_asks_for_it_with_buttons():
     assert events == [SlotSet("last_question", "how_long"), SlotSet("subject", "iso9001")]
 
 
+# A complete profile: a 40-person manufacturer with commercial customers, no requirement, nothing held.
+MANUFACTURER_40_STAFF = {
+    "rec_industry": "manufacturing",
+    "rec_customers": "commercial",
+    "rec_requirement": "none",
+    "rec_certifications": "none",
+    "rec_size": "40",
+    "rec_timeline": "flexible",
+    "rec_goal": "unknown",
+}
+
+
 def test_more_detail_after_a_recommendation_gives_its_reasons():
     events = [{"event": "action", "name": "action_show_recommendation"}]
-    slots = {
-        "rec_industry": "manufacturing",
-        "rec_customers": "commercial",
-        "rec_requirement": "none",
-        "rec_certifications": "none",
-        "rec_size": "40",
-        "rec_timeline": "flexible",
-        "rec_goal": "unknown",
-    }
+    slots = MANUFACTURER_40_STAFF
     dispatcher, result = run(make_tracker("more_detail", "why?", slots=slots, events=events))
     assert result == []
     assert responses(dispatcher) == [None]
@@ -172,15 +176,7 @@ def test_more_detail_after_a_recommendation_gives_its_reasons():
 
 def test_the_reasons_list_only_the_sources_they_cite():
     events = [{"event": "action", "name": "action_show_recommendation"}]
-    slots = {
-        "rec_industry": "manufacturing",
-        "rec_customers": "commercial",
-        "rec_requirement": "none",
-        "rec_certifications": "none",
-        "rec_size": "40",
-        "rec_timeline": "flexible",
-        "rec_goal": "unknown",
-    }
+    slots = MANUFACTURER_40_STAFF
     dispatcher, _ = run(make_tracker("more_detail", "why?", slots=slots, events=events))
     assert dispatcher.messages[0]["text"].split("\nSources:\n")[1] == (
         "[1] CMMI vs ISO 9001: Key Differences and Implementation Advice (consultancy article, 24 Sep 2023)"

@@ -9,18 +9,9 @@ import uuid
 import pytest
 
 from bot import contact
+from bot.recommendation import SLOTS
 from bot.store import KnowledgeStore, get_engine
 from tests.expected import response_text
-
-SLOTS = (
-    "rec_industry",
-    "rec_customers",
-    "rec_requirement",
-    "rec_certifications",
-    "rec_size",
-    "rec_timeline",
-    "rec_goal",
-)
 
 
 class Chat:
