@@ -228,6 +228,18 @@ OFFER = "utter_offer_consultant"
 OFFER_ANSWERED = ("consultant_form", "utter_consultant_declined", "action_answer_offer")
 
 
+def contact_outside_form(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> bool:
+    """ "Dana Whitfield" or "dana@acme.io" sent where no contact form asked for it: say
+    it is not stored and offer the consultant request, instead of reading it as a
+    question. True if it replied."""
+    unclear = intent in UNPLACED_INTENTS + ("correct_recommendation",)
+    text = tracker.latest_message.get("text")
+    if not unclear or tracker.active_loop.get("name") or not contact.looks_like_contact(text):
+        return False
+    dispatcher.utter_message(response="utter_contact_outside_form")
+    return True
+
+
 def consultant_offer_open(tracker: Tracker) -> bool:
     """The consultant was offered and the offer is not answered yet, even if questions came in between."""
     for event in reversed(tracker.events):
@@ -329,6 +341,8 @@ async def answer_question(
     known = known or {}
     updates = {k: v for k, v in (await asyncio.to_thread(profile_updates, tracker)).items() if k not in known}
     slots = {**tracker.slots, **known, **updates}
+    if contact_outside_form(dispatcher, tracker, intent):
+        return [SlotSet(slot, value) for slot, value in updates.items()]
     if intent == OUT_OF_SCOPE and not referred_ranking(tracker):
         dispatcher.utter_message(response="utter_out_of_scope")  # "how tall is mount everest?"
         return [SlotSet(slot, value) for slot, value in updates.items()]

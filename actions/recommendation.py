@@ -21,6 +21,7 @@ from actions.actions import (
     answer_unrouted_question,
     consultant_offer_open,
     contact_answer,
+    contact_outside_form,
     is_real_question,
     profile_complete,
     profile_updates,
@@ -28,6 +29,7 @@ from actions.actions import (
 )
 from bot import contact, leads
 from bot import recommendation as rec
+from bot.answers import month_count
 from bot.nlu.questions import reads_as_question
 from bot.profile import asks_for_recommendation, describe_found, statements
 from bot.store import default_store
@@ -225,13 +227,20 @@ class ValidateRecommendationForm(FormValidationAction):
         if reads_as_question(_text(tracker)) and answer_unrouted_question(dispatcher, tracker):
             return {slot: None}  # a question after all: answered, and the form asks again
         failures = _failures(tracker, slot) + 1
+        question = default_store().question(slot)
+        wants_help = _intent(tracker) == "start_recommendation" or asks_for_recommendation(_text(tracker))
+        if failures < MAX_FAILED_ANSWERS and question is not None and wants_help:
+            # "help me choose" typed at a question of the form that is helping them choose:
+            # why it is asked, and "Not sure" is offered (it counts as an unusable answer)
+            dispatcher.utter_message(response="utter_form_help", why=question.why)
+            _turn.get().extra.append(SlotSet(FAILED_SLOT, f"{slot}:{failures}"))
+            return {slot: None}
         if failures >= MAX_FAILED_ANSWERS:
             # the second unusable answer: go on, saying what is assumed
             assumed = rec.ASSUMED_WHEN_UNSURE.get(slot, rec.UNKNOWN)
             dispatcher.utter_message(text='I\'ll go on assuming "not sure" for that; you can correct it later.')
             _turn.get().extra.append(SlotSet(FAILED_SLOT, None))
             return {slot: assumed}
-        question = default_store().question(slot)
         if question is not None:
             dispatcher.utter_message(text=question.reask)
         _turn.get().extra.append(SlotSet(FAILED_SLOT, f"{slot}:{failures}"))
@@ -297,6 +306,8 @@ def show_result(dispatcher: CollectingDispatcher, tracker: Tracker, profile: rec
     store = default_store()
     result = rec.recommend(store, profile)
     dispatcher.utter_message(text=rec.render_brief(result, profile), buttons=RESULT_BUTTONS)
+    if profile.deadline_months and rec.misses_deadline(result, profile):
+        dispatcher.utter_message(response="utter_deadline_missed", deadline=month_count(profile.deadline_months))
     return [SlotSet("rec_outcome", result.key)]
 
 
@@ -379,6 +390,8 @@ async def correct(dispatcher: CollectingDispatcher, tracker: Tracker, found: Dic
         if _answering_questions(tracker):
             # "so you're saying YES we should wait??": about the last answer, not the profile
             return await answer_question(dispatcher, tracker, "nlu_fallback")
+        if contact_outside_form(dispatcher, tracker, "correct_recommendation"):
+            return []
         dispatcher.utter_message(
             text="I couldn't tell what to change. Say it like \"actually we're 50 people\", "
             '"actually we\'re in aerospace" or "our contracts require ISO 9001".'

@@ -81,7 +81,10 @@ _NEGATION = re.compile(
 _FUTURE = re.compile(
     r"\b(?:next year|in (?:the )?future|later on|eventually|someday|one day|before seeking|what if|in case|"
     r"if\b[^.?!]{0,40}\blater|(?:want|wants|plan|plans|planning|hope|hoping|aim|aiming|going|would like)(?: to)? "
-    r"(?:go|move|expand|grow|get into|sell|reach|target|enter|approach|start)\b)"
+    r"(?:go|move|expand|grow|get into|sell|reach|target|enter|approach|start)\b|"
+    # "better processes before we go after enterprise customers"
+    r"before (?:we |you |i )?"
+    r"(?:go|going|move|moving|expand\w*|target\w*|approach\w*|pursu\w+|chas\w+|sell\w*|bid\w*)\b)"
 )
 _ASKED_WHETHER = re.compile(r"\bask(?:s|ed|ing)?\s+(?:us\s+|me\s+)?(?:if|whether)\b")
 _RESET = re.compile(r"\b(?:only|just|solely|exclusively|purely|mainly|mostly|primarily|instead|rather|apart from)\b")

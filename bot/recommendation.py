@@ -33,10 +33,11 @@ cmmi_optional_iso_held, iso9001_held, iso9001_held_add_cmmi, iso9001_held_cmmi_l
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from bot.answers import Citations, compare_deadline, month_count
+from bot.answers import Citations, compare_deadline, deadline_band, month_count
 from bot.profile import (  # noqa: F401 - re-exported for the actions and tests
     EITHER,
     NONE,
@@ -431,6 +432,9 @@ _OUTCOME_FACTS = {
     "iso9001_held_cmmi_later": ["cmmi_voluntary_internal_use"],
 }
 
+# Outcome facts that say again what the article's table row already says.
+_SAID_BY_THE_ROW = {"cmmi_contract_requirement"}
+
 
 def deadline_reason(profile: Profile, phases: list["Phase"], cite: Citations) -> Optional[str]:
     """The user's deadline against every duration of the roadmap (store rows, cited)."""
@@ -438,17 +442,24 @@ def deadline_reason(profile: Profile, phases: list["Phase"], cite: Citations) ->
         return None
     parts = []
     for phase in phases:
+        # the estimate for the user's size or level where there is one, as in the plan
+        figure = phase.estimate or phase
+        source = phase.estimate.source if phase.estimate else phase.source
+        # "CMMI maturity level 3 (ML2 or ML3: 6–12 months)": the figure follows anyway
+        name = re.sub(r"\s*\(.*\)$", "", phase.estimate.scope) if phase.estimate else phase.title
         parts.append(
-            f"{phase.title}: {compare_deadline(profile.deadline_months, phase.min_months, phase.max_months)}"
-            f" {cite.mark(phase.source)}"
+            f"{name}: {compare_deadline(profile.deadline_months, figure.min_months, figure.max_months)}"
+            f" {cite.mark(source)}"
         )
-        if phase.estimate:
-            est = phase.estimate
-            parts.append(
-                f"{est.scope}: {compare_deadline(profile.deadline_months, est.min_months, est.max_months)}"
-                f" {cite.mark(est.source)}"
-            )
     return f"Your deadline is {month_count(profile.deadline_months)} away. " + "; ".join(parts) + "."
+
+
+def misses_deadline(rec: Recommendation, profile: Profile) -> bool:
+    """The user's deadline is shorter than even the low end of the plan's first step."""
+    if not profile.deadline_months or not rec.phases:
+        return False
+    first = rec.phases[0].estimate or rec.phases[0]
+    return deadline_band(profile.deadline_months, first.min_months, first.max_months) == "short"
 
 
 def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:
@@ -493,6 +504,8 @@ def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:
             reasons.append(f"{fact.text} {cite.mark(fact.source)}")
     for fact_key in _OUTCOME_FACTS.get(outcome_key, []):
         fact = store.fact(fact_key)
+        if fact_key in _SAID_BY_THE_ROW and row is not None:
+            continue
         if fact and fact.text not in " ".join(reasons):
             reasons.append(f"{fact.text} {cite.mark(fact.source)}")
     examples = [e for e in store.examples() if e.outcome_key == outcome_key]

@@ -79,6 +79,19 @@ def test_a_question_in_two_parts_gets_both_kinds_in_order(reader):
     assert keys == ["cost", "how_long"]
 
 
+def test_it_in_a_later_part_is_the_framework_named_before(reader):
+    text = (
+        "40 person software shop selling to banks. cmmi certified... "
+        "is it mandatory for public sector?? and whats the difference with iso"
+    )
+    assert [q.key for q in reader.read(text).questions] == ["cmmi_required_defense", "main_difference"]
+
+
+def test_and_what_about_x_asks_the_question_before_about_x(reader):
+    keys = [q.key for q in reader.read("do government contracts require cmmi, and what about iso 9001").questions]
+    assert keys == ["cmmi_required_defense", "iso_required_government"]
+
+
 def test_a_single_question_with_and_is_one_question(reader):
     keys = [q.key for q in reader.read("how long does it take to get iso 9001 and cmmi?").questions]
     assert keys == ["how_long"]

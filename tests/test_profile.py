@@ -345,16 +345,17 @@ def test_the_roadmap_names_todays_appraisal_and_what_the_article_called_it(store
     [
         (
             "defense contractor, contracts require CMMI level 3, the RFP closes in 8 months",
-            "CMMI appraisal process: 8 months is at the short end of the 6–12 month estimate [1]",
+            "CMMI maturity level 3: 8 months is at the short end of the 6–12 month estimate [2]",
         ),
         (
             "defense contractor, contracts require CMMI level 3, the deadline is in 3 months",
-            "CMMI appraisal process: 3 months is shorter than the 6–12 month estimate [1]",
+            "CMMI maturity level 3: 3 months is shorter than the 6–12 month estimate [2]",
         ),
         (
             "we're a plastics manufacturer with 40 staff, commercial customers only, certified by next year, "
             "no contracts require anything, deadline in 12 months",
-            "ISO 9001 certification process: 12 months is longer than the 2–6 month estimate [1]",
+            "ISO 9001 certification, organizations with 25–250 staff: "
+            "12 months is longer than the 6–9 month estimate [2]",
         ),
     ],
 )

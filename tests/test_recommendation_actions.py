@@ -459,3 +459,61 @@ def test_after_two_side_questions_the_form_question_is_a_one_line_reminder(sqlit
         for o in sqlite_store.question("rec_customers").options
     ]
     assert events == []
+
+
+def test_help_me_choose_at_a_form_question_says_why_it_is_asked_and_offers_not_sure(sqlite_store):
+    messages, events = run(
+        rec_actions.ValidateRecommendationForm(),
+        tracker(
+            "start_recommendation",
+            "help me choose",
+            set_now={"rec_customers": "help me choose"},
+            requested="rec_customers",
+        ),
+    )
+    assert events == [SlotSet("rec_customers", None), SlotSet("rec_failed", "rec_customers:1")]
+    assert messages == [
+        {**messages[0], "response": "utter_form_help", "why": sqlite_store.question("rec_customers").why}
+    ]
+    # the question that follows offers "Not sure" (content/questions.yml has no such button of its own)
+    ask_messages, _ = run(
+        rec_actions.ASK_ACTIONS[rec_actions.rec.SLOTS.index("rec_customers")](),
+        tracker("start_recommendation", "help me choose", slots={"rec_failed": "rec_customers:1"}),
+    )
+    assert ("Not sure", '/inform_recommendation{"rec_choice": "unknown"}') in buttons(ask_messages[0])
+
+
+def test_a_deadline_shorter_than_the_first_step_gets_advice_after_the_result(sqlite_store):
+    answers = {
+        "rec_industry": "defense",
+        "rec_customers": "defense",
+        "rec_requirement": "cmmi",
+        "rec_certifications": "none",
+        "rec_size": "30",
+        "rec_timeline": "urgent",
+        "rec_goal": "market_access",
+        "rec_target_level": "3",
+        "rec_deadline_months": "4",
+    }
+    messages, events = run(rec_actions.ActionShowRecommendation(), tracker("affirm", "ok", slots=answers, loop=None))
+    assert events == [SlotSet("rec_outcome", "cmmi")]
+    assert (
+        "CMMI appraisal process: 6–12 months (estimate); your 4 months is shorter than the 6–12 month estimate"
+        in (messages[0]["text"])
+    )
+    assert messages[1]["response"] == "utter_deadline_missed" and messages[1]["deadline"] == "4 months"
+
+
+def test_a_deadline_the_plan_can_meet_gets_no_such_advice(sqlite_store):
+    answers = {
+        "rec_industry": "manufacturing",
+        "rec_customers": "commercial",
+        "rec_requirement": "none",
+        "rec_certifications": "none",
+        "rec_size": "40",
+        "rec_timeline": "within_year",
+        "rec_goal": "customer_satisfaction",
+        "rec_deadline_months": "10",
+    }
+    messages, _ = run(rec_actions.ActionShowRecommendation(), tracker("affirm", "ok", slots=answers, loop=None))
+    assert [m.get("response") for m in messages] == [None]

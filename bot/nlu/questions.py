@@ -183,7 +183,7 @@ class QuestionReader:
             guesses = [QuestionGuess(questions[0][0], questions[0][1], 0, len(text))]
         elif intents and intents[0][0] == QUESTION_INTENT and questions:
             questions = self._weigh_the_question(text, questions)
-            guesses = self._parts(text) or [QuestionGuess(questions[0][0], questions[0][1], 0, len(text))]
+            guesses = self._parts(text) or [self._the_question(text, questions[0])]
         by_subject: dict[str, list[tuple[str, float]]] = {}
         if questions and questions[0][1] < REFERENCE_CONFIDENCE and _PRONOUN.search(text):
             for key, name in self.subjects.items():
@@ -222,6 +222,21 @@ class QuestionReader:
             combined[key] = combined.get(key, 0.0) + p / 2
         return sorted(combined.items(), key=lambda kv: -kv[1])
 
+    def _the_question(self, text: str, best: tuple[str, float]) -> QuestionGuess:
+        """The one question of a message: the whole message's best kind, unless that is
+        unclear and one part alone asks a kind clearly ("...cmmi certified... is it
+        mandatory for public sector??" where the rest is context)."""
+        whole = QuestionGuess(best[0], best[1], 0, len(text))
+        if best[1] >= PART_CONFIDENCE:
+            return whole
+        parts = self._question_parts(text)
+        if len(parts) != 1 or parts[0].confidence <= best[1]:
+            return whole
+        part = parts[0]
+        # "...only user stories. does that rule out cmmi?": "that" is the context, which counts
+        refers_to_context = _PRONOUN.search(text[part.start : part.end]) and not self._last_named(text[: part.start])
+        return whole if refers_to_context else part
+
     def _parts(self, text: str) -> list[QuestionGuess]:
         """The questions of a multi-part message, or [] if it asks one."""
         guesses = self._question_parts(text)
@@ -239,14 +254,51 @@ class QuestionReader:
             words = len(part.split())
             if words < SHORT_PART_WORDS or not QUESTION_LIKE.search(part.strip()):
                 continue
-            intents, questions = self._rank(part)
             needed = PART_CONFIDENCE if words >= PART_MIN_WORDS else SHORT_PART_CONFIDENCE
+            intents, questions = self._rank(part)
+            if questions and questions[0][1] < needed and _PRONOUN.search(part):
+                # "cmmi certified... is it mandatory for public sector?": "it" is the framework named before
+                named = self._last_named(text[:start])
+                if named:
+                    intents, questions = self._rank(_PRONOUN.sub(named, part, count=1))
+            if intents[0][0] == FOLLOWUP_INTENT and guesses:
+                # "do government contracts require cmmi, and what about iso 9001": the question
+                # before, asked of the framework this part names
+                guesses = self._asked_again(text, guesses, start, end)
+                continue
             if intents[0][0] != QUESTION_INTENT or not questions or questions[0][1] < needed:
                 continue
             key, p = questions[0]
             if all(g.key != key for g in guesses):
                 guesses.append(QuestionGuess(key, p, start, end))
         return guesses[:MAX_PARTS]
+
+    def _asked_again(self, text: str, guesses: list[QuestionGuess], start: int, end: int) -> list[QuestionGuess]:
+        """The guesses with a follow-up part ("and what about iso 9001") added as the
+        previous question about the framework it names, or as more of the previous
+        part if that is the same question kind."""
+        previous = guesses[-1]
+        asked, now = text[previous.start : previous.end], self._last_named(text[start:end])
+        before = self._last_named(asked)
+        if not now or not before or now == before:
+            return guesses
+        _, questions = self._rank(re.sub(re.escape(before), now, asked, flags=re.I))
+        if not questions or questions[0][1] < PART_CONFIDENCE:
+            return guesses
+        key, p = questions[0]
+        if key == previous.key:
+            return guesses[:-1] + [QuestionGuess(key, previous.confidence, previous.start, end)]
+        if any(g.key == key for g in guesses):
+            return guesses
+        return guesses + [QuestionGuess(key, p, start, end)]
+
+    def _last_named(self, text: str) -> Optional[str]:
+        """The framework named last in text ("CMMI"), or None."""
+        last: tuple[int, Optional[str]] = (-1, None)
+        for key, name in self.subjects.items():
+            for match in re.finditer(rf"\b(?:{re.escape(name)}|{re.escape(key)})\b", text, re.I):
+                last = max(last, (match.start(), name), key=lambda found: found[0])
+        return last[1]
 
     def best_question(self, text: str) -> Optional[str]:
         reading = self.read(text)
