@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -177,6 +177,13 @@ _EXPLICIT_ERASURE = re.compile(
     r"everything|email|name)\b|\bgdpr\b|\bright to be forgotten\b",
     re.I,
 )
+
+
+def explicit_erasure(text: str) -> bool:
+    """ "forget me", "delete my data": asked in words, not a name that has "Forget" in it."""
+    return bool(_EXPLICIT_ERASURE.search(text))
+
+
 # Saying no to giving contact details: the whole message is the refusal.
 _BARE_REFUSAL = re.compile(
     r"^\W*(?:stop|cancel|quit|exit|no|nope|nah|no thanks|no thank you|never ?mind|forget it|abort|skip|"
@@ -360,15 +367,7 @@ async def answer_question(
         dispatcher.utter_message(response="utter_ask_away")
         return events
     if reply.candidates:
-        titles = await asyncio.to_thread(lambda: snapshot_cache().get().questions)
-        dispatcher.utter_message(
-            response="utter_did_you_mean",
-            buttons=[
-                {"title": titles[k].title, "payload": f'/ask_question{{"question": "{k}"}}'}
-                for k in reply.candidates
-                if k in titles
-            ],
-        )
+        await asyncio.to_thread(did_you_mean, dispatcher, reply.candidates)
         return events
     if not reply.found:
         dispatcher.utter_message(response="utter_cannot_answer", buttons=reply.buttons or None)
@@ -401,12 +400,29 @@ async def answer_question(
     return events
 
 
+def did_you_mean(dispatcher: CollectingDispatcher, keys: Sequence[str]) -> bool:
+    """ "Did you mean one of these?" with a button for each question kind; False if none is known."""
+    titles = snapshot_cache().get().questions
+    known = [k for k in keys if k in titles]
+    if not known:
+        return False
+    dispatcher.utter_message(
+        response="utter_did_you_mean",
+        buttons=[{"title": titles[k].title, "payload": f'/ask_question{{"question": "{k}"}}'} for k in known],
+    )
+    return True
+
+
 def answer_unrouted_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """Answer a message the NLU took for something else although it reads as a
     question ("what about cost?" typed at a form prompt); False if it has no
     likely question kind."""
     ranking = tracker.latest_message.get("question_ranking") or []
-    if not ranking or ranking[0].get("confidence", 0) < QUESTION_CONFIDENCE:
+    if ranking and ranking[0].get("confidence", 0) < QUESTION_CONFIDENCE:
+        # "what do u guys actually sell? toolkits? price?": unclear, but a question, not an answer
+        candidates = [r["question"] for r in ranking[:3] if r.get("confidence", 0) >= CANDIDATE_CONFIDENCE]
+        return did_you_mean(dispatcher, candidates)
+    if not ranking:
         return False
     text = tracker.latest_message.get("text") or ""
     reply = AnswerComposer(snapshot_cache().get()).reply(

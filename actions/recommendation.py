@@ -22,6 +22,7 @@ from actions.actions import (
     consultant_offer_open,
     contact_answer,
     contact_outside_form,
+    explicit_erasure,
     is_real_question,
     profile_complete,
     profile_updates,
@@ -446,13 +447,22 @@ class ValidateConsultantForm(FormValidationAction):
         if question is not None:
             dispatcher.utter_message(text=question.reask)
 
+    def _withdrawn(self, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+        """The request taken back at a prompt: nothing stored, and the form ends."""
+        dispatcher.utter_message(response="utter_contact_not_stored")
+        return {"contact_name": None, "contact_email": None, "requested_slot": None}
+
     def validate_contact_name(self, value, dispatcher, tracker, domain):
+        if contact.withdraws(_text(tracker)):
+            return self._withdrawn(dispatcher)
         name = contact.clean_name(value)
         if name is None:
             self._reask("contact_name", dispatcher)
         return {"contact_name": name}
 
     def validate_contact_email(self, value, dispatcher, tracker, domain):
+        if contact.withdraws(_text(tracker)):
+            return self._withdrawn(dispatcher)
         email = contact.find_email(value)
         if email is None:
             self._reask("contact_email", dispatcher)
@@ -466,6 +476,8 @@ class ActionSubmitConsultantRequest(Action):
     def run(self, dispatcher, tracker, domain):
         store = default_store()
         name, email = tracker.get_slot("contact_name"), tracker.get_slot("contact_email")
+        if not name or not email:
+            return []  # the request was taken back at a prompt (ValidateConsultantForm)
         if _complete(tracker):
             profile = _profile(tracker)
             summary = rec.summary_line(store, rec.recommend(store, profile), profile)
@@ -490,7 +502,7 @@ class ActionStopConsultantRequest(Action):
         answer = contact_answer(tracker)
         if answer:  # "Grace Stop" typed at the name prompt is a name, not "stop"
             return answer + [FollowupAction("consultant_form")]
-        dispatcher.utter_message(text="OK, I haven't stored any contact details.")
+        dispatcher.utter_message(response="utter_contact_not_stored")
         return [ActiveLoop(None), SlotSet("requested_slot", None)] + [SlotSet(s, None) for s in CONTACT_SLOTS]
 
 
@@ -531,6 +543,8 @@ class ActionForgetMe(Action):
         answer = contact_answer(tracker)
         if answer:  # "Will Forget" typed at the name prompt is a name, not "forget me"
             return answer + [FollowupAction("consultant_form")]
+        if not explicit_erasure(_text(tracker)) and contact_outside_form(dispatcher, tracker, "nlu_fallback"):
+            return []  # "Hope Forget" with no prompt open: a name, and nothing is deleted
         engine = default_store().engine
         already_sent = contact.count_sent(engine, tracker.sender_id)
         dispatcher.utter_message(text=forget_me_reply(contact.forget(engine, tracker.sender_id), already_sent))

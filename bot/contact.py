@@ -68,6 +68,20 @@ def looks_like_contact(text: object) -> bool:
     return bool(_BARE_NAME.fullmatch(raw)) and clean_name(raw) is not None
 
 
+# Consent taken back at the name or email prompt, in a sentence of any length
+_WITHDRAWS = re.compile(
+    r"\b(?:don'?t|dont|do not|please don'?t|no need to)\s+(?:save|store|keep|take|record|use|pass on)\b|"
+    r"\bno consultant\b|\bcancel\b|\bchanged? my mind\b|\bnot now\b|\bmaybe later\b|\bnever ?mind\b|"
+    r"\b(?:ask|check with|talk to) my (?:boss|cio|cto|ceo|manager|team)\b[^.?!]{0,20}\bfirst\b",
+    re.I,
+)
+
+
+def withdraws(text: object) -> bool:
+    """ "please dont save my name", "then no consultant, cancel": the user takes back the request."""
+    return bool(_WITHDRAWS.search(str(text or "")))
+
+
 def save_request(engine: Engine, conversation_id: str, name: str, email: str, recommendation: str) -> int:
     with session_scope(engine) as session:
         request = ConsultantRequest(

@@ -203,6 +203,9 @@ def table_row(store: KnowledgeStore, profile: Profile) -> Optional[m.IndustryFit
         if profile.goal == "process_maturity":
             return _row(store, None)
         return _row(store, "it_services")
+    if group == "defense" and profile.industry == "aerospace" and customers and not customers & _GOV:
+        # a civil aerospace supplier: a manufacturer, not a defense contractor
+        return _row(store, "manufacturing") if "cmmi" not in profile.required else _row(store, "defense")
     if group == "defense":
         return _row(store, "defense")
     if not profile.industry or profile.industry == "other":
@@ -242,6 +245,8 @@ def decide(store: KnowledgeStore, profile: Profile) -> tuple[str, Optional[m.Ind
     aerospace = profile.industry == "aerospace" or "as9100" in required or "as9100" in held
     cmmi_required = "cmmi" in required
     cmmi_likely = profile.requirement == UNKNOWN and row is not None and row.cmmi_recommendation == "often_required"
+    if aerospace and "as9100" in held and "cmmi" not in required:
+        return "as9100_held", row, assumptions
     if aerospace:
         return "iso9001_as9100", row, assumptions
     if cmmi_required or cmmi_likely:
@@ -273,6 +278,7 @@ _ORDER = {
     "both_iso_first": ["iso9001", "cmmi"],
     "both": ["iso9001", "cmmi"],
     "iso9001_as9100": ["iso9001", "as9100", "cmmi"],
+    "as9100_held": ["as9100", "cmmi"],
     "iso_first_cmmi_later": ["iso9001", "cmmi"],
     "cmmi_optional": ["iso9001", "cmmi"],
     "cmmi_optional_iso_held": ["iso9001", "cmmi"],
@@ -280,6 +286,7 @@ _ORDER = {
     "iso9001_held_add_cmmi": ["iso9001", "cmmi"],
     "iso9001_held_cmmi_later": ["iso9001", "cmmi"],
 }
+_AEROSPACE = ("iso9001_as9100", "as9100_held")  # CMMI in the plan only where contracts require it
 _LATER = {
     "iso_first_cmmi_later": "later, if contracts require it",
     "iso9001_held_cmmi_later": "later, if contracts require it",
@@ -326,7 +333,7 @@ def roadmap(store: KnowledgeStore, outcome_key: str, profile: Profile) -> list[P
     for framework_key in _ORDER[outcome_key]:
         if framework_key in profile.held or (framework_key == "iso9001" and "as9100" in profile.held):
             continue
-        if framework_key == "cmmi" and outcome_key == "iso9001_as9100" and "cmmi" not in profile.required:
+        if framework_key == "cmmi" and outcome_key in _AEROSPACE and "cmmi" not in profile.required:
             continue
         framework = store.framework(framework_key)
         if framework is None:
@@ -424,6 +431,7 @@ _OUTCOME_FACTS = {
     "both_iso_first": ["complementary_advice_iso_first", "transfer_faster_cheaper"],
     "both": ["complementary_short_answer", "integrated_roles"],
     "iso9001_as9100": ["complementary_cmmi_separate"],
+    "as9100_held": ["tip_know_contract_requirements"],
     "iso_first_cmmi_later": ["transfer_advice_iso_first", "cmmi_voluntary_internal_use"],
     "cmmi_optional": ["bottom_line"],
     "cmmi_optional_iso_held": ["bottom_line"],
@@ -455,11 +463,15 @@ def deadline_reason(profile: Profile, phases: list["Phase"], cite: Citations) ->
 
 
 def misses_deadline(rec: Recommendation, profile: Profile) -> bool:
-    """The user's deadline is shorter than even the low end of the plan's first step."""
-    if not profile.deadline_months or not rec.phases:
+    """The user's deadline is shorter than even the low end of the plan's first step,
+    or of a step for a framework their contracts require."""
+    if not profile.deadline_months:
         return False
-    first = rec.phases[0].estimate or rec.phases[0]
-    return deadline_band(profile.deadline_months, first.min_months, first.max_months) == "short"
+    due = [p for n, p in enumerate(rec.phases) if n == 0 or p.framework_key in profile.required]
+    return any(
+        deadline_band(profile.deadline_months, f.min_months, f.max_months) == "short"
+        for f in (p.estimate or p for p in due)
+    )
 
 
 def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:

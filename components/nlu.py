@@ -34,7 +34,7 @@ from bot.nlu import intent_model as intent_model_module
 from bot.nlu import questions as questions_module
 from bot.nlu.aliases import ENTITY_PRIORITY, AliasMatcher, AliasRow, aliases_from_content
 from bot.nlu.intent_model import IntentModel
-from bot.nlu.questions import QuestionReader, question_examples, subject_names
+from bot.nlu.questions import QuestionReader, question_examples, question_guards, subject_names
 from bot.settings import get_settings
 
 
@@ -110,7 +110,7 @@ class LinearIntentClassifier(_TrainedFromOneFile, IntentClassifier):
         # Rasa's training cache sees this class's source, not the modules it calls
         # nor the catalogue in content/: a change to either must retrain it.
         content_dir = config.get("content_dir") or get_settings().content_dir
-        examples = json.dumps(question_examples(content_dir)).encode()
+        examples = json.dumps([question_examples(content_dir), question_guards(content_dir)]).encode()
         return _digest(_source(intent_model_module), _source(aliases_module), _source(questions_module), examples)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -122,6 +122,7 @@ class LinearIntentClassifier(_TrainedFromOneFile, IntentClassifier):
             question_examples(content_dir),
             protected_intents=self._config["protected_intents"],
             subjects=subject_names(content_dir),
+            guards=question_guards(content_dir),
             c=self._config["c"],
             max_char_ngram=self._config["max_char_ngram"],
             random_state=self._config["random_seed"],

@@ -517,3 +517,36 @@ def test_a_deadline_the_plan_can_meet_gets_no_such_advice(sqlite_store):
     }
     messages, _ = run(rec_actions.ActionShowRecommendation(), tracker("affirm", "ok", slots=answers, loop=None))
     assert [m.get("response") for m in messages] == [None]
+
+
+@pytest.mark.parametrize(
+    "requested,text",
+    [
+        ("contact_name", "desculpa, i need to ask my CIO first before giving contact. please dont save my name"),
+        ("contact_email", "hmm then no consultant, cancel"),
+    ],
+)
+def test_taking_the_request_back_at_a_contact_prompt_stores_nothing(sqlite_store, requested, text):
+    messages, events = run(
+        rec_actions.ValidateConsultantForm(),
+        tracker("deny", text, slots={"contact_name": "Ana"}, set_now={requested: text}, requested=requested),
+    )
+    assert [m["response"] for m in messages] == ["utter_contact_not_stored"]
+    # (rasa-sdk orders the slot events by which slot was validated)
+    assert sorted(events, key=lambda e: e["name"]) == [
+        SlotSet("contact_email", None),
+        SlotSet("contact_name", None),
+        SlotSet("requested_slot", None),
+    ]
+    _, submitted = run(rec_actions.ActionSubmitConsultantRequest(), tracker("deny", text, loop=None))
+    assert submitted == [] and contact.requests_for(sqlite_store.engine, "test-user") == []
+
+
+def test_a_name_with_forget_in_it_outside_the_contact_form_deletes_nothing(sqlite_store):
+    contact.save_request(sqlite_store.engine, "test-user", "Hope Forget", "hope@example.org", "CMMI (appraisal)")
+    messages, events = run(rec_actions.ActionForgetMe(), tracker("forget_me", "Hope Forget", loop=None))
+    assert events == [] and [m["response"] for m in messages] == ["utter_contact_outside_form"]
+    assert [r.name for r in contact.requests_for(sqlite_store.engine, "test-user")] == ["Hope Forget"]
+    # asked in words (even capitalised), it erases
+    messages, events = run(rec_actions.ActionForgetMe(), tracker("forget_me", "Forget Me", loop=None))
+    assert contact.requests_for(sqlite_store.engine, "test-user") == []

@@ -59,7 +59,9 @@ _INTERJECTION = re.compile(
 
 def reads_as_question(text: str) -> bool:
     """A question mark, or a sentence that starts like a question."""
-    return "?" in text or any(QUESTION_LIKE.search(s.strip()) for s in _SENTENCES.split(text) if s)
+    # "last one: how do i check ...": a lead-in before a colon asks nothing
+    sentences = [p for s in _SENTENCES.split(text) if s for p in re.split(r":\s+", s)]
+    return "?" in text or any(QUESTION_LIKE.search(s.strip()) for s in sentences if s.strip())
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,18 @@ def question_examples(content_dir: Path) -> list[tuple[str, str]]:
     return pairs
 
 
+def question_guards(content_dir: Path) -> dict[str, str]:
+    """Question key -> the pattern a message must match to ask it (asked_only_if)."""
+    from bot.store import models as m
+    from bot.store.loader import parse_content
+
+    return {
+        o.key: o.asked_only_if
+        for o in parse_content(content_dir)
+        if isinstance(o, m.CatalogueQuestion) and o.asked_only_if
+    }
+
+
 def training_set(
     texts: Sequence[str], intents: Sequence[str], questions: Sequence[tuple[str, str]]
 ) -> tuple[list[str], list[str]]:
@@ -123,6 +137,7 @@ class QuestionReader:
         self.model = model
         # saved with the model (IntentModel.to_bytes)
         self.subjects: dict[str, str] = getattr(model, "subject_names", {})
+        self.guards = {k: re.compile(p, re.I) for k, p in getattr(model, "question_guards", {}).items()}
 
     @staticmethod
     def train(
@@ -131,11 +146,13 @@ class QuestionReader:
         questions: Sequence[tuple[str, str]],
         protected_intents: Sequence[str],
         subjects: Optional[dict[str, str]] = None,
+        guards: Optional[dict[str, str]] = None,
         **model_args,
     ) -> "QuestionReader":
         model = IntentModel(**model_args)
         model.fit(*training_set(texts, intents, questions), protected_intents=protected_intents)
         model.subject_names = dict(subjects or {})
+        model.question_guards = dict(guards or {})
         return QuestionReader(model)
 
     def _rank(self, text: str) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
@@ -144,13 +161,21 @@ class QuestionReader:
         ranking = self.model.rank(text, limit=len(self.model.intents))
         intents: dict[str, float] = {}
         questions: list[tuple[str, float]] = []
+        ruled_out = 0.0
         for label, p in ranking:
             if label.startswith(PREFIX):
                 intents[QUESTION_INTENT] = intents.get(QUESTION_INTENT, 0.0) + p
-                if label != PREFIX:
+                guard = self.guards.get(label[len(PREFIX) :])
+                if guard is not None and not guard.search(text):
+                    ruled_out += p  # "is CMMI worth it for 6 people?" does not ask about level 6
+                elif label != PREFIX:
                     questions.append((label[len(PREFIX) :], p))
             else:
                 intents[label] = intents.get(label, 0.0) + p
+        if ruled_out and questions:
+            # still a question: the other kinds share what the ruled-out one had
+            scale = intents[QUESTION_INTENT] / (intents[QUESTION_INTENT] - ruled_out)
+            questions = [(k, p * scale) for k, p in questions]
         return sorted(intents.items(), key=lambda kv: -kv[1]), questions
 
     def read(self, text: str) -> Reading:

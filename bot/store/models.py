@@ -347,6 +347,9 @@ class CatalogueQuestion(Base):
     starts_recommendation = Column(Boolean, nullable=False, default=False)
     # "in what order?": once the user has a recommendation, its plan is the answer
     answered_by_plan = Column(Boolean, nullable=False, default=False)
+    # a pattern the message must match for this kind to be read from it: "level 6" is
+    # about levels above 5, "CMMI for 6 people" is not (the classifier sees digits alike)
+    asked_only_if = Column(Text, nullable=True)
     examples = relationship("QuestionExample", order_by="QuestionExample.position", cascade="all, delete-orphan")
     facts = relationship("QuestionFact", order_by="QuestionFact.position", cascade="all, delete-orphan")
     related = relationship("QuestionRelated", order_by="QuestionRelated.position", cascade="all, delete-orphan")
