@@ -260,7 +260,9 @@ class QuestionReader:
         part = parts[0]
         # "...only user stories. does that rule out cmmi?": "that" is the context, which counts
         refers_to_context = _PRONOUN.search(text[part.start : part.end]) and not self._last_named(text[: part.start])
-        return whole if refers_to_context else part
+        # "...CMMC level 2 and CMMI. Are those the same thing? Do we need both?": another question counts too
+        asks_more = len([s for s in _question_spans(text) if QUESTION_LIKE.search(text[s[0] : s[1]].strip())]) > 1
+        return whole if refers_to_context or asks_more else part
 
     def _parts(self, text: str) -> list[QuestionGuess]:
         """The questions of a multi-part message, or [] if it asks one."""
@@ -271,8 +273,7 @@ class QuestionReader:
         """The parts of a message that ask a known question kind, in order. A part is a
         question of its own only if it reads as one; the rest ("we're a 150-person
         defense contractor.") is context."""
-        spans = _split(text, _SENTENCES, [(0, len(text))])
-        spans = _split(text, _JOINS, spans)
+        spans = _question_spans(text)
         guesses: list[QuestionGuess] = []
         for start, end in spans:
             part = text[start:end]
@@ -328,6 +329,11 @@ class QuestionReader:
     def best_question(self, text: str) -> Optional[str]:
         reading = self.read(text)
         return reading.question_ranking[0][0] if reading.question_ranking else None
+
+
+def _question_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of a message that could each be a question: its sentences, cut at joins."""
+    return _split(text, _JOINS, _split(text, _SENTENCES, [(0, len(text))]))
 
 
 def _split(text: str, pattern: re.Pattern, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
