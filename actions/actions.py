@@ -363,6 +363,17 @@ async def answer_question(
             if reply.questions:
                 events += [SlotSet("last_question", reply.questions[-1]), SlotSet("subject", reply.subject)]
         return events + [FollowupAction(RECOMMENDATION_FORM)]
+    unclear = reply is None or bool(reply.candidates) or not reply.found
+    contradicted = (
+        await asyncio.to_thread(profile_updates, tracker, True)
+        if unclear and not known and not tracker.active_loop.get("name")
+        else {}
+    )
+    if contradicted.keys() - updates.keys():
+        # "we do NOT have cmmi. please fix it": no question, a correction of what is known
+        from actions.recommendation import correct  # (it imports this module)
+
+        return await correct(dispatcher, tracker, contradicted)
     if reply is None:
         dispatcher.utter_message(response="utter_ask_away")
         return events

@@ -551,7 +551,7 @@ class ActionForgetMe(Action):
         # The Rasa server then deletes the whole conversation (channels/erasure.py).
         # Also ends any form in progress (the rules say so).
         return (
-            [ActiveLoop(None), SlotSet("requested_slot", None)]
+            [SlotSet("erased", True), ActiveLoop(None), SlotSet("requested_slot", None)]
             + [SlotSet(s, None) for s in CONTACT_SLOTS]
             + _reset_events()
         )

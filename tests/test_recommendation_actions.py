@@ -266,6 +266,7 @@ def test_submit_stores_the_request_with_the_recommendation_and_forget_me_deletes
     )
     assert contact.requests_for(sqlite_store.engine, sender) == []
     assert events == [
+        SlotSet("erased", True),
         ActiveLoop(None),
         SlotSet("requested_slot", None),
         *(
