@@ -133,18 +133,24 @@ def _describe_change(slot: str, value: str) -> str:
 _REPLACES = re.compile(r"\b(?:only|just|not|no longer|instead|rather|actually|wrong|correction|anymore)\b", re.I)
 
 
+# ...but "also" adds, even after "actually", unless a word restricts ("only", "instead")
+_ADDS = re.compile(r"\b(?:also|too|as well|additionally|in addition)\b", re.I)
+_RESTRICTS = re.compile(r"\b(?:(?<!not )only|just|solely|instead|no longer|anymore)\b", re.I)
+
+
 LIST_SLOTS = ("rec_customers", "rec_certifications")
 _CANONICAL_LIST = re.compile(r"[a-z0-9_]+(?:,[a-z0-9_]+)*")
 
 
 def merged(slot: str, previous: Any, value: str, text: str) -> str:
     """A list slot's new value: added to what was known ("we also sell to the DoD",
-    "we also hold AS9100"), unless the message replaces it ("only private", "actually")."""
+    "actually we also hold AS9100"), unless the message replaces it ("only private", "actually")."""
+    replaces = bool(_REPLACES.search(text)) and not (_ADDS.search(text) and not _RESTRICTS.search(text))
     if (
         slot not in LIST_SLOTS
         or previous in (None, "", rec.UNKNOWN, rec.NONE)
         or value in (rec.UNKNOWN, rec.NONE)
-        or _REPLACES.search(text)
+        or replaces
         or not _CANONICAL_LIST.fullmatch(str(previous))
     ):
         return value  # (a previous value that is the raw text of this very answer is not kept)

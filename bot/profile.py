@@ -40,7 +40,9 @@ EITHER = "either"
 SOFTWARE = "software"
 # A "no" answers the question asked only in a message this short.
 BARE_NONE_WORDS = 4
-FRAMEWORK_CHOICES = ("cmmi", "iso9001", "as9100")
+# Frameworks a profile can require or hold: the three of the decision, and the
+# industry standards people hold instead of (or built on) ISO 9001.
+FRAMEWORK_CHOICES = ("cmmi", "iso9001", "as9100", "iatf16949", "tl9000", "iso13485")
 GOVERNMENT = {"defense", "federal"}
 
 TIMELINES = ("urgent", "within_year", "flexible")

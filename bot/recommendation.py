@@ -178,6 +178,10 @@ class Recommendation:
 # Which row of the article's table describes an industry: the row's industry
 # key in the store, with aerospace on the aerospace / defense contractor row.
 # Industries not listed are general manufacturing / services (non-software).
+# Held, these give an ISO 9001 quality management system: ISO 9001 itself, AS9100
+# (ISO 9001 plus aerospace requirements), IATF 16949 and TL 9000 (built on ISO 9001).
+# ISO 13485 is separate from ISO 9001, though similar.
+HAS_ISO9001 = {"iso9001", "as9100", "iatf16949", "tl9000"}
 _ROW_INDUSTRY = {"software": "software", "defense": "defense", "aerospace": "defense", "it_services": "it_services"}
 _GOV = {"defense", "federal"}
 
@@ -223,7 +227,7 @@ def decide(store: KnowledgeStore, profile: Profile) -> tuple[str, Optional[m.Ind
     assumptions: list[str] = []
     row = table_row(store, profile)
     required, held, customers = profile.required, profile.held, profile.customer_keys
-    has_iso = bool(held & {"iso9001", "as9100"})  # AS9100 includes ISO 9001
+    has_iso = bool(held & HAS_ISO9001)
     # a deadline for required CMMI that ISO 9001 first could not meet is time pressure too
     urgent = profile.timeline == "urgent" or (
         "cmmi" in required
@@ -331,7 +335,7 @@ def _shortest_months(phases: list[Phase]) -> int:
 def roadmap(store: KnowledgeStore, outcome_key: str, profile: Profile) -> list[Phase]:
     phases: list[Phase] = []
     for framework_key in _ORDER[outcome_key]:
-        if framework_key in profile.held or (framework_key == "iso9001" and "as9100" in profile.held):
+        if framework_key in profile.held or (framework_key == "iso9001" and profile.held & HAS_ISO9001):
             continue
         if framework_key == "cmmi" and outcome_key in _AEROSPACE and "cmmi" not in profile.required:
             continue
@@ -510,7 +514,7 @@ def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:
             f"You already hold {', '.join(f.name for f in held)}, so the plan keeps it current "
             "rather than starting it again."
         )
-    if profile.held & {"iso9001", "as9100"} and any(k == "cmmi" for k in _ORDER[outcome_key]):
+    if profile.held & HAS_ISO9001 and any(k == "cmmi" for k in _ORDER[outcome_key]):
         fact = store.fact("transfer_faster_cheaper")
         if fact:
             reasons.append(f"{fact.text} {cite.mark(fact.source)}")

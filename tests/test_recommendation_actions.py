@@ -551,3 +551,15 @@ def test_a_name_with_forget_in_it_outside_the_contact_form_deletes_nothing(sqlit
     # asked in words (even capitalised), it erases
     messages, events = run(rec_actions.ActionForgetMe(), tracker("forget_me", "Forget Me", loop=None))
     assert contact.requests_for(sqlite_store.engine, "test-user") == []
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("actually we also sell to the DoD", "commercial,defense"),
+        ("we also sell to dod, not only private", "commercial,defense"),
+        ("actually only the DoD", "defense"),
+    ],
+)
+def test_also_adds_a_customer_even_after_actually(text, expected):
+    assert rec_actions.merged("rec_customers", "commercial", "defense", text) == expected
