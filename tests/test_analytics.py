@@ -18,8 +18,8 @@ import pytest
 import yaml
 from sqlalchemy import create_engine
 
-from bot.analytics import ReportSettings, build_report, read_events, tracker_db_url
 from bot.settings import PROJECT_ROOT
+from tools.analytics import ReportSettings, build_report, read_events, tracker_db_url
 
 DAY1 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc).timestamp()
 DAY2 = datetime(2026, 3, 3, 15, 0, tzinfo=timezone.utc).timestamp()
@@ -228,7 +228,7 @@ def test_recommendation_slot_name_is_configurable(synthetic_tracker_db):
 def test_report_command_writes_html_with_charts(synthetic_tracker_db, tmp_path):
     out = tmp_path / "report"
     done = subprocess.run(
-        [sys.executable, "-m", "bot.analytics", "--db-url", synthetic_tracker_db, "--out", str(out)],
+        [sys.executable, "-m", "tools.analytics", "--db-url", synthetic_tracker_db, "--out", str(out)],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
@@ -248,7 +248,7 @@ def test_report_command_explains_a_missing_events_table(tmp_path):
         [
             sys.executable,
             "-m",
-            "bot.analytics",
+            "tools.analytics",
             "--db-url",
             f"sqlite:///{tmp_path / 'empty.db'}",
             "--out",
@@ -318,7 +318,7 @@ def test_report_matches_scripted_conversations(tmp_path):
 
     out = tmp_path / "report"
     done = subprocess.run(
-        [sys.executable, "-m", "bot.analytics", "--endpoints", str(endpoints), "--out", str(out)],
+        [sys.executable, "-m", "tools.analytics", "--endpoints", str(endpoints), "--out", str(out)],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,

@@ -72,7 +72,7 @@ def test_analytics_report_shows_no_names_or_emails(tmp_path):
     asyncio.run(store.save(DialogueStateTracker.from_events("privacy", events)))
     store.engine.dispose()
     done = subprocess.run(
-        [sys.executable, "-m", "bot.analytics", "--db-url", f"sqlite:///{db}", "--out", str(tmp_path / "report")],
+        [sys.executable, "-m", "tools.analytics", "--db-url", f"sqlite:///{db}", "--out", str(tmp_path / "report")],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,

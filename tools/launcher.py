@@ -1,7 +1,7 @@
 """Start and stop the assistant's servers, the one way ./run start, the tests
 (tests/servers.py) and the production stack (deploy/stack.py) do it.
 
-    python -m bot.launcher start [--rasa-port 5005] [--action-port 5055] [--web-port 8080]
+    python -m tools.launcher start [--rasa-port 5005] [--action-port 5055] [--web-port 8080]
 
 starts the action server, Rasa and the chat page for development (./run start
 does this after loading the store and training). Each server is a subprocess
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
-from bot.wait_ready import wait_ready
+from tools.wait_ready import wait_ready
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -164,9 +164,9 @@ class Launcher:
     def web(
         self, port: int, rasa_url: Optional[str] = None, name: str = "web", env: Optional[Mapping[str, str]] = None
     ) -> Server:
-        """The chat page (python -m bot.web), its widget talking to `rasa_url`
-        (default: bot.web's, $RASA_PUBLIC_URL or http://localhost:$RASA_PORT)."""
-        args = [sys.executable, "-m", "bot.web", "--port", str(port)]
+        """The chat page (python -m web), its widget talking to `rasa_url`
+        (default: the page server's, $RASA_PUBLIC_URL or http://localhost:$RASA_PORT)."""
+        args = [sys.executable, "-m", "web", "--port", str(port)]
         if rasa_url:
             args += ["--rasa-url", rasa_url]
         return self.spawn(name, args, port, "/", env)
