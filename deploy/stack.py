@@ -21,7 +21,7 @@ from typing import Mapping, Optional
 
 from bot.settings import DEFAULT_MAX_BODY_BYTES, get_settings
 from deploy.preflight import PreflightError, check_lock_store, check_tracker_db
-from tools.launcher import MODEL, Launcher, Server, StartError
+from tools.launcher import MODEL, Launcher, Server, StartError, run_until_stopped
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = get_settings().nginx
@@ -203,12 +203,8 @@ def main() -> int:
         print(f"error: nginx not found at {NGINX} (Debian package nginx-light)", file=sys.stderr)
         return 1
 
-    def interrupt(*_):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, interrupt)  # Ctrl-C (SIGINT) raises KeyboardInterrupt already
-    print(f"starting: action server, {len(stack.rasa_ports)} Rasa replicas, nginx (logs in {stack.run_dir}) ...")
-    try:
+    def start() -> None:
+        print(f"starting: action server, {len(stack.rasa_ports)} Rasa replicas, nginx (logs in {stack.run_dir}) ...")
         stack.start()
         rest = (
             f"REST, with the bearer token REST_WEBHOOK_TOKEN: POST http://localhost:{stack.proxy_port}"
@@ -217,17 +213,15 @@ def main() -> int:
             else "REST webhook off"
         )
         print(f"Ready. Chat at http://localhost:{stack.proxy_port}  ({rest}). Ctrl-C stops.")
-        dead = stack.launcher.watch()
-        print(f"a process exited ({dead.name}); stopping. See {stack.run_dir}", file=sys.stderr)
-        return 1
-    except (PreflightError, StackError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        stack.stop()
-        print("stopped")
+
+    return run_until_stopped(
+        start,
+        stack.launcher.watch,
+        stack.stop,
+        errors=(PreflightError, StackError),
+        exited=lambda dead: f"a process exited ({dead.name}); stopping. See {stack.run_dir}",
+        signals=(signal.SIGTERM,),  # Ctrl-C (SIGINT) raises KeyboardInterrupt already
+    )
 
 
 if __name__ == "__main__":
