@@ -6,9 +6,10 @@ data tables (consultant requests) are never touched by a content reload.
 
 Typing: every column is annotated `Mapped[...]`, the form SQLAlchemy 2.0 reads.
 SQLAlchemy 1.4 ships no type information (without sqlalchemy2-stubs mypy sees its
-names as Any), so the annotations document the Python types and `Base` is a
-class of its own (not the variable `declarative_base()` returns), which mypy
-can check the models against.
+names, Mapped included, as Any), so the annotations document the column types
+without mypy checking them. `Base` is a class of its own (not the variable
+`declarative_base()` returns), so mypy does check the code that passes the models
+around (a Framework where an Industry is expected, a model's __table__).
 """
 
 from __future__ import annotations
