@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -177,6 +177,13 @@ _EXPLICIT_ERASURE = re.compile(
     r"everything|email|name)\b|\bgdpr\b|\bright to be forgotten\b",
     re.I,
 )
+
+
+def explicit_erasure(text: str) -> bool:
+    """ "forget me", "delete my data": asked in words, not a name that has "Forget" in it."""
+    return bool(_EXPLICIT_ERASURE.search(text))
+
+
 # Saying no to giving contact details: the whole message is the refusal.
 _BARE_REFUSAL = re.compile(
     r"^\W*(?:stop|cancel|quit|exit|no|nope|nah|no thanks|no thank you|never ?mind|forget it|abort|skip|"
@@ -226,6 +233,18 @@ def last_bot_text(tracker: Tracker) -> Optional[str]:
 OFFER = "utter_offer_consultant"
 # What ends the consultant offer: the request form, a decline, or an earlier yes/no to it.
 OFFER_ANSWERED = ("consultant_form", "utter_consultant_declined", "action_answer_offer")
+
+
+def contact_outside_form(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> bool:
+    """ "Dana Whitfield" or "dana@acme.io" sent where no contact form asked for it: say
+    it is not stored and offer the consultant request, instead of reading it as a
+    question. True if it replied."""
+    unclear = intent in UNPLACED_INTENTS + ("correct_recommendation",)
+    text = tracker.latest_message.get("text")
+    if not unclear or tracker.active_loop.get("name") or not contact.looks_like_contact(text):
+        return False
+    dispatcher.utter_message(response="utter_contact_outside_form")
+    return True
 
 
 def consultant_offer_open(tracker: Tracker) -> bool:
@@ -329,6 +348,8 @@ async def answer_question(
     known = known or {}
     updates = {k: v for k, v in (await asyncio.to_thread(profile_updates, tracker)).items() if k not in known}
     slots = {**tracker.slots, **known, **updates}
+    if contact_outside_form(dispatcher, tracker, intent):
+        return [SlotSet(slot, value) for slot, value in updates.items()]
     if intent == OUT_OF_SCOPE and not referred_ranking(tracker):
         dispatcher.utter_message(response="utter_out_of_scope")  # "how tall is mount everest?"
         return [SlotSet(slot, value) for slot, value in updates.items()]
@@ -342,19 +363,22 @@ async def answer_question(
             if reply.questions:
                 events += [SlotSet("last_question", reply.questions[-1]), SlotSet("subject", reply.subject)]
         return events + [FollowupAction(RECOMMENDATION_FORM)]
+    unclear = reply is None or bool(reply.candidates) or not reply.found
+    contradicted = (
+        await asyncio.to_thread(profile_updates, tracker, True)
+        if unclear and not known and not tracker.active_loop.get("name")
+        else {}
+    )
+    if contradicted.keys() - updates.keys():
+        # "we do NOT have cmmi. please fix it": no question, a correction of what is known
+        from actions.recommendation import correct  # (it imports this module)
+
+        return await correct(dispatcher, tracker, contradicted)
     if reply is None:
         dispatcher.utter_message(response="utter_ask_away")
         return events
     if reply.candidates:
-        titles = await asyncio.to_thread(lambda: snapshot_cache().get().questions)
-        dispatcher.utter_message(
-            response="utter_did_you_mean",
-            buttons=[
-                {"title": titles[k].title, "payload": f'/ask_question{{"question": "{k}"}}'}
-                for k in reply.candidates
-                if k in titles
-            ],
-        )
+        await asyncio.to_thread(did_you_mean, dispatcher, reply.candidates)
         return events
     if not reply.found:
         dispatcher.utter_message(response="utter_cannot_answer", buttons=reply.buttons or None)
@@ -387,12 +411,29 @@ async def answer_question(
     return events
 
 
+def did_you_mean(dispatcher: CollectingDispatcher, keys: Sequence[str]) -> bool:
+    """ "Did you mean one of these?" with a button for each question kind; False if none is known."""
+    titles = snapshot_cache().get().questions
+    known = [k for k in keys if k in titles]
+    if not known:
+        return False
+    dispatcher.utter_message(
+        response="utter_did_you_mean",
+        buttons=[{"title": titles[k].title, "payload": f'/ask_question{{"question": "{k}"}}'} for k in known],
+    )
+    return True
+
+
 def answer_unrouted_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """Answer a message the NLU took for something else although it reads as a
     question ("what about cost?" typed at a form prompt); False if it has no
     likely question kind."""
     ranking = tracker.latest_message.get("question_ranking") or []
-    if not ranking or ranking[0].get("confidence", 0) < QUESTION_CONFIDENCE:
+    if ranking and ranking[0].get("confidence", 0) < QUESTION_CONFIDENCE:
+        # "what do u guys actually sell? toolkits? price?": unclear, but a question, not an answer
+        candidates = [r["question"] for r in ranking[:3] if r.get("confidence", 0) >= CANDIDATE_CONFIDENCE]
+        return did_you_mean(dispatcher, candidates)
+    if not ranking:
         return False
     text = tracker.latest_message.get("text") or ""
     reply = AnswerComposer(snapshot_cache().get()).reply(

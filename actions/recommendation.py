@@ -21,6 +21,8 @@ from actions.actions import (
     answer_unrouted_question,
     consultant_offer_open,
     contact_answer,
+    contact_outside_form,
+    explicit_erasure,
     is_real_question,
     profile_complete,
     profile_updates,
@@ -28,6 +30,7 @@ from actions.actions import (
 )
 from bot import contact, leads
 from bot import recommendation as rec
+from bot.answers import month_count
 from bot.nlu.questions import reads_as_question
 from bot.profile import asks_for_recommendation, describe_found, statements
 from bot.store import default_store
@@ -225,13 +228,20 @@ class ValidateRecommendationForm(FormValidationAction):
         if reads_as_question(_text(tracker)) and answer_unrouted_question(dispatcher, tracker):
             return {slot: None}  # a question after all: answered, and the form asks again
         failures = _failures(tracker, slot) + 1
+        question = default_store().question(slot)
+        wants_help = _intent(tracker) == "start_recommendation" or asks_for_recommendation(_text(tracker))
+        if failures < MAX_FAILED_ANSWERS and question is not None and wants_help:
+            # "help me choose" typed at a question of the form that is helping them choose:
+            # why it is asked, and "Not sure" is offered (it counts as an unusable answer)
+            dispatcher.utter_message(response="utter_form_help", why=question.why)
+            _turn.get().extra.append(SlotSet(FAILED_SLOT, f"{slot}:{failures}"))
+            return {slot: None}
         if failures >= MAX_FAILED_ANSWERS:
             # the second unusable answer: go on, saying what is assumed
             assumed = rec.ASSUMED_WHEN_UNSURE.get(slot, rec.UNKNOWN)
             dispatcher.utter_message(text='I\'ll go on assuming "not sure" for that; you can correct it later.')
             _turn.get().extra.append(SlotSet(FAILED_SLOT, None))
             return {slot: assumed}
-        question = default_store().question(slot)
         if question is not None:
             dispatcher.utter_message(text=question.reask)
         _turn.get().extra.append(SlotSet(FAILED_SLOT, f"{slot}:{failures}"))
@@ -315,6 +325,8 @@ def show_result(dispatcher: CollectingDispatcher, tracker: Tracker, profile: rec
     store = default_store()
     result = rec.recommend(store, profile)
     dispatcher.utter_message(text=rec.render_brief(result, profile), buttons=RESULT_BUTTONS)
+    if profile.deadline_months and rec.misses_deadline(result, profile):
+        dispatcher.utter_message(response="utter_deadline_missed", deadline=month_count(profile.deadline_months))
     return [SlotSet("rec_outcome", result.key)]
 
 
@@ -397,6 +409,8 @@ async def correct(dispatcher: CollectingDispatcher, tracker: Tracker, found: Dic
         if _answering_questions(tracker):
             # "so you're saying YES we should wait??": about the last answer, not the profile
             return await answer_question(dispatcher, tracker, "nlu_fallback")
+        if contact_outside_form(dispatcher, tracker, "correct_recommendation"):
+            return []
         dispatcher.utter_message(
             text="I couldn't tell what to change. Say it like \"actually we're 50 people\", "
             '"actually we\'re in aerospace" or "our contracts require ISO 9001".'
@@ -451,13 +465,22 @@ class ValidateConsultantForm(FormValidationAction):
         if question is not None:
             dispatcher.utter_message(text=question.reask)
 
+    def _withdrawn(self, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+        """The request taken back at a prompt: nothing stored, and the form ends."""
+        dispatcher.utter_message(response="utter_contact_not_stored")
+        return {"contact_name": None, "contact_email": None, "requested_slot": None}
+
     def validate_contact_name(self, value, dispatcher, tracker, domain):
+        if contact.withdraws(_text(tracker)):
+            return self._withdrawn(dispatcher)
         name = contact.clean_name(value)
         if name is None:
             self._reask("contact_name", dispatcher)
         return {"contact_name": name}
 
     def validate_contact_email(self, value, dispatcher, tracker, domain):
+        if contact.withdraws(_text(tracker)):
+            return self._withdrawn(dispatcher)
         email = contact.find_email(value)
         if email is None:
             self._reask("contact_email", dispatcher)
@@ -471,6 +494,8 @@ class ActionSubmitConsultantRequest(Action):
     def run(self, dispatcher, tracker, domain):
         store = default_store()
         name, email = tracker.get_slot("contact_name"), tracker.get_slot("contact_email")
+        if not name or not email:
+            return []  # the request was taken back at a prompt (ValidateConsultantForm)
         if _complete(tracker):
             profile = _profile(tracker)
             summary = rec.summary_line(store, rec.recommend(store, profile), profile)
@@ -504,7 +529,7 @@ class ActionStopConsultantRequest(_ContactCommand, Action):
         return "action_stop_consultant_request"
 
     def command(self, dispatcher, tracker):
-        dispatcher.utter_message(text="OK, I haven't stored any contact details.")
+        dispatcher.utter_message(response="utter_contact_not_stored")
         return _end_consultant_request()
 
 
@@ -542,9 +567,11 @@ class ActionForgetMe(_ContactCommand, Action):
         return "action_forget_me"
 
     def command(self, dispatcher, tracker):
+        if not explicit_erasure(_text(tracker)) and contact_outside_form(dispatcher, tracker, "nlu_fallback"):
+            return []  # "Hope Forget" with no prompt open: a name, and nothing is deleted
         engine = default_store().engine
         already_sent = contact.count_sent(engine, tracker.sender_id)
         dispatcher.utter_message(text=forget_me_reply(contact.forget(engine, tracker.sender_id), already_sent))
         # The Rasa server then deletes the whole conversation (channels/erasure.py).
         # Also ends any form in progress (the rules say so).
-        return _end_consultant_request() + _reset_events()
+        return [SlotSet("erased", True)] + _end_consultant_request() + _reset_events()

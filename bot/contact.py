@@ -52,6 +52,36 @@ def clean_name(text: object) -> Optional[str]:
     return raw
 
 
+# Two to four capitalised words and nothing else: "Dana Whitfield", "Mary-Jo O'Neil"
+_NAME_WORD = r"[A-Z](?:[a-z]+|['’][A-Z][a-z]+)(?:-[A-Z]?[a-z]+)*\.?"
+_BARE_NAME = re.compile(rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}}")
+# "email: dana@acme.io", "dana@acme.io thanks": an address with at most this many words around it
+CONTACT_MAX_WORDS = 3
+
+
+def looks_like_contact(text: object) -> bool:
+    """A message that is only an email address or only a person's name: contact
+    details typed where none was asked for, not a question or a command."""
+    raw = " ".join(str(text or "").split()).strip(" .,!")
+    if find_email(raw):
+        return len(raw.split()) <= CONTACT_MAX_WORDS
+    return bool(_BARE_NAME.fullmatch(raw)) and clean_name(raw) is not None
+
+
+# Consent taken back at the name or email prompt, in a sentence of any length
+_WITHDRAWS = re.compile(
+    r"\b(?:don'?t|dont|do not|please don'?t|no need to)\s+(?:save|store|keep|take|record|use|pass on)\b|"
+    r"\bno consultant\b|\bcancel\b|\bchanged? my mind\b|\bnot now\b|\bmaybe later\b|\bnever ?mind\b|"
+    r"\b(?:ask|check with|talk to) my (?:boss|cio|cto|ceo|manager|team)\b[^.?!]{0,20}\bfirst\b",
+    re.I,
+)
+
+
+def withdraws(text: object) -> bool:
+    """ "please dont save my name", "then no consultant, cancel": the user takes back the request."""
+    return bool(_WITHDRAWS.search(str(text or "")))
+
+
 def save_request(engine: Engine, conversation_id: str, name: str, email: str, recommendation: str) -> int:
     with session_scope(engine) as session:
         request = ConsultantRequest(

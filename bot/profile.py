@@ -81,7 +81,10 @@ _NEGATION = re.compile(
 _FUTURE = re.compile(
     r"\b(?:next year|in (?:the )?future|later on|eventually|someday|one day|before seeking|what if|in case|"
     r"if\b[^.?!]{0,40}\blater|(?:want|wants|plan|plans|planning|hope|hoping|aim|aiming|going|would like)(?: to)? "
-    r"(?:go|move|expand|grow|get into|sell|reach|target|enter|approach|start)\b)"
+    r"(?:go|move|expand|grow|get into|sell|reach|target|enter|approach|start)\b|"
+    # "better processes before we go after enterprise customers"
+    r"before (?:we |you |i )?"
+    r"(?:go|going|move|moving|expand\w*|target\w*|approach\w*|pursu\w+|chas\w+|sell\w*|bid\w*)\b)"
 )
 _ASKED_WHETHER = re.compile(r"\bask(?:s|ed|ing)?\s+(?:us\s+|me\s+)?(?:if|whether)\b")
 _RESET = re.compile(r"\b(?:only|just|solely|exclusively|purely|mainly|mostly|primarily|instead|rather|apart from)\b")
@@ -95,8 +98,26 @@ _REQUIRE_STRONG = re.compile(
     r"wants? (?:us|you|them|suppliers) to (?:have|get|hold|be))\b"
 )
 _HOLD = re.compile(
-    r"\b(?:have|has|had|hold\w*|already|certified|got|maintain\w*|registered|achieved|carry|"
-    r"possess|we've|we're iso)\b"
+    # "have" as an auxiliary ("nobody has ever mentioned CMMI") holds nothing
+    r"\b(?:(?:have|has|had)(?!\s+(?:ever\s+|never\s+|not\s+|already\s+|just\s+)?[a-z]+(?:ed|en)\b)|"
+    r"hold\w*|already|certified|got|maintain\w*|registered|achieved|carry|possess|we've|we're iso)\b"
+)
+# Someone else's certificate or rating: "the founder's former employer had CMMI level 3"
+_SOMEONE_ELSE = re.compile(
+    r"\b(?:a|an|another|the|their|his|her|other|some)\s+(?:\w+\s+)?(?:company|companies|firm|employer|"
+    r"client|customer|vendor|supplier|competitor|partner|prime|bidder|subcontractor)s?\b|"
+    r"\b(?:he|she|founder|bidder|competitor|competitors)\b"
+)
+# A rating or certificate that was held and is not any more
+_LAPSED = re.compile(
+    r"\b(?:expired|lapsed|ran out|run out|no longer valid|not valid any ?more|let it go)\b|"
+    r"\bhad\b[^.;!?]*\bbut\b[^.;!?]*\b(?:didn'?t|did not|never|not)\b"
+)
+_FIRST_PERSON_WORD = re.compile(r"\b(?:we|our|us|i|my|we're|we've|ours)\b")
+# "CMMI is a plus, not mandatory": asked for, but not required
+_OPTIONAL = re.compile(
+    r"\b(?:a plus|nice to have|nice-to-have|optional|bonus|an advantage|differentiator|preferred|"
+    r"not (?:mandatory|required|a must|compulsory|a requirement))\b"
 )
 _HOLD_STRONG = re.compile(
     r"\b(?:already|certified|registered|we hold|we have|we've got|we've|we maintain|"
@@ -413,6 +434,11 @@ def _months_until_named_month(raw: str, today: Optional[dt.date] = None) -> Opti
         return None
     today = today or dt.date.today()
     month = _MONTHS.index(match.group("month")[:3]) + 1 if match.group("month") else int(match.group("quarter")) * 3
+    year = re.match(r"\s*,?\s*(?P<year>(?:19|20)\d\d)\b", raw[match.end() :])
+    if year:
+        # "a benchmark in march 2021": a date in the past is not a deadline
+        ahead = (int(year.group("year")) - today.year) * 12 + month - today.month
+        return ahead if ahead > 0 else None
     return max(1, (month - today.month) % 12 or 12) if month != today.month else 1
 
 
@@ -547,6 +573,19 @@ def _is_bare_none(text: str) -> bool:
     return bool(_BARE_NONE.match(text)) and not _NOT_NEGATION.search(text) and len(text.split()) <= BARE_NONE_WORDS
 
 
+def _with_its_qualifier(clauses: list, n: int, mentions: list) -> str:
+    """Clause n and the clauses after it in its sentence that name no framework
+    ("... list CMMI as a plus", "but not mandatory")."""
+    texts = [clauses[n].text]
+    for k in range(n + 1, len(clauses)):
+        if clauses[k].sentence != clauses[n].sentence or any(
+            m.entity == "framework" and m.clause == k for m in mentions
+        ):
+            break
+        texts.append(clauses[k].text)
+    return " ".join(texts)
+
+
 def _role(clause: str) -> Optional[str]:
     if _ASKED_WHETHER.search(clause):
         return None  # "a distributor asked if we should do CMMI too": a question, not a requirement
@@ -642,6 +681,13 @@ def extract_profile(
             role = "require"
         elif role is None and asked == "rec_certifications":
             role = "hold"
+        if role == "hold" and _SOMEONE_ELSE.search(clause.text) and not _FIRST_PERSON_WORD.search(clause.text):
+            role = None  # "the founder worked at a company with cmmi level 3": not ours
+        if role in ("require", "hold") and _OPTIONAL.search(_with_its_qualifier(clauses, n, mentions)):
+            role = None  # "a couple of RFPs list CMMI as a plus but not mandatory", "nice to have"
+        same_sentence = [c for c in clauses if c.sentence == clause.sentence]
+        if role == "hold" and _LAPSED.search(text_l[same_sentence[0].start : same_sentence[-1].end]):
+            role = None  # "we had an ML3 benchmark in 2021 but didn't do anything after"
         masked = _masked(clause.text)
         negated_clause = bool(_NEGATION.search(masked))
         for mention in frameworks:

@@ -33,10 +33,11 @@ cmmi_optional_iso_held, iso9001_held, iso9001_held_add_cmmi, iso9001_held_cmmi_l
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from bot.answers import Citations, compare_deadline, month_count
+from bot.answers import Citations, compare_deadline, deadline_band, month_count
 from bot.profile import (  # noqa: F401 - re-exported for the actions and tests
     EITHER,
     NONE,
@@ -202,6 +203,9 @@ def table_row(store: KnowledgeStore, profile: Profile) -> Optional[m.IndustryFit
         if profile.goal == "process_maturity":
             return _row(store, None)
         return _row(store, "it_services")
+    if group == "defense" and profile.industry == "aerospace" and customers and not customers & _GOV:
+        # a civil aerospace supplier: a manufacturer, not a defense contractor
+        return _row(store, "manufacturing") if "cmmi" not in profile.required else _row(store, "defense")
     if group == "defense":
         return _row(store, "defense")
     if not profile.industry or profile.industry == "other":
@@ -241,6 +245,8 @@ def decide(store: KnowledgeStore, profile: Profile) -> tuple[str, Optional[m.Ind
     aerospace = profile.industry == "aerospace" or "as9100" in required or "as9100" in held
     cmmi_required = "cmmi" in required
     cmmi_likely = profile.requirement == UNKNOWN and row is not None and row.cmmi_recommendation == "often_required"
+    if aerospace and "as9100" in held and "cmmi" not in required:
+        return "as9100_held", row, assumptions
     if aerospace:
         return "iso9001_as9100", row, assumptions
     if cmmi_required or cmmi_likely:
@@ -272,6 +278,7 @@ _ORDER = {
     "both_iso_first": ["iso9001", "cmmi"],
     "both": ["iso9001", "cmmi"],
     "iso9001_as9100": ["iso9001", "as9100", "cmmi"],
+    "as9100_held": ["as9100", "cmmi"],
     "iso_first_cmmi_later": ["iso9001", "cmmi"],
     "cmmi_optional": ["iso9001", "cmmi"],
     "cmmi_optional_iso_held": ["iso9001", "cmmi"],
@@ -279,6 +286,7 @@ _ORDER = {
     "iso9001_held_add_cmmi": ["iso9001", "cmmi"],
     "iso9001_held_cmmi_later": ["iso9001", "cmmi"],
 }
+_AEROSPACE = ("iso9001_as9100", "as9100_held")  # CMMI in the plan only where contracts require it
 _LATER = {
     "iso_first_cmmi_later": "later, if contracts require it",
     "iso9001_held_cmmi_later": "later, if contracts require it",
@@ -325,7 +333,7 @@ def roadmap(store: KnowledgeStore, outcome_key: str, profile: Profile) -> list[P
     for framework_key in _ORDER[outcome_key]:
         if framework_key in profile.held or (framework_key == "iso9001" and "as9100" in profile.held):
             continue
-        if framework_key == "cmmi" and outcome_key == "iso9001_as9100" and "cmmi" not in profile.required:
+        if framework_key == "cmmi" and outcome_key in _AEROSPACE and "cmmi" not in profile.required:
             continue
         framework = store.framework(framework_key)
         if framework is None:
@@ -424,6 +432,7 @@ _OUTCOME_FACTS = {
     "both_iso_first": ["complementary_advice_iso_first", "transfer_faster_cheaper"],
     "both": ["complementary_short_answer", "integrated_roles"],
     "iso9001_as9100": ["complementary_cmmi_separate"],
+    "as9100_held": ["tip_know_contract_requirements"],
     "iso_first_cmmi_later": ["transfer_advice_iso_first", "cmmi_voluntary_internal_use"],
     "cmmi_optional": ["bottom_line"],
     "cmmi_optional_iso_held": ["bottom_line"],
@@ -432,6 +441,9 @@ _OUTCOME_FACTS = {
     "iso9001_held_cmmi_later": ["cmmi_voluntary_internal_use"],
 }
 
+# Outcome facts that say again what the article's table row already says.
+_SAID_BY_THE_ROW = {"cmmi_contract_requirement"}
+
 
 def deadline_reason(profile: Profile, phases: list["Phase"], cite: Citations) -> Optional[str]:
     """The user's deadline against every duration of the roadmap (store rows, cited)."""
@@ -439,17 +451,28 @@ def deadline_reason(profile: Profile, phases: list["Phase"], cite: Citations) ->
         return None
     parts = []
     for phase in phases:
+        # the estimate for the user's size or level where there is one, as in the plan
+        figure = phase.estimate or phase
+        source = phase.estimate.source if phase.estimate else phase.source
+        # "CMMI maturity level 3 (ML2 or ML3: 6–12 months)": the figure follows anyway
+        name = re.sub(r"\s*\(.*\)$", "", phase.estimate.scope) if phase.estimate else phase.title
         parts.append(
-            f"{phase.title}: {compare_deadline(profile.deadline_months, phase.min_months, phase.max_months)}"
-            f" {cite.mark(phase.source)}"
+            f"{name}: {compare_deadline(profile.deadline_months, figure.min_months, figure.max_months)}"
+            f" {cite.mark(source)}"
         )
-        if phase.estimate:
-            est = phase.estimate
-            parts.append(
-                f"{est.scope}: {compare_deadline(profile.deadline_months, est.min_months, est.max_months)}"
-                f" {cite.mark(est.source)}"
-            )
     return f"Your deadline is {month_count(profile.deadline_months)} away. " + "; ".join(parts) + "."
+
+
+def misses_deadline(rec: Recommendation, profile: Profile) -> bool:
+    """The user's deadline is shorter than even the low end of the plan's first step,
+    or of a step for a framework their contracts require."""
+    if not profile.deadline_months:
+        return False
+    due = [p for n, p in enumerate(rec.phases) if n == 0 or p.framework_key in profile.required]
+    return any(
+        deadline_band(profile.deadline_months, f.min_months, f.max_months) == "short"
+        for f in (p.estimate or p for p in due)
+    )
 
 
 def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:
@@ -494,6 +517,8 @@ def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:
             reasons.append(f"{fact.text} {cite.mark(fact.source)}")
     for fact_key in _OUTCOME_FACTS.get(outcome_key, []):
         fact = store.fact(fact_key)
+        if fact_key in _SAID_BY_THE_ROW and row is not None:
+            continue
         if fact and fact.text not in " ".join(reasons):
             reasons.append(f"{fact.text} {cite.mark(fact.source)}")
     examples = [e for e in store.examples() if e.outcome_key == outcome_key]

@@ -2,7 +2,7 @@
 
 The action server cannot reach the tracker store, so action_forget_me only
 deletes the consultant requests; the channel, which runs in the Rasa process,
-sees that the turn ran it and deletes the conversation from the agent's
+sees that the action erased (its slot `erased`) and deletes the conversation from the agent's
 tracker store: the sender's rows of `events` for the SQL store (shared by all
 replicas), the sender's key for the in-memory store. It holds the
 conversation's lock meanwhile (Redis across replicas), so no replica is in
@@ -16,20 +16,22 @@ import logging
 from typing import Any, Iterator
 
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, TrackerStore
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 logger = logging.getLogger(__name__)
 
-ERASURE_ACTION = "action_forget_me"
+# Set by action_forget_me when it erased: running the action is not enough ("Will
+# Forget" typed at the name prompt runs it, and is a name).
+ERASED_SLOT = "erased"
 
 
 def turn_requested_erasure(tracker: DialogueStateTracker) -> bool:
-    """True if the latest turn (since the last user message) ran action_forget_me."""
+    """True if the latest turn (since the last user message) erased the user's data."""
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
             return False
-        if isinstance(event, ActionExecuted) and event.action_name == ERASURE_ACTION:
+        if isinstance(event, SlotSet) and event.key == ERASED_SLOT and event.value:
             return True
     return False
 
@@ -65,7 +67,7 @@ async def erase_conversation(tracker_store: TrackerStore, sender_id: str) -> Non
 
 
 async def erase_if_requested(agent: Any, tracker: DialogueStateTracker) -> None:
-    """After a turn that ran action_forget_me, erase the conversation under its lock."""
+    """After a turn in which action_forget_me erased, erase the conversation under its lock."""
     if not turn_requested_erasure(tracker):
         return
     async with agent.lock_store.lock(tracker.sender_id):

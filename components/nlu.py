@@ -34,7 +34,7 @@ from bot.nlu import aliases as aliases_module
 from bot.nlu import questions as questions_module
 from bot.nlu.aliases import ENTITY_PRIORITY, AliasMatcher, AliasRow, aliases_from_content
 from bot.nlu.intent_model import IntentModel
-from bot.nlu.questions import QuestionReader, question_examples, subject_names
+from bot.nlu.questions import QuestionReader, question_examples, question_guards, subject_names
 from bot.settings import get_settings
 
 
@@ -125,7 +125,7 @@ class LinearIntentClassifier(_TrainedFromOneFile, IntentClassifier):
         # what training reads besides Rasa's data: the catalogue's examples and the
         # framework names (saved with the model), and the code that builds the reader
         content_dir = config.get("content_dir") or get_settings().content_dir
-        examples = json.dumps(question_examples(content_dir)).encode()
+        examples = json.dumps([question_examples(content_dir), question_guards(content_dir)]).encode()
         subjects = json.dumps(subject_names(content_dir), sort_keys=True).encode()
         return _digest(_THIS_MODULE, _nlu_sources(), examples, subjects)
 
@@ -138,6 +138,7 @@ class LinearIntentClassifier(_TrainedFromOneFile, IntentClassifier):
             question_examples(content_dir),
             protected_intents=self._config["protected_intents"],
             subjects=subject_names(content_dir),
+            guards=question_guards(content_dir),
             c=self._config["c"],
             max_char_ngram=self._config["max_char_ngram"],
             random_state=self._config["random_seed"],

@@ -200,3 +200,22 @@ def test_an_announced_question_is_invited():
     dispatcher, events = run(make_tracker("ask_question", "i have a question"))
     assert responses(dispatcher) == ["utter_ask_away"]
     assert events == []
+
+
+def test_an_unclear_message_that_contradicts_the_profile_corrects_it(monkeypatch, sqlite_store):
+    import actions.recommendation as rec_actions
+
+    monkeypatch.setattr(rec_actions, "default_store", lambda: sqlite_store)
+    profile = {
+        "rec_industry": "software",
+        "rec_customers": "commercial",
+        "rec_requirement": "none",
+        "rec_certifications": "cmmi",
+        "rec_size": "15",
+        "rec_timeline": "flexible",
+        "rec_goal": "market_access",
+    }
+    dispatcher, events = run(make_tracker("nlu_fallback", "we do NOT have cmmi. please fix it", slots=profile))
+    assert events[0] == SlotSet("rec_certifications", "none")
+    assert dispatcher.messages[0]["text"] == "Updated certifications: none."
+    assert events[1:] == [SlotSet("rec_outcome", "iso9001_only")]  # the article's commercial software company

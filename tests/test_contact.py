@@ -50,6 +50,25 @@ def test_names(text, expected):
     assert contact.clean_name(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Dana Whitfield", True),
+        ("Mary-Jo O'Neil", True),
+        ("dana.whitfield@acme.io", True),
+        ("email: dana@acme.io", True),
+        # words, questions and capitalised sentences are not contact details
+        ("Dana", False),
+        ("CMMI ISO", False),
+        ("Thank You", False),
+        ("my email is dana@acme.io, can you send me the cost figures for iso 9001", False),
+        ("we are a software company", False),
+    ],
+)
+def test_a_bare_name_or_email_looks_like_contact_details(text, expected):
+    assert contact.looks_like_contact(text) is expected
+
+
 def test_request_is_stored_and_forget_me_deletes_only_that_conversation(store):
     mine, other = f"c-{uuid.uuid4().hex}", f"c-{uuid.uuid4().hex}"
     contact.save_request(store.engine, mine, "Jane", "jane@example.com", "ISO 9001 only (industry: Manufacturing)")

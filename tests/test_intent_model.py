@@ -13,7 +13,7 @@ import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 
 from bot.nlu.intent_model import SAVE_FORMAT, IntentModel, TooFewExamples, UntrustedModel
-from bot.nlu.questions import QuestionReader, question_examples
+from bot.nlu.questions import QuestionReader, question_examples, question_guards
 from bot.settings import PROJECT_ROOT
 
 COMMANDS = ("forget_me", "stop_recommendation", "restart_recommendation")
@@ -36,6 +36,7 @@ def reader(training) -> QuestionReader:
         question_examples(PROJECT_ROOT / "content"),
         protected_intents=COMMANDS,
         subjects={"cmmi": "CMMI", "iso9001": "ISO 9001"},
+        guards=question_guards(PROJECT_ROOT / "content"),
     )
 
 
@@ -77,6 +78,30 @@ def test_unseen_phrasings_get_the_right_question_or_intent(reader, text, expecte
 def test_a_question_in_two_parts_gets_both_kinds_in_order(reader):
     keys = [q.key for q in reader.read("what would iso 9001 cost us and how long does it take?").questions]
     assert keys == ["cost", "how_long"]
+
+
+def test_it_in_a_later_part_is_the_framework_named_before(reader):
+    text = (
+        "40 person software shop selling to banks. cmmi certified... "
+        "is it mandatory for public sector?? and whats the difference with iso"
+    )
+    assert [q.key for q in reader.read(text).questions] == ["cmmi_required_defense", "main_difference"]
+
+
+def test_and_what_about_x_asks_the_question_before_about_x(reader):
+    keys = [q.key for q in reader.read("do government contracts require cmmi, and what about iso 9001").questions]
+    assert keys == ["cmmi_required_defense", "iso_required_government"]
+
+
+@pytest.mark.parametrize(
+    "text", ["is CMMI even worth it for 6 people? sounds expensive", "can we get cmmi level 2 in 6 weeks"]
+)
+def test_a_number_that_is_no_level_never_asks_about_levels_above_5(reader, text):
+    assert "level_above_5" not in [k for k, _ in reader.read(text).question_ranking]
+
+
+def test_a_level_above_5_still_asks_about_it(reader):
+    assert _read(reader, "is there such a thing as cmmi lvl 7") == "level_above_5"
 
 
 def test_a_single_question_with_and_is_one_question(reader):

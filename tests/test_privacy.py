@@ -103,7 +103,7 @@ def test_a_new_session_carries_no_contact_details():
 
 
 # -- erasure ------------------------------------------------------------------
-def _conversation(sender: str, forget: bool):
+def _conversation(sender: str, forget: bool, erased: bool = True):
     from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -113,9 +113,11 @@ def _conversation(sender: str, forget: bool):
         BotUttered("Thank you, Jane."),
     ]
     if forget:
+        # what action_forget_me returns: the slot `erased` when it erased, a name otherwise
         events += [
             UserUttered("forget me", {"name": "forget_me", "confidence": 1.0}),
             ActionExecuted("action_forget_me"),
+            SlotSet("erased", True) if erased else SlotSet("contact_name", "Will Forget"),
             BotUttered("Done: I've deleted ..."),
         ]
     return DialogueStateTracker.from_events(sender, events)
@@ -189,3 +191,25 @@ def _raw_rows(store, sender: str) -> list:
         with store.session_scope() as session:
             return session.query(store.SQLEvent.data).filter(store.SQLEvent.sender_id == sender).all()
     return [inner.store.get(sender)]
+
+
+def test_forget_me_run_for_a_name_keeps_the_conversation(tmp_path):
+    """ "Will Forget" at the name prompt runs action_forget_me, which takes it as the name."""
+    from rasa.core.lock_store import InMemoryLockStore
+
+    from channels.guard import run_turn
+
+    store = _stores(tmp_path)["sql"]
+    output = SimpleNamespace(send_text_message=lambda _s, text: _async(None))
+    message = SimpleNamespace(sender_id="me", output_channel=output)
+    agent = SimpleNamespace(
+        tracker_store=store,
+        lock_store=InMemoryLockStore(),
+        domain=SimpleNamespace(user_actions_and_forms=["action_forget_me"]),
+    )
+
+    async def handle(_message) -> None:
+        await store.save(_conversation("me", forget=True, erased=False))
+
+    asyncio.run(run_turn(handle, message, lambda: 1, agent))
+    assert EMAIL in str(_raw_rows(store, "me"))

@@ -99,6 +99,22 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
             "none of them asked for it, and i'm not even sure whether it's a certificate",
             {"rec_requirement": "none"},
         ),
+        # someone else's rating, a lapsed one, an auxiliary "has", "a plus" and "nice to have"
+        ("rec_certifications", "the founder worked at a company with cmmi level 3 before", {}),
+        (None, "we actually had a CMMI-DEV ML3 benchmark in march 2021 but didn't do anything after", {}),
+        (None, "our customers only ask for AS9100, nobody has ever mentioned CMMI", {"rec_requirement": "as9100"}),
+        (
+            None,
+            "most ask for ISO 9001, a couple of the big enterprise RFPs list CMMI as a plus but not mandatory",
+            {"rec_customers": "enterprise", "rec_requirement": "iso9001"},
+        ),
+        (None, "cmmi is nice to have, iso 9001 is required", {"rec_requirement": "iso9001"}),
+        (None, "we have been certified to iso 9001 since 2019", {"rec_certifications": "iso9001"}),
+        (
+            "rec_goal",
+            "we want better processes before we go after enterprise customers",
+            {"rec_goal": "process_maturity"},
+        ),
     ],
 )
 def test_what_a_message_states(sqlite_store, asked, text, expected):
@@ -345,16 +361,17 @@ def test_the_roadmap_names_todays_appraisal_and_what_the_article_called_it(store
     [
         (
             "defense contractor, contracts require CMMI level 3, the RFP closes in 8 months",
-            "CMMI appraisal process: 8 months is at the short end of the 6–12 month estimate [1]",
+            "CMMI maturity level 3: 8 months is at the short end of the 6–12 month estimate [2]",
         ),
         (
             "defense contractor, contracts require CMMI level 3, the deadline is in 3 months",
-            "CMMI appraisal process: 3 months is shorter than the 6–12 month estimate [1]",
+            "CMMI maturity level 3: 3 months is shorter than the 6–12 month estimate [2]",
         ),
         (
             "we're a plastics manufacturer with 40 staff, commercial customers only, certified by next year, "
             "no contracts require anything, deadline in 12 months",
-            "ISO 9001 certification process: 12 months is longer than the 2–6 month estimate [1]",
+            "ISO 9001 certification, organizations with 25–250 staff: "
+            "12 months is longer than the 6–9 month estimate [2]",
         ),
     ],
 )

@@ -234,6 +234,7 @@ def test_submit_stores_the_request_with_the_recommendation_and_forget_me_deletes
     )
     assert contact.requests_for(sqlite_store.engine, sender) == []
     assert events == [
+        SlotSet("erased", True),
         ActiveLoop(None),
         SlotSet("requested_slot", None),
         *(
@@ -405,3 +406,94 @@ def test_after_two_side_questions_the_form_question_is_a_one_line_reminder(sqlit
         for o in sqlite_store.question("rec_customers").options
     ]
     assert events == []
+
+
+def test_help_me_choose_at_a_form_question_says_why_it_is_asked_and_offers_not_sure(sqlite_store):
+    messages, events = run(
+        rec_actions.ValidateRecommendationForm(),
+        tracker(
+            "start_recommendation",
+            "help me choose",
+            set_now={"rec_customers": "help me choose"},
+            requested="rec_customers",
+        ),
+    )
+    assert events == [SlotSet("rec_customers", None), SlotSet("rec_failed", "rec_customers:1")]
+    assert messages == [
+        {**messages[0], "response": "utter_form_help", "why": sqlite_store.question("rec_customers").why}
+    ]
+    # the question that follows offers "Not sure" (content/questions.yml has no such button of its own)
+    ask_messages, _ = run(
+        rec_actions.ASK_ACTIONS[rec_actions.rec.SLOTS.index("rec_customers")](),
+        tracker("start_recommendation", "help me choose", slots={"rec_failed": "rec_customers:1"}),
+    )
+    assert ("Not sure", '/inform_recommendation{"rec_choice": "unknown"}') in buttons(ask_messages[0])
+
+
+def test_a_deadline_shorter_than_the_first_step_gets_advice_after_the_result(sqlite_store):
+    answers = {
+        "rec_industry": "defense",
+        "rec_customers": "defense",
+        "rec_requirement": "cmmi",
+        "rec_certifications": "none",
+        "rec_size": "30",
+        "rec_timeline": "urgent",
+        "rec_goal": "market_access",
+        "rec_target_level": "3",
+        "rec_deadline_months": "4",
+    }
+    messages, events = run(rec_actions.ActionShowRecommendation(), tracker("affirm", "ok", slots=answers, loop=None))
+    assert events == [SlotSet("rec_outcome", "cmmi")]
+    assert (
+        "CMMI appraisal process: 6–12 months (estimate); your 4 months is shorter than the 6–12 month estimate"
+        in (messages[0]["text"])
+    )
+    assert messages[1]["response"] == "utter_deadline_missed" and messages[1]["deadline"] == "4 months"
+
+
+def test_a_deadline_the_plan_can_meet_gets_no_such_advice(sqlite_store):
+    answers = {
+        "rec_industry": "manufacturing",
+        "rec_customers": "commercial",
+        "rec_requirement": "none",
+        "rec_certifications": "none",
+        "rec_size": "40",
+        "rec_timeline": "within_year",
+        "rec_goal": "customer_satisfaction",
+        "rec_deadline_months": "10",
+    }
+    messages, _ = run(rec_actions.ActionShowRecommendation(), tracker("affirm", "ok", slots=answers, loop=None))
+    assert [m.get("response") for m in messages] == [None]
+
+
+@pytest.mark.parametrize(
+    "requested,text",
+    [
+        ("contact_name", "desculpa, i need to ask my CIO first before giving contact. please dont save my name"),
+        ("contact_email", "hmm then no consultant, cancel"),
+    ],
+)
+def test_taking_the_request_back_at_a_contact_prompt_stores_nothing(sqlite_store, requested, text):
+    messages, events = run(
+        rec_actions.ValidateConsultantForm(),
+        tracker("deny", text, slots={"contact_name": "Ana"}, set_now={requested: text}, requested=requested),
+    )
+    assert [m["response"] for m in messages] == ["utter_contact_not_stored"]
+    # (rasa-sdk orders the slot events by which slot was validated)
+    assert sorted(events, key=lambda e: e["name"]) == [
+        SlotSet("contact_email", None),
+        SlotSet("contact_name", None),
+        SlotSet("requested_slot", None),
+    ]
+    _, submitted = run(rec_actions.ActionSubmitConsultantRequest(), tracker("deny", text, loop=None))
+    assert submitted == [] and contact.requests_for(sqlite_store.engine, "test-user") == []
+
+
+def test_a_name_with_forget_in_it_outside_the_contact_form_deletes_nothing(sqlite_store):
+    contact.save_request(sqlite_store.engine, "test-user", "Hope Forget", "hope@example.org", "CMMI (appraisal)")
+    messages, events = run(rec_actions.ActionForgetMe(), tracker("forget_me", "Hope Forget", loop=None))
+    assert events == [] and [m["response"] for m in messages] == ["utter_contact_outside_form"]
+    assert [r.name for r in contact.requests_for(sqlite_store.engine, "test-user")] == ["Hope Forget"]
+    # asked in words (even capitalised), it erases
+    messages, events = run(rec_actions.ActionForgetMe(), tracker("forget_me", "Forget Me", loop=None))
+    assert contact.requests_for(sqlite_store.engine, "test-user") == []

@@ -147,6 +147,8 @@ class IntentModel:
         self._speller: SpellingCorrector | None = None
         # framework key -> name, kept for QuestionReader (see bot.nlu.questions)
         self.subject_names: dict[str, str] = {}
+        # question key -> the pattern a message must match to ask it (see bot.nlu.questions)
+        self.question_guards: dict[str, str] = {}
 
     @property
     def intents(self) -> list[str]:
@@ -204,6 +206,7 @@ class IntentModel:
             "pipeline": self._pipeline,
             "speller": self._speller.to_json() if self._speller is not None else None,
             "subject_names": dict(self.subject_names),
+            "question_guards": dict(self.question_guards),
         }
         return sio.dumps(state, compression=zipfile.ZIP_DEFLATED)
 
@@ -228,6 +231,7 @@ class IntentModel:
         model._pipeline = pipeline
         model._speller = SpellingCorrector.from_json(state["speller"]) if state["speller"] is not None else None
         model.subject_names = {str(k): str(v) for k, v in state["subject_names"].items()}
+        model.question_guards = {str(k): str(v) for k, v in state.get("question_guards", {}).items()}
         return model
 
 

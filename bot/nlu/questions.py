@@ -59,7 +59,9 @@ _INTERJECTION = re.compile(
 
 def reads_as_question(text: str) -> bool:
     """A question mark, or a sentence that starts like a question."""
-    return "?" in text or any(QUESTION_LIKE.search(s.strip()) for s in _SENTENCES.split(text) if s)
+    # "last one: how do i check ...": a lead-in before a colon asks nothing
+    sentences = [p for s in _SENTENCES.split(text) if s for p in re.split(r":\s+", s)]
+    return "?" in text or any(QUESTION_LIKE.search(s.strip()) for s in sentences if s.strip())
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,18 @@ def question_examples(content_dir: Path) -> list[tuple[str, str]]:
     return pairs
 
 
+def question_guards(content_dir: Path) -> dict[str, str]:
+    """Question key -> the pattern a message must match to ask it (asked_only_if)."""
+    from bot.store import models as m
+    from bot.store.loader import parse_content
+
+    return {
+        o.key: o.asked_only_if
+        for o in parse_content(content_dir)
+        if isinstance(o, m.CatalogueQuestion) and o.asked_only_if
+    }
+
+
 def training_set(
     texts: Sequence[str], intents: Sequence[str], questions: Sequence[tuple[str, str]]
 ) -> tuple[list[str], list[str]]:
@@ -123,6 +137,7 @@ class QuestionReader:
         self.model = model
         # saved with the model (IntentModel.to_bytes)
         self.subjects: dict[str, str] = getattr(model, "subject_names", {})
+        self.guards = {k: re.compile(p, re.I) for k, p in getattr(model, "question_guards", {}).items()}
 
     @staticmethod
     def train(
@@ -131,11 +146,13 @@ class QuestionReader:
         questions: Sequence[tuple[str, str]],
         protected_intents: Sequence[str],
         subjects: Optional[dict[str, str]] = None,
+        guards: Optional[dict[str, str]] = None,
         **model_args,
     ) -> "QuestionReader":
         model = IntentModel(**model_args)
         model.fit(*training_set(texts, intents, questions), protected_intents=protected_intents)
         model.subject_names = dict(subjects or {})
+        model.question_guards = dict(guards or {})
         return QuestionReader(model)
 
     def _rank(self, text: str) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
@@ -144,13 +161,21 @@ class QuestionReader:
         ranking = self.model.rank(text, limit=len(self.model.intents))
         intents: dict[str, float] = {}
         questions: list[tuple[str, float]] = []
+        ruled_out = 0.0
         for label, p in ranking:
             if label.startswith(PREFIX):
                 intents[QUESTION_INTENT] = intents.get(QUESTION_INTENT, 0.0) + p
-                if label != PREFIX:
+                guard = self.guards.get(label[len(PREFIX) :])
+                if guard is not None and not guard.search(text):
+                    ruled_out += p  # "is CMMI worth it for 6 people?" does not ask about level 6
+                elif label != PREFIX:
                     questions.append((label[len(PREFIX) :], p))
             else:
                 intents[label] = intents.get(label, 0.0) + p
+        if ruled_out and questions:
+            # still a question: the other kinds share what the ruled-out one had
+            scale = intents[QUESTION_INTENT] / (intents[QUESTION_INTENT] - ruled_out)
+            questions = [(k, p * scale) for k, p in questions]
         return sorted(intents.items(), key=lambda kv: -kv[1]), questions
 
     def read(self, text: str) -> Reading:
@@ -183,7 +208,7 @@ class QuestionReader:
             guesses = [QuestionGuess(questions[0][0], questions[0][1], 0, len(text))]
         elif intents and intents[0][0] == QUESTION_INTENT and questions:
             questions = self._weigh_the_question(text, questions)
-            guesses = self._parts(text) or [QuestionGuess(questions[0][0], questions[0][1], 0, len(text))]
+            guesses = self._parts(text) or [self._the_question(text, questions[0])]
         by_subject: dict[str, list[tuple[str, float]]] = {}
         if questions and questions[0][1] < REFERENCE_CONFIDENCE and _PRONOUN.search(text):
             for key, name in self.subjects.items():
@@ -222,6 +247,23 @@ class QuestionReader:
             combined[key] = combined.get(key, 0.0) + p / 2
         return sorted(combined.items(), key=lambda kv: -kv[1])
 
+    def _the_question(self, text: str, best: tuple[str, float]) -> QuestionGuess:
+        """The one question of a message: the whole message's best kind, unless that is
+        unclear and one part alone asks a kind clearly ("...cmmi certified... is it
+        mandatory for public sector??" where the rest is context)."""
+        whole = QuestionGuess(best[0], best[1], 0, len(text))
+        if best[1] >= PART_CONFIDENCE:
+            return whole
+        parts = self._question_parts(text)
+        if len(parts) != 1 or parts[0].confidence <= best[1]:
+            return whole
+        part = parts[0]
+        # "...only user stories. does that rule out cmmi?": "that" is the context, which counts
+        refers_to_context = _PRONOUN.search(text[part.start : part.end]) and not self._last_named(text[: part.start])
+        # "...CMMC level 2 and CMMI. Are those the same thing? Do we need both?": another question counts too
+        asks_more = len([s for s in _question_spans(text) if QUESTION_LIKE.search(text[s[0] : s[1]].strip())]) > 1
+        return whole if refers_to_context or asks_more else part
+
     def _parts(self, text: str) -> list[QuestionGuess]:
         """The questions of a multi-part message, or [] if it asks one."""
         guesses = self._question_parts(text)
@@ -231,16 +273,25 @@ class QuestionReader:
         """The parts of a message that ask a known question kind, in order. A part is a
         question of its own only if it reads as one; the rest ("we're a 150-person
         defense contractor.") is context."""
-        spans = _split(text, _SENTENCES, [(0, len(text))])
-        spans = _split(text, _JOINS, spans)
+        spans = _question_spans(text)
         guesses: list[QuestionGuess] = []
         for start, end in spans:
             part = text[start:end]
             words = len(part.split())
             if words < SHORT_PART_WORDS or not QUESTION_LIKE.search(part.strip()):
                 continue
-            intents, questions = self._rank(part)
             needed = PART_CONFIDENCE if words >= PART_MIN_WORDS else SHORT_PART_CONFIDENCE
+            intents, questions = self._rank(part)
+            if questions and questions[0][1] < needed and _PRONOUN.search(part):
+                # "cmmi certified... is it mandatory for public sector?": "it" is the framework named before
+                named = self._last_named(text[:start])
+                if named:
+                    intents, questions = self._rank(_PRONOUN.sub(named, part, count=1))
+            if intents[0][0] == FOLLOWUP_INTENT and guesses:
+                # "do government contracts require cmmi, and what about iso 9001": the question
+                # before, asked of the framework this part names
+                guesses = self._asked_again(text, guesses, start, end)
+                continue
             if intents[0][0] != QUESTION_INTENT or not questions or questions[0][1] < needed:
                 continue
             key, p = questions[0]
@@ -248,9 +299,41 @@ class QuestionReader:
                 guesses.append(QuestionGuess(key, p, start, end))
         return guesses[:MAX_PARTS]
 
+    def _asked_again(self, text: str, guesses: list[QuestionGuess], start: int, end: int) -> list[QuestionGuess]:
+        """The guesses with a follow-up part ("and what about iso 9001") added as the
+        previous question about the framework it names, or as more of the previous
+        part if that is the same question kind."""
+        previous = guesses[-1]
+        asked, now = text[previous.start : previous.end], self._last_named(text[start:end])
+        before = self._last_named(asked)
+        if not now or not before or now == before:
+            return guesses
+        _, questions = self._rank(re.sub(re.escape(before), now, asked, flags=re.I))
+        if not questions or questions[0][1] < PART_CONFIDENCE:
+            return guesses
+        key, p = questions[0]
+        if key == previous.key:
+            return guesses[:-1] + [QuestionGuess(key, previous.confidence, previous.start, end)]
+        if any(g.key == key for g in guesses):
+            return guesses
+        return guesses + [QuestionGuess(key, p, start, end)]
+
+    def _last_named(self, text: str) -> Optional[str]:
+        """The framework named last in text ("CMMI"), or None."""
+        last: tuple[int, Optional[str]] = (-1, None)
+        for key, name in self.subjects.items():
+            for match in re.finditer(rf"\b(?:{re.escape(name)}|{re.escape(key)})\b", text, re.I):
+                last = max(last, (match.start(), name), key=lambda found: found[0])
+        return last[1]
+
     def best_question(self, text: str) -> Optional[str]:
         reading = self.read(text)
         return reading.question_ranking[0][0] if reading.question_ranking else None
+
+
+def _question_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of a message that could each be a question: its sentences, cut at joins."""
+    return _split(text, _JOINS, _split(text, _SENTENCES, [(0, len(text))]))
 
 
 def _split(text: str, pattern: re.Pattern, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

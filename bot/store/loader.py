@@ -151,9 +151,15 @@ def _catalogue_objects(files: list[tuple[str, dict]], fact_keys: set[str]) -> li
                 position=position,
                 starts_recommendation=bool(raw.get("starts_recommendation")),
                 answered_by_plan=bool(raw.get("answered_by_plan")),
+                asked_only_if=raw.get("asked_only_if"),
             )
             if not question.title:
                 raise ContentError(f"{where}: no title")
+            if question.asked_only_if is not None:
+                try:
+                    re.compile(question.asked_only_if)
+                except re.error as e:
+                    raise ContentError(f"{where} asked_only_if: {e}") from e
             question.examples = [m.QuestionExample(position=i, text=t) for i, t in enumerate(examples, start=1)]
             rows = []
             for role in ("answer", "detail"):
