@@ -283,6 +283,24 @@ def _reset_events() -> List[EventType]:
     return [SlotSet(slot, None) for slot in rec.SLOTS + rec.EXTRA_SLOTS + ("rec_outcome", FAILED_SLOT)]
 
 
+def _end_form() -> List[EventType]:
+    """Ends the active form, whichever it is."""
+    return [ActiveLoop(None), SlotSet("requested_slot", None)]
+
+
+def _end_consultant_request() -> List[EventType]:
+    """Ends the form and forgets the contact details typed so far."""
+    return _end_form() + [SlotSet(s, None) for s in CONTACT_SLOTS]
+
+
+def _typed_at_contact_prompt(tracker: Tracker) -> List[EventType]:
+    """At the consultant's name or email prompt, what the user typed taken as their name
+    or email and the form continued, whatever the NLU took it for ("Grace Stop",
+    "Will Forget", "Nobody Noel"); [] for anything else."""
+    answer = contact_answer(tracker)
+    return answer + [FollowupAction("consultant_form")] if answer else []
+
+
 class ActionResetRecommendation(Action):
     """Start the recommendation with what the user already said about their
     organization (the form asks only the rest), or start over from a clean profile."""
@@ -299,7 +317,7 @@ class ActionResetRecommendation(Action):
             # "we only sell to businesses. do we need cmmi?": its answer, then the form
             answer_unrouted_question(dispatcher, tracker)
         kept = [] if restart else [SlotSet("rec_outcome", None), SlotSet(FAILED_SLOT, None)]
-        return [ActiveLoop(None), SlotSet("requested_slot", None)] + (_reset_events() if restart else kept)
+        return _end_form() + (_reset_events() if restart else kept)
 
 
 # The brief result's buttons: the reasons and the full plan, one click away.
@@ -377,9 +395,9 @@ class ActionCorrectRecommendation(Action):
         return "action_correct_recommendation"
 
     async def run(self, dispatcher, tracker, domain):
-        answer = contact_answer(tracker)
+        answer = _typed_at_contact_prompt(tracker)
         if answer:  # "Nobody Noel" or an email at the consultant's prompt, not a correction
-            return answer + [FollowupAction("consultant_form")]
+            return answer
         return await correct(
             dispatcher,
             tracker,
@@ -430,9 +448,9 @@ class ActionComplaint(Action):
         return "action_complaint"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        answer = contact_answer(tracker)
+        answer = _typed_at_contact_prompt(tracker)
         if answer:
-            return answer + [FollowupAction("consultant_form")]
+            return answer
         updates = profile_updates(tracker, overwrite=True)
         if updates and (
             tracker.get_slot("last_question")
@@ -500,16 +518,25 @@ class ActionSubmitConsultantRequest(Action):
         return []
 
 
-class ActionStopConsultantRequest(Action):
+class _ContactCommand:
+    """A command ("stop", "forget me") that, typed at the consultant's name or email
+    prompt, is a name ("Grace Stop", "Will Forget"): then it is taken as the name.
+    A mixin, not an Action: rasa_sdk registers every subclass of Action as an action."""
+
+    def run(self, dispatcher, tracker, domain):
+        return _typed_at_contact_prompt(tracker) or self.command(dispatcher, tracker)
+
+    def command(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        raise NotImplementedError
+
+
+class ActionStopConsultantRequest(_ContactCommand, Action):
     def name(self) -> Text:
         return "action_stop_consultant_request"
 
-    def run(self, dispatcher, tracker, domain):
-        answer = contact_answer(tracker)
-        if answer:  # "Grace Stop" typed at the name prompt is a name, not "stop"
-            return answer + [FollowupAction("consultant_form")]
+    def command(self, dispatcher, tracker):
         dispatcher.utter_message(response="utter_contact_not_stored")
-        return [ActiveLoop(None), SlotSet("requested_slot", None)] + [SlotSet(s, None) for s in CONTACT_SLOTS]
+        return _end_consultant_request()
 
 
 class ActionAnswerOffer(Action):
@@ -541,14 +568,11 @@ def forget_me_reply(deleted: int, already_sent: int) -> str:
     return reply
 
 
-class ActionForgetMe(Action):
+class ActionForgetMe(_ContactCommand, Action):
     def name(self) -> Text:
         return "action_forget_me"
 
-    def run(self, dispatcher, tracker, domain):
-        answer = contact_answer(tracker)
-        if answer:  # "Will Forget" typed at the name prompt is a name, not "forget me"
-            return answer + [FollowupAction("consultant_form")]
+    def command(self, dispatcher, tracker):
         if not explicit_erasure(_text(tracker)) and contact_outside_form(dispatcher, tracker, "nlu_fallback"):
             return []  # "Hope Forget" with no prompt open: a name, and nothing is deleted
         engine = default_store().engine
@@ -556,8 +580,4 @@ class ActionForgetMe(Action):
         dispatcher.utter_message(text=forget_me_reply(contact.forget(engine, tracker.sender_id), already_sent))
         # The Rasa server then deletes the whole conversation (channels/erasure.py).
         # Also ends any form in progress (the rules say so).
-        return (
-            [SlotSet("erased", True), ActiveLoop(None), SlotSet("requested_slot", None)]
-            + [SlotSet(s, None) for s in CONTACT_SLOTS]
-            + _reset_events()
-        )
+        return [SlotSet("erased", True)] + _end_consultant_request() + _reset_events()

@@ -3,7 +3,7 @@
     python -m bench.eval_nlu [--model models/assistant.tar.gz] [--data tests/nlu/heldout.yml] [--out var/eval]
 
 Reports intent macro-F1 and accuracy, entity F1 (type+value, and exact span)
-and the question-kind figures, all as defined in bot.nlu_metrics (the same
+and the question-kind figures, all as defined in bench.nlu_metrics (the same
 module the benchmark scores with). Imports Rasa (to load the model); the
 scoring is plain Python."""
 
@@ -17,9 +17,9 @@ from pathlib import Path
 
 import yaml
 
-from bot import nlu_metrics as metrics
+from bench import nlu_metrics as metrics
+from bench.nlu_metrics import question_scores  # noqa: F401  (bench.compare_classifiers imports it from here)
 from bot.answers import split_sources
-from bot.nlu_metrics import question_scores  # noqa: F401  (bench.compare_classifiers imports it from here)
 from bot.settings import PROJECT_ROOT
 
 DEFAULT_MODEL = PROJECT_ROOT / "models" / "assistant.tar.gz"
@@ -29,7 +29,7 @@ DEFAULT_OUT = PROJECT_ROOT / "var" / "eval"
 
 
 def intent_scores(gold: list[str], predicted: list[str]) -> dict:
-    """Intent macro-F1, accuracy and per-intent figures (bot.nlu_metrics), rounded for the report."""
+    """Intent macro-F1, accuracy and per-intent figures (bench.nlu_metrics), rounded for the report."""
     per_intent = {label: metrics.prf_report(*c) for label, c in metrics.label_counts(gold, predicted).items()}
     return {
         "macro_f1": metrics.rounded(metrics.intent_macro_f1(gold, predicted)),
@@ -39,7 +39,7 @@ def intent_scores(gold: list[str], predicted: list[str]) -> dict:
 
 
 def entity_scores(gold: list[list[tuple]], predicted: list[list[tuple]]) -> dict:
-    """Entity micro precision, recall, F1 and support, and per entity type (bot.nlu_metrics), rounded."""
+    """Entity micro precision, recall, F1 and support, and per entity type (bench.nlu_metrics), rounded."""
     per_type = metrics.entity_counts(gold, predicted)
     tp, fp, fn = (sum(c[column] for c in per_type.values()) for column in range(3))
     return {
@@ -50,7 +50,7 @@ def entity_scores(gold: list[list[tuple]], predicted: list[list[tuple]]) -> dict
 
 
 def evaluate(model: Path, data: Path, resolve=None) -> dict:
-    """Intent and entity figures on the held-out set (definitions in bot.nlu_metrics).
+    """Intent and entity figures on the held-out set (definitions in bench.nlu_metrics).
     `resolve(entity, text)` gives an unannotated entity's expected value; by default
     the knowledge store's aliases."""
     import logging

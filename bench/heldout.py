@@ -9,8 +9,8 @@ from typing import Callable, Optional
 
 import requests
 
+from bench import nlu_metrics
 from bench.metrics import median
-from bot import nlu_metrics
 
 
 @dataclass
@@ -42,7 +42,7 @@ def load_examples(path: Path, resolve: Optional[Callable[[str, str], Optional[st
 
 def evaluate(rasa_url: str, path: Path, resolve=None, timeout: float = 30) -> dict:
     """Intent macro-F1 and entity F1 of the served model on the held-out set
-    (definitions in bot.nlu_metrics, shared with ./run eval-nlu).
+    (definitions in bench.nlu_metrics, shared with ./run eval-nlu).
     A missing file gives {"status": "missing"} instead of an error."""
     if not path.exists():
         return {"status": "missing", "path": str(path)}

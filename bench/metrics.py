@@ -1,5 +1,5 @@
 """Latency figures. Plain Python, no Rasa. The NLU quality figures (intent
-macro-F1, entity F1) are bot.nlu_metrics, shared with ./run eval-nlu.
+macro-F1, entity F1) are bench.nlu_metrics, shared with ./run eval-nlu.
 """
 
 from __future__ import annotations

@@ -379,6 +379,7 @@ def roadmap(store: KnowledgeStore, outcome_key: str, profile: Profile) -> list[P
 def _label(store: KnowledgeStore, kind: str, keys: list[str]) -> str:
     names = []
     for key in keys:
+        obj: Optional[m.Industry | m.CustomerType | m.Framework]
         if kind == "industry":
             obj = store.industry(key)
         elif kind == "customer_type":

@@ -2,7 +2,7 @@
 
 PostgreSQL tracker store + Redis lock store (checked first, see preflight),
 one action server on loopback, N Rasa replicas on loopback, nginx in front,
-each started and stopped by bot/launcher.py. Every setting comes from the
+each started and stopped by tools/launcher.py. Every setting comes from the
 environment, with the defaults in DEFAULTS. The tests start the same stack on
 free ports (tests/test_production_*.py).
 No Rasa imports here: everything runs as a subprocess."""
@@ -19,9 +19,9 @@ from pathlib import Path
 from string import Template
 from typing import Mapping, Optional
 
-from bot.launcher import MODEL, Launcher, Server, StartError
 from bot.settings import DEFAULT_MAX_BODY_BYTES, get_settings
 from deploy.preflight import PreflightError, check_lock_store, check_tracker_db
+from tools.launcher import MODEL, Launcher, Server, StartError, run_until_stopped
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = get_settings().nginx
@@ -87,7 +87,7 @@ class Stack:
     def action_url(self) -> str:
         return f"http://127.0.0.1:{self.action_port}"
 
-    # --- processes (bot/launcher.py: each in a session of its own, so Ctrl-C reaches us only
+    # --- processes (tools/launcher.py: each in a session of its own, so Ctrl-C reaches us only
     # and stop() decides the order) ------------------------------------------
     def preflight(self) -> None:
         check_tracker_db(self.env)
@@ -132,7 +132,7 @@ class Stack:
             SOCKETIO_SERVERS="\n".join(servers),
             PROXY_ADDRESS=self.env["PROXY_ADDRESS"],
             PROXY_PORT=self.proxy_port,
-            STATIC_DIR=self.env.get("STATIC_DIR") or ROOT / "bot" / "web" / "static",
+            STATIC_DIR=self.env.get("STATIC_DIR") or ROOT / "web" / "static",
         )
         if print_only:
             return conf
@@ -203,12 +203,8 @@ def main() -> int:
         print(f"error: nginx not found at {NGINX} (Debian package nginx-light)", file=sys.stderr)
         return 1
 
-    def interrupt(*_):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, interrupt)  # Ctrl-C (SIGINT) raises KeyboardInterrupt already
-    print(f"starting: action server, {len(stack.rasa_ports)} Rasa replicas, nginx (logs in {stack.run_dir}) ...")
-    try:
+    def start() -> None:
+        print(f"starting: action server, {len(stack.rasa_ports)} Rasa replicas, nginx (logs in {stack.run_dir}) ...")
         stack.start()
         rest = (
             f"REST, with the bearer token REST_WEBHOOK_TOKEN: POST http://localhost:{stack.proxy_port}"
@@ -217,17 +213,15 @@ def main() -> int:
             else "REST webhook off"
         )
         print(f"Ready. Chat at http://localhost:{stack.proxy_port}  ({rest}). Ctrl-C stops.")
-        dead = stack.launcher.watch()
-        print(f"a process exited ({dead.name}); stopping. See {stack.run_dir}", file=sys.stderr)
-        return 1
-    except (PreflightError, StackError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        stack.stop()
-        print("stopped")
+
+    return run_until_stopped(
+        start,
+        stack.launcher.watch,
+        stack.stop,
+        errors=(PreflightError, StackError),
+        exited=lambda dead: f"a process exited ({dead.name}); stopping. See {stack.run_dir}",
+        signals=(signal.SIGTERM,),  # Ctrl-C (SIGINT) raises KeyboardInterrupt already
+    )
 
 
 if __name__ == "__main__":

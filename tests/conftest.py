@@ -146,7 +146,7 @@ def assistant(tmp_path_factory, fake_slack, web_port):
 
 @pytest.fixture(scope="session")
 def web_page(assistant, web_port, tmp_path_factory):
-    """The chat page served by python -m bot.web, its widget talking to the assistant."""
+    """The chat page served by python -m web, its widget talking to the assistant."""
     from tests.servers import start_web
 
     page = start_web(tmp_path_factory.mktemp("web"), web_port, assistant.rasa_url)

@@ -1,5 +1,5 @@
 """Start the trained assistant (Rasa + action server) and the web page for end-to-end tests,
-with bot/launcher.py (as ./run start and deploy/stack.py do)."""
+with tools/launcher.py (as ./run start and deploy/stack.py do)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import requests
 
-from bot.launcher import BIN, MODEL, Launcher, StartError, base_env, free_port  # noqa: F401 - used by tests
+from tools.launcher import BIN, MODEL, Launcher, StartError, base_env, free_port  # noqa: F401 - used by tests
 
 MODEL_PATH = MODEL
 # Test-only Slack credentials: the assistant under test talks to tests/fake_slack.py.
@@ -71,7 +71,7 @@ class WebPage:
 
 
 def start_web(log_dir: Path, port: int, rasa_url: str) -> WebPage:
-    """The chat page (python -m bot.web), its widget talking to `rasa_url`."""
+    """The chat page (python -m web), its widget talking to `rasa_url`."""
     launcher = Launcher(log_dir)
     page = launcher.web(port, rasa_url)
     try:

@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import actions.actions as rasa_actions
 from bot.store.snapshot import SnapshotCache
+from tests import test_recommendation_actions
 from tests.test_answers import FACTS, QUESTIONS, answer_keys
 
 
@@ -139,15 +140,7 @@ def test_without_a_size_the_answer_asks_for_it_with_buttons():
 
 
 # A complete profile: a 40-person manufacturer with commercial customers, no requirement, nothing held.
-MANUFACTURER_40_STAFF = {
-    "rec_industry": "manufacturing",
-    "rec_customers": "commercial",
-    "rec_requirement": "none",
-    "rec_certifications": "none",
-    "rec_size": "40",
-    "rec_timeline": "flexible",
-    "rec_goal": "unknown",
-}
+MANUFACTURER_40_STAFF = {**test_recommendation_actions.MANUFACTURER_40_STAFF, "rec_goal": "unknown"}
 
 
 def test_more_detail_after_a_recommendation_gives_its_reasons():

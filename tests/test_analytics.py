@@ -18,11 +18,12 @@ import pytest
 import yaml
 from sqlalchemy import create_engine
 
-from bot.analytics import ReportSettings, build_report, read_events, tracker_db_url
 from bot.settings import PROJECT_ROOT
+from tools.analytics import ReportSettings, build_report, read_events, tracker_db_url
 
 DAY1 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc).timestamp()
 DAY2 = datetime(2026, 3, 3, 15, 0, tzinfo=timezone.utc).timestamp()
+SORRY = "Sorry, I didn't understand that."
 
 
 def _user(text, intent, ts, confidence=0.9):
@@ -66,6 +67,45 @@ def _session(ts):
     return [_action("action_session_start", ts), SessionStarted(timestamp=ts), _action("action_listen", ts)]
 
 
+def _exchange(text, intent, action, reply, response, ts, confidence=0.9):
+    """One turn: the user's message, the action that answers it with `reply`
+    (the response `response`, or None for a custom action's text), then listening."""
+    return [
+        _user(text, intent, ts, confidence),
+        _action(action, ts),
+        _bot(reply, response, ts),
+        _action("action_listen", ts),
+    ]
+
+
+def _question(text, kind, ts):
+    """A catalogue question ("ask_<kind>") answered without a reply event, then listening."""
+    return [_user(text, f"ask_{kind}", ts), _action("action_answer_question", ts), _action("action_listen", ts)]
+
+
+def _form_start(text, intent, ts):
+    """The user starts the recommendation form; it asks for the industry."""
+    return [
+        _user(text, intent, ts),
+        _action("recommendation_form", ts),
+        _loop("recommendation_form", ts),
+        _slot("requested_slot", "industry", ts),
+        _action("action_listen", ts),
+    ]
+
+
+def _form_end(text, ts, outcome):
+    """The last answer: the form ends and the result sets the recommendation slot."""
+    return [
+        _user(text, "inform", ts),
+        _action("recommendation_form", ts),
+        _slot("requested_slot", None, ts),
+        _loop(None, ts),
+        _action("action_recommend", ts),
+        _slot("rec_outcome", outcome, ts),
+    ]
+
+
 def _form_turn(ts, answer_intent, slot_value, next_slot):
     """The user answers the question for one slot; the form asks the next one."""
     events = [_user(slot_value, answer_intent, ts), _action("recommendation_form", ts)]
@@ -73,57 +113,37 @@ def _form_turn(ts, answer_intent, slot_value, next_slot):
     return events
 
 
+def report_command(*args: str) -> subprocess.CompletedProcess:
+    """`./run report` (python -m tools.analytics) with `args`."""
+    return subprocess.run(
+        [sys.executable, "-m", "tools.analytics", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120
+    )
+
+
 def _conversations():
     """Five conversations on two days, each event as Rasa would log it."""
     t = DAY1
     alice = _session(t) + [
-        _user("hi", "greet", t + 1),
-        _action("utter_greet", t + 1),
-        _bot("Hi!", "utter_greet", t + 1),
-        _action("action_listen", t + 1),
-        _user("what is iso 9001", "ask_what_is", t + 2),
-        _action("action_answer_question", t + 2),
-        _bot("ISO 9001 is ...", None, t + 2),
-        _action("action_listen", t + 2),
-        _user("how much does cmmi cost", "ask_cost", t + 3),
-        _action("action_answer_question", t + 3),
-        _bot("Sorry, I didn't understand that.", "utter_default", t + 3),
-        _action("action_listen", t + 3),
-        _user("asdf qwerty", "nlu_fallback", t + 4, 0.2),
-        _action("utter_default", t + 4),
-        _bot("Sorry, I didn't understand that.", "utter_default", t + 4),
-        _action("action_listen", t + 4),
+        *_exchange("hi", "greet", "utter_greet", "Hi!", "utter_greet", t + 1),
+        *_exchange("what is iso 9001", "ask_what_is", "action_answer_question", "ISO 9001 is ...", None, t + 2),
+        *_exchange("how much does cmmi cost", "ask_cost", "action_answer_question", SORRY, "utter_default", t + 3),
+        *_exchange("asdf qwerty", "nlu_fallback", "utter_default", SORRY, "utter_default", t + 4, confidence=0.2),
     ]
     # Completes the form: three questions, then the result sets the recommendation.
     bob = _session(t + 10) + [
-        _user("/start_recommendation", "start_recommendation", t + 11),
-        _action("recommendation_form", t + 11),
-        _loop("recommendation_form", t + 11),
-        _slot("requested_slot", "industry", t + 11),
-        _action("action_listen", t + 11),
+        *_form_start("/start_recommendation", "start_recommendation", t + 11),
         *_form_turn(t + 12, "inform", "aerospace", "customer_type"),
         _action("action_listen", t + 12),
         *_form_turn(t + 13, "inform", "government", "maturity"),
         _action("action_listen", t + 13),
-        _user("none yet", "inform", t + 14),
-        _action("recommendation_form", t + 14),
-        _slot("requested_slot", None, t + 14),
-        _loop(None, t + 14),
-        _action("action_recommend", t + 14),
-        _slot("rec_outcome", "as9100_first", t + 14),
+        *_form_end("none yet", t + 14, "as9100_first"),
         _bot("AS9100 first ...", None, t + 14),
         _action("action_listen", t + 14),
-        _user("what is cmmi", "ask_what_is", t + 15),
-        _action("action_answer_question", t + 15),
-        _action("action_listen", t + 15),
+        *_question("what is cmmi", "what_is", t + 15),
     ]
     # Starts the form, answers one question and leaves.
     carol = _session(t + 20) + [
-        _user("which one should we pursue?", "start_recommendation", t + 21),
-        _action("recommendation_form", t + 21),
-        _loop("recommendation_form", t + 21),
-        _slot("requested_slot", "industry", t + 21),
-        _action("action_listen", t + 21),
+        *_form_start("which one should we pursue?", "start_recommendation", t + 21),
         *_form_turn(t + 22, "inform", "software", "customer_type"),
         _action("action_listen", t + 22),
         _user("stop", "stop", t + 23),
@@ -134,28 +154,16 @@ def _conversations():
     t = DAY2
     # Bob comes back next day: the carried-over recommendation slot is not a new recommendation.
     bob_again = _session(t) + [
-        _user("when do certificates expire", "ask_certification", t + 1),
-        _action("action_default_fallback", t + 1),
-        _bot("Sorry, I didn't understand that.", "utter_default", t + 1),
-        _action("action_listen", t + 1),
+        *_exchange(
+            "when do certificates expire", "ask_certification", "action_default_fallback", SORRY, "utter_default", t + 1
+        ),
     ]
     bob_again.insert(2, _slot("rec_outcome", "as9100_first", t))
     dave = _session(t + 5) + [
-        _user("/start_recommendation", "start_recommendation", t + 6),
-        _action("recommendation_form", t + 6),
-        _loop("recommendation_form", t + 6),
-        _slot("requested_slot", "industry", t + 6),
-        _action("action_listen", t + 6),
-        _user("software", "inform", t + 7),
-        _action("recommendation_form", t + 7),
-        _slot("requested_slot", None, t + 7),
-        _loop(None, t + 7),
-        _action("action_recommend", t + 7),
-        _slot("rec_outcome", "cmmi_first", t + 7),
+        *_form_start("/start_recommendation", "start_recommendation", t + 6),
+        *_form_end("software", t + 7, "cmmi_first"),
         _action("action_listen", t + 7),
-        _user("what is iso 9001", "ask_what_is", t + 8),
-        _action("action_answer_question", t + 8),
-        _action("action_listen", t + 8),
+        *_question("what is iso 9001", "what_is", t + 8),
     ]
     return {"alice": alice, "bob": bob + bob_again, "carol": carol, "dave": dave}
 
@@ -227,13 +235,7 @@ def test_recommendation_slot_name_is_configurable(synthetic_tracker_db):
 
 def test_report_command_writes_html_with_charts(synthetic_tracker_db, tmp_path):
     out = tmp_path / "report"
-    done = subprocess.run(
-        [sys.executable, "-m", "bot.analytics", "--db-url", synthetic_tracker_db, "--out", str(out)],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = report_command("--db-url", synthetic_tracker_db, "--out", str(out))
     assert done.returncode == 0, done.stderr
     page = (out / "index.html").read_text()
     assert "Fallback rate: 18.8% (3 of 16 user messages)" in page
@@ -244,21 +246,7 @@ def test_report_command_writes_html_with_charts(synthetic_tracker_db, tmp_path):
 
 
 def test_report_command_explains_a_missing_events_table(tmp_path):
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bot.analytics",
-            "--db-url",
-            f"sqlite:///{tmp_path / 'empty.db'}",
-            "--out",
-            str(tmp_path / "r"),
-        ],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = report_command("--db-url", f"sqlite:///{tmp_path / 'empty.db'}", "--out", str(tmp_path / "r"))
     assert done.returncode == 2
     assert "cannot read the events table" in done.stderr
 
@@ -317,13 +305,7 @@ def test_report_matches_scripted_conversations(tmp_path):
     assert not_understood, "the assistant answered gibberish; the fallback check needs an unanswered message"
 
     out = tmp_path / "report"
-    done = subprocess.run(
-        [sys.executable, "-m", "bot.analytics", "--endpoints", str(endpoints), "--out", str(out)],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = report_command("--endpoints", str(endpoints), "--out", str(out))
     assert done.returncode == 0, done.stderr
     page = (out / "index.html").read_text()
     total = sum(len(m) for m in SCRIPT.values())

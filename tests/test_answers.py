@@ -260,5 +260,5 @@ def test_sources_are_split_where_they_are_rendered_in_python_and_in_the_widget()
         "[1] CMMI vs ISO 9001 (consultancy article)",
     )
     assert split_sources("Hello! No footnotes here.") == ("Hello! No footnotes here.", None)
-    widget = PROJECT_ROOT / "bot" / "web" / "static" / "widget" / "chat-widget.js"
+    widget = PROJECT_ROOT / "web" / "static" / "widget" / "chat-widget.js"
     assert "var SOURCES = /" + SOURCES_SEPARATOR.replace("\n", "\\n") + "/;" in widget.read_text(encoding="utf-8")

@@ -8,8 +8,7 @@ import uuid
 
 import pytest
 
-from bench import heldout, load, metrics, table
-from bot import nlu_metrics
+from bench import heldout, load, metrics, nlu_metrics, table
 
 
 def test_intent_macro_f1_averages_over_intents_in_the_heldout_set():

@@ -21,18 +21,10 @@ from bot.store import session_scope
 from bot.store.models import ConsultantRequest
 from tests.servers import base_env, free_port
 from tests.smtp_server import MailCatcher
+from tests.test_recommendation_actions import MANUFACTURER_40_STAFF as ANSWERS
 from tests.test_recommendation_actions import run, tracker
 
 LEADS_TO = "leads@consultancy.example"
-ANSWERS = {
-    "rec_industry": "manufacturing",
-    "rec_customers": "commercial",
-    "rec_requirement": "none",
-    "rec_certifications": "none",
-    "rec_size": "40",
-    "rec_timeline": "flexible",
-    "rec_goal": "customer_satisfaction",
-}
 
 
 @pytest.fixture

@@ -1,12 +1,12 @@
-"""bot.nlu_metrics, the scoring of ./run eval-nlu and ./run bench, on tiny hand-made
+"""bench.nlu_metrics, the scoring of ./run eval-nlu and ./run bench, on tiny hand-made
 examples. The expected numbers are worked out by hand in the comments."""
 
 from __future__ import annotations
 
 import pytest
 
+from bench import nlu_metrics as m
 from bench.eval_nlu import entity_scores, intent_scores, question_scores
-from bot import nlu_metrics as m
 
 EXPECTED_INTENTS = ["greet", "greet", "greet", "ask_cost", "ask_cost", "goodbye"]
 PREDICTED_INTENTS = ["greet", "greet", "ask_cost", "ask_cost", "nlu_fallback", "goodbye"]

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import subprocess
-import sys
 from types import SimpleNamespace
 
 import pytest
 
 from bot.privacy import mask_personal_data
 from bot.settings import PROJECT_ROOT
-from tests.test_analytics import _action, _bot, _session, _slot, _user
+from tests.test_analytics import SORRY, _action, _exchange, _session, _slot, _user, report_command
 
 EMAIL = "jane.doe@example.com"
 
@@ -57,10 +55,15 @@ def test_analytics_report_shows_no_names_or_emails(tmp_path):
 
     t = 1_780_000_000.0
     events = _session(t) + [
-        _user(f"my name is Jane Doe and I'm at {EMAIL}", "nlu_fallback", t + 1, 0.2),
-        _action("utter_default", t + 1),
-        _bot("Sorry, I didn't understand that.", "utter_default", t + 1),
-        _action("action_listen", t + 1),
+        *_exchange(
+            f"my name is Jane Doe and I'm at {EMAIL}",
+            "nlu_fallback",
+            "utter_default",
+            SORRY,
+            "utter_default",
+            t + 1,
+            0.2,
+        ),
         _slot("requested_slot", "contact_name", t + 2),
         _action("action_listen", t + 2),
         _user("Jane Doe", "nlu_fallback", t + 3, 0.2),
@@ -71,13 +74,7 @@ def test_analytics_report_shows_no_names_or_emails(tmp_path):
     store = SQLTrackerStore(dialect="sqlite", db=str(db))
     asyncio.run(store.save(DialogueStateTracker.from_events("privacy", events)))
     store.engine.dispose()
-    done = subprocess.run(
-        [sys.executable, "-m", "bot.analytics", "--db-url", f"sqlite:///{db}", "--out", str(tmp_path / "report")],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = report_command("--db-url", f"sqlite:///{db}", "--out", str(tmp_path / "report"))
     assert done.returncode == 0, done.stderr
     page = (tmp_path / "report" / "index.html").read_text()
     assert EMAIL not in page and "Jane" not in page

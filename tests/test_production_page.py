@@ -11,10 +11,10 @@ import pytest
 import requests
 from playwright.sync_api import expect, sync_playwright
 
-from bot.web.__main__ import STATIC_DIR
 from tests.production import texts, wait_until
 from tests.test_widget import ANSWER_TIMEOUT_MS, CHROMIUM_ARGS, ask, bot_messages, overview
 from tests.widget_client import WidgetClient
+from web.__main__ import STATIC_DIR
 
 NGINX_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "

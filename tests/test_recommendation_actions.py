@@ -13,23 +13,24 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import actions.recommendation as rec_actions
 from bot import contact
+from bot import recommendation as rec
 
 DOMAIN = {
     "forms": {
-        "recommendation_form": {
-            "required_slots": [
-                "rec_industry",
-                "rec_customers",
-                "rec_requirement",
-                "rec_certifications",
-                "rec_size",
-                "rec_timeline",
-                "rec_goal",
-            ]
-        },
+        "recommendation_form": {"required_slots": list(rec.SLOTS)},
         "consultant_form": {"required_slots": ["contact_name", "contact_email"]},
     },
     "slots": {},
+}
+# A complete profile: a 40-person manufacturer with commercial customers, no requirement, nothing held.
+MANUFACTURER_40_STAFF = {
+    "rec_industry": "manufacturing",
+    "rec_customers": "commercial",
+    "rec_requirement": "none",
+    "rec_certifications": "none",
+    "rec_size": "40",
+    "rec_timeline": "flexible",
+    "rec_goal": "customer_satisfaction",
 }
 
 
@@ -72,6 +73,11 @@ def run(action, t: Tracker) -> tuple[list[dict], list[dict]]:
     return dispatcher.messages, events
 
 
+def typed_at(form, slot: str, text: str, intent: str = "inform_recommendation", **kwargs):
+    """The form's validation of `text`, typed at its prompt for `slot` (and mapped to it)."""
+    return run(form, tracker(intent, text, set_now={slot: text}, requested=slot, **kwargs))
+
+
 def texts(messages: list[dict]) -> list:
     return [m["text"] for m in messages]
 
@@ -86,35 +92,21 @@ def use_test_store(monkeypatch, sqlite_store):
 
 
 def test_unusable_size_is_reasked_with_examples(sqlite_store):
-    messages, events = run(
-        rec_actions.ValidateRecommendationForm(),
-        tracker("inform_recommendation", "lots", set_now={"rec_size": "lots"}, requested="rec_size"),
-    )
+    messages, events = typed_at(rec_actions.ValidateRecommendationForm(), "rec_size", "lots")
     assert events == [SlotSet("rec_size", None), SlotSet("rec_failed", "rec_size:1")]
     assert texts(messages) == [sqlite_store.question("rec_size").reask]
     assert "50 people" in messages[0]["text"]
 
 
 def test_free_text_answer_is_normalised(sqlite_store):
-    messages, events = run(
-        rec_actions.ValidateRecommendationForm(),
-        tracker(
-            "inform_recommendation",
-            "we make aircraft parts",
-            set_now={"rec_industry": "we make aircraft parts"},
-            requested="rec_industry",
-        ),
-    )
+    messages, events = typed_at(rec_actions.ValidateRecommendationForm(), "rec_industry", "we make aircraft parts")
     assert events == [SlotSet("rec_industry", "aerospace")]
     assert texts(messages) == ["Noted: industry: Aerospace."]  # the industry's name in content/industries.yml
 
 
 def test_a_question_is_never_taken_as_an_answer():
-    messages, events = run(
-        rec_actions.ValidateRecommendationForm(),
-        tracker(
-            "ask_question", "what is cmmi?", set_now={"rec_requirement": "what is cmmi?"}, requested="rec_requirement"
-        ),
+    messages, events = typed_at(
+        rec_actions.ValidateRecommendationForm(), "rec_requirement", "what is cmmi?", intent="ask_question"
     )
     assert events == [SlotSet("rec_requirement", None)]
     assert messages == []
@@ -203,27 +195,13 @@ def test_correction_after_the_result_gives_the_updated_result(sqlite_store):
 
 
 def test_invalid_email_is_reasked_and_valid_one_kept(sqlite_store):
-    messages, events = run(
-        rec_actions.ValidateConsultantForm(),
-        tracker(
-            "inform_recommendation",
-            "jane(at)example",
-            set_now={"contact_email": "jane(at)example"},
-            requested="contact_email",
-            loop="consultant_form",
-        ),
+    messages, events = typed_at(
+        rec_actions.ValidateConsultantForm(), "contact_email", "jane(at)example", loop="consultant_form"
     )
     assert events == [SlotSet("contact_email", None)]
     assert texts(messages) == [sqlite_store.question("contact_email").reask]
-    messages, events = run(
-        rec_actions.ValidateConsultantForm(),
-        tracker(
-            "inform_recommendation",
-            "jane@example.com",
-            set_now={"contact_email": "jane@example.com"},
-            requested="contact_email",
-            loop="consultant_form",
-        ),
+    messages, events = typed_at(
+        rec_actions.ValidateConsultantForm(), "contact_email", "jane@example.com", loop="consultant_form"
     )
     assert events == [SlotSet("contact_email", "jane@example.com")]
     assert messages == []
@@ -231,17 +209,7 @@ def test_invalid_email_is_reasked_and_valid_one_kept(sqlite_store):
 
 def test_submit_stores_the_request_with_the_recommendation_and_forget_me_deletes_it(sqlite_store):
     sender = f"t-{uuid.uuid4().hex}"
-    answers = {
-        "rec_industry": "manufacturing",
-        "rec_customers": "commercial",
-        "rec_requirement": "none",
-        "rec_certifications": "none",
-        "rec_size": "40",
-        "rec_timeline": "flexible",
-        "rec_goal": "customer_satisfaction",
-        "contact_name": "Jane Smith",
-        "contact_email": "jane@example.com",
-    }
+    answers = {**MANUFACTURER_40_STAFF, "contact_name": "Jane Smith", "contact_email": "jane@example.com"}
     messages, events = run(
         rec_actions.ActionSubmitConsultantRequest(),
         tracker("inform_recommendation", "jane@example.com", slots=answers, loop=None, sender=sender),
@@ -271,21 +239,7 @@ def test_submit_stores_the_request_with_the_recommendation_and_forget_me_deletes
         SlotSet("requested_slot", None),
         *(
             SlotSet(slot, None)
-            for slot in [
-                "contact_name",
-                "contact_email",
-                "rec_industry",
-                "rec_customers",
-                "rec_requirement",
-                "rec_certifications",
-                "rec_size",
-                "rec_timeline",
-                "rec_goal",
-                "rec_target_level",
-                "rec_deadline_months",
-                "rec_outcome",
-                "rec_failed",
-            ]
+            for slot in ["contact_name", "contact_email", *rec.SLOTS, *rec.EXTRA_SLOTS, "rec_outcome", "rec_failed"]
         ),
     ]
     assert texts(messages) == [
@@ -405,28 +359,20 @@ A_QUESTION_IN_BETWEEN = [
 ]
 
 
-def _events(action, t: Tracker) -> tuple[list[dict], list[dict]]:
-    dispatcher = CollectingDispatcher()
-    events = action.run(dispatcher, t, DOMAIN)
-    if asyncio.iscoroutine(events):
-        events = asyncio.run(events)
-    return dispatcher.messages, events
-
-
 def test_a_yes_after_a_question_still_accepts_the_consultant_offer():
     t = _with_history(tracker("affirm", "yes please, a consultant", loop=None), OFFERED + A_QUESTION_IN_BETWEEN)
-    messages, events = _events(rec_actions.ActionAnswerOffer(), t)
+    messages, events = run(rec_actions.ActionAnswerOffer(), t)
     assert messages == []
     assert events == [{"event": "followup", "name": "consultant_form", "timestamp": None}]
 
 
 def test_a_no_after_a_question_declines_the_offer_once():
     t = _with_history(tracker("deny", "no thanks, just browsing", loop=None), OFFERED + A_QUESTION_IN_BETWEEN)
-    messages, events = _events(rec_actions.ActionAnswerOffer(), t)
+    messages, events = run(rec_actions.ActionAnswerOffer(), t)
     assert [m["response"] for m in messages] == ["utter_consultant_declined"]
     assert events == []
     answered = OFFERED + A_QUESTION_IN_BETWEEN + [{"event": "action", "name": "action_answer_offer"}]
-    messages, events = _events(
+    messages, events = run(
         rec_actions.ActionAnswerOffer(), _with_history(tracker("affirm", "yes", loop=None), answered)
     )
     assert [m["response"] for m in messages] == ["utter_ok"]
@@ -434,7 +380,7 @@ def test_a_no_after_a_question_declines_the_offer_once():
 
 
 def test_a_yes_with_no_offer_open_is_just_ok():
-    messages, events = _events(rec_actions.ActionAnswerOffer(), tracker("affirm", "yes", loop=None))
+    messages, events = run(rec_actions.ActionAnswerOffer(), tracker("affirm", "yes", loop=None))
     assert [m["response"] for m in messages] == ["utter_ok"]
     assert events == []
 
@@ -448,12 +394,12 @@ def test_after_two_side_questions_the_form_question_is_a_one_line_reminder(sqlit
         {"event": "user", "text": "and who owns it?"},
         {"event": "action", "name": "action_answer_question"},
     ]
-    messages, events = _events(ask_customers(), _with_history(tracker("ask_question", "and who owns it?"), side))
+    messages, events = run(ask_customers(), _with_history(tracker("ask_question", "and who owns it?"), side))
     assert [m["response"] for m in messages] == ["utter_form_waiting"]
     assert messages[0]["form_question"] == sqlite_store.question("rec_customers").text
     assert "buttons" not in messages[0] or not messages[0]["buttons"]
     assert events == []
-    messages, events = _events(ask_customers(), _with_history(tracker("ask_question", "what is cmmi?"), side[:3]))
+    messages, events = run(ask_customers(), _with_history(tracker("ask_question", "what is cmmi?"), side[:3]))
     assert texts(messages) == [sqlite_store.question("rec_customers").text]
     assert buttons(messages[0]) == [
         (o.title, '/inform_recommendation{"rec_choice": "%s"}' % o.value)

@@ -208,7 +208,7 @@ def test_startup_check_exits_non_zero_with_a_clear_message():
         "PYTHONPATH": str(PROJECT_ROOT),
     }
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "check-db"], capture_output=True, text=True, env=env, timeout=60
+        [sys.executable, "-m", "tools.cli", "check-db"], capture_output=True, text=True, env=env, timeout=60
     )
     assert result.returncode != 0
     assert "postgresql://bot:***@127.0.0.1:1/kb" in result.stderr

@@ -202,7 +202,7 @@ def test_the_development_server_serves_the_same_page_and_names_rasa_in_config_js
     widget learns Rasa's URL (another origin here) from /config.json."""
     import requests
 
-    from bot.web.__main__ import STATIC_DIR
+    from web.__main__ import STATIC_DIR
 
     web = start_web(tmp_path, free_port(), "http://rasa.example:5005")
     try:

@@ -69,11 +69,11 @@ def _upgrade_content_tables(engine: Engine) -> None:
     existing = inspect(engine)
     names = set(existing.get_table_names())
     for model in CONTENT_MODELS:
-        table = model.__table__  # type: ignore[attr-defined]  # declarative classes (untyped in SQLAlchemy 1.4)
+        table = model.__table__
         if table.name in names:
             columns = {c["name"] for c in existing.get_columns(table.name)}
             if set(table.columns.keys()) - columns:
-                Base.metadata.drop_all(engine, tables=[m.__table__ for m in reversed(CONTENT_MODELS)])  # type: ignore[attr-defined]
+                Base.metadata.drop_all(engine, tables=[m.__table__ for m in reversed(CONTENT_MODELS)])
                 return
 
 

@@ -77,11 +77,11 @@ def _as_date(value: Any, where: str) -> dt.date:
         raise ContentError(f"{where}: as_of must be YYYY-MM-DD, got {value!r}") from exc
 
 
-def _row(model: type, raw: dict, position: int, where: str) -> dict:
+def _row(model: type[m.Base], raw: dict, position: int, where: str) -> dict:
     if not isinstance(raw, dict):
         raise ContentError(f"{where}: expected a mapping, got {raw!r}")
     row = {_RENAMES.get(k, k): v for k, v in raw.items()}
-    columns = set(model.__table__.columns.keys())  # type: ignore[attr-defined]  # a declarative model
+    columns = set(model.__table__.columns.keys())
     if "position" in columns and "position" not in row:
         row["position"] = position
     unknown = set(row) - columns

@@ -3,9 +3,19 @@
 Every statement the assistant makes is a row here, tied to a Source with an
 as-of date. Content tables are rebuilt from content/*.yml by the loader; user
 data tables (consultant requests) are never touched by a content reload.
+
+Typing: every column is annotated `Mapped[...]`, the form SQLAlchemy 2.0 reads.
+SQLAlchemy 1.4 ships no type information (without sqlalchemy2-stubs mypy sees its
+names, Mapped included, as Any), so the annotations document the column types
+without mypy checking them. `Base` is a class of its own (not the variable
+`declarative_base()` returns), so mypy does check the code that passes the models
+around (a Framework where an Industry is expected, a model's __table__).
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar, Optional
 
 from sqlalchemy import (
     Boolean,
@@ -18,23 +28,84 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.orm import Mapped, declared_attr, registry, relationship
+from sqlalchemy.orm.decl_api import DeclarativeMeta
 
-Base = declarative_base()
+mapper_registry = registry()
+
+
+class Base(metaclass=DeclarativeMeta):
+    """The declarative base, as declarative_base() would make it, spelled out for mypy."""
+
+    __abstract__ = True
+    registry = mapper_registry
+    metadata = mapper_registry.metadata
+    __init__ = mapper_registry.constructor
+    # set on each model by the mapping
+    __tablename__: ClassVar[str]
+    __table__: ClassVar[Any]
+
+
+def required(type_: Any, **kwargs: Any) -> Any:
+    """A NOT NULL column."""
+    return Column(type_, nullable=False, **kwargs)
+
+
+def reference(target: str, **kwargs: Any) -> Any:
+    """A NOT NULL foreign key to `target` ("table.column")."""
+    return Column(ForeignKey(target), nullable=False, **kwargs)
+
+
+class Row:
+    """A table whose rows have no key of their own: an integer id."""
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+
+
+class Cited:
+    """A row stated by a source: its key, and the Source for the citation."""
+
+    @declared_attr
+    def source_key(cls) -> Mapped[str]:
+        return reference("sources.key")
+
+    @declared_attr
+    def source(cls) -> Mapped[Source]:
+        return relationship(Source)
+
+
+def parts(model: str) -> Any:
+    """The `model` rows (PartOf) that belong to this row, in their order; deleted with it."""
+    return relationship(model, order_by=f"{model}.position", cascade="all, delete-orphan")
+
+
+class PartOf(Row):
+    """A row of a list that belongs to another row (a question's examples, a process's
+    steps), in the order of `position`."""
+
+    position: Mapped[int] = required(Integer)
+
+
+def part_of(parent: str, key: str) -> Any:
+    """A mixin for the rows that belong to a row of the table `parent`, in order: PartOf
+    with the parent's key as column `key`, indexed (a foreign key in a mixin must be a
+    declared_attr)."""
+    column = declared_attr(lambda cls: reference(f"{parent}.key", index=True))
+    return type(f"PartOf_{parent}", (PartOf,), {key: column, "__doc__": f"A row that belongs to a row of {parent}."})
 
 
 class Source(Base):
     __tablename__ = "sources"
-    key = Column(String(64), primary_key=True)
-    title = Column(Text, nullable=False)
+    key: Mapped[str] = Column(String(64), primary_key=True)
+    title: Mapped[str] = required(Text)
     # None for the seed article, which has no URL: cited as "seed article".
-    url = Column(Text)
-    publisher = Column(String(200))
-    as_of = Column(Date, nullable=False)
+    url: Mapped[Optional[str]] = Column(Text)
+    publisher: Mapped[Optional[str]] = Column(String(200))
+    as_of: Mapped[dt.date] = required(Date)
     # article | web | vendor (vendor pages are estimates, labelled as such)
-    kind = Column(String(20), nullable=False)
+    kind: Mapped[str] = required(String(20))
     # False when the page has no date of its own: as_of is then when it was checked.
-    dated = Column(Boolean, nullable=False, default=True)
+    dated: Mapped[bool] = required(Boolean, default=True)
 
     def citation(self) -> str:
         """A short footnote: who, what kind, when, and the link where there is one:
@@ -46,234 +117,199 @@ class Source(Base):
         return f"{text} {self.url}" if self.url else text
 
 
-class Framework(Base):
+class Framework(Cited, Base):
     """ISO 9001, CMMI and the related standards people ask about."""
 
     __tablename__ = "frameworks"
-    key = Column(String(32), primary_key=True)
-    name = Column(String(100), nullable=False)
-    full_name = Column(Text, nullable=False)
+    key: Mapped[str] = Column(String(32), primary_key=True)
+    name: Mapped[str] = required(String(100))
+    full_name: Mapped[str] = required(Text)
     # standard | model | certification
-    kind = Column(String(20), nullable=False)
+    kind: Mapped[str] = required(String(20))
     # primary (ISO 9001, CMMI) | related
-    category = Column(String(20), nullable=False)
-    summary = Column(Text, nullable=False)
-    relation_to_iso9001 = Column(Text)
-    includes_iso9001 = Column(Boolean, nullable=False, default=False)
-    source_key = Column(ForeignKey("sources.key"), nullable=False)
-    source = relationship(Source)
+    category: Mapped[str] = required(String(20))
+    summary: Mapped[str] = required(Text)
+    relation_to_iso9001: Mapped[Optional[str]] = Column(Text)
+    includes_iso9001: Mapped[bool] = required(Boolean, default=False)
 
 
-class Fact(Base):
+class Fact(Cited, Base):
     """One sourced statement. `status` says how to present it:
     article (what the seed article states), current (newer source),
     expected (announced, not confirmed), reported (single source), estimate (vendor figure).
     `updates_key` links a newer fact to the article statement it corrects."""
 
     __tablename__ = "facts"
-    key = Column(String(80), primary_key=True)
-    topic = Column(String(60), nullable=False, index=True)
-    framework_key = Column(ForeignKey("frameworks.key"), index=True)
-    text = Column(Text, nullable=False)
-    status = Column(String(20), nullable=False)
-    updates_key = Column(ForeignKey("facts.key"))
-    position = Column(Integer, nullable=False, default=0)
-    source_key = Column(ForeignKey("sources.key"), nullable=False)
-    as_of = Column(Date, nullable=False)
+    key: Mapped[str] = Column(String(80), primary_key=True)
+    topic: Mapped[str] = required(String(60), index=True)
+    framework_key: Mapped[Optional[str]] = Column(ForeignKey("frameworks.key"), index=True)
+    text: Mapped[str] = required(Text)
+    status: Mapped[str] = required(String(20))
+    updates_key: Mapped[Optional[str]] = Column(ForeignKey("facts.key"))
+    position: Mapped[int] = required(Integer, default=0)
+    as_of: Mapped[dt.date] = required(Date)
     # The user's situation a fact applies to (None: any): organization size in
     # staff, and a framework the user holds (when_held) or does not (unless_held).
-    min_staff = Column(Integer)
-    max_staff = Column(Integer)
-    when_held = Column(String(32))
-    unless_held = Column(String(32))
+    min_staff: Mapped[Optional[int]] = Column(Integer)
+    max_staff: Mapped[Optional[int]] = Column(Integer)
+    when_held: Mapped[Optional[str]] = Column(String(32))
+    unless_held: Mapped[Optional[str]] = Column(String(32))
     # a duration fact's range, to compare with a deadline the user gives ("ml3 in 4 months?")
-    min_months = Column(Integer)
-    max_months = Column(Integer)
-    source = relationship(Source)
-    framework = relationship(Framework)
+    min_months: Mapped[Optional[int]] = Column(Integer)
+    max_months: Mapped[Optional[int]] = Column(Integer)
+    framework: Mapped[Optional[Framework]] = relationship(Framework)
 
 
-class Process(Base):
+class Process(Cited, Base):
     __tablename__ = "processes"
-    key = Column(String(64), primary_key=True)
-    framework_key = Column(ForeignKey("frameworks.key"), nullable=False)
-    name = Column(Text, nullable=False)
-    min_months = Column(Integer, nullable=False)
-    max_months = Column(Integer, nullable=False)
-    source_key = Column(ForeignKey("sources.key"), nullable=False)
-    source = relationship(Source)
-    steps = relationship("ProcessStep", order_by="ProcessStep.position", cascade="all, delete-orphan")
+    key: Mapped[str] = Column(String(64), primary_key=True)
+    framework_key: Mapped[str] = reference("frameworks.key")
+    name: Mapped[str] = required(Text)
+    min_months: Mapped[int] = required(Integer)
+    max_months: Mapped[int] = required(Integer)
+    steps: Mapped[list[ProcessStep]] = parts("ProcessStep")
 
 
-class ProcessStep(Base):
+class ProcessStep(PartOf, Base):
     __tablename__ = "process_steps"
-    id = Column(Integer, primary_key=True)
-    process_key = Column(ForeignKey("processes.key"), nullable=False)
-    position = Column(Integer, nullable=False)
-    name = Column(String(100), nullable=False)
-    description = Column(Text, nullable=False)
+    process_key: Mapped[str] = reference("processes.key")
+    name: Mapped[str] = required(String(100))
+    description: Mapped[str] = required(Text)
     __table_args__ = (UniqueConstraint("process_key", "position"),)
 
 
-class TimelineEstimate(Base):
+class TimelineEstimate(Row, Cited, Base):
     """Durations beyond the article (mostly vendor estimates), by scope."""
 
     __tablename__ = "timeline_estimates"
-    id = Column(Integer, primary_key=True)
-    framework_key = Column(ForeignKey("frameworks.key"), nullable=False)
-    scope = Column(Text, nullable=False)
-    min_months = Column(Integer, nullable=False)
-    max_months = Column(Integer, nullable=False)
+    framework_key: Mapped[str] = reference("frameworks.key")
+    scope: Mapped[str] = required(Text)
+    min_months: Mapped[int] = required(Integer)
+    max_months: Mapped[int] = required(Integer)
     # organization size band this applies to, for roadmaps (None: any size)
-    min_staff = Column(Integer)
-    max_staff = Column(Integer)
-    maturity_level = Column(Integer)
-    position = Column(Integer, nullable=False, default=0)
-    source_key = Column(ForeignKey("sources.key"), nullable=False)
-    source = relationship(Source)
+    min_staff: Mapped[Optional[int]] = Column(Integer)
+    max_staff: Mapped[Optional[int]] = Column(Integer)
+    maturity_level: Mapped[Optional[int]] = Column(Integer)
+    position: Mapped[int] = required(Integer, default=0)
 
 
 class Industry(Base):
     __tablename__ = "industries"
-    key = Column(String(32), primary_key=True)
-    name = Column(String(100), nullable=False)
+    key: Mapped[str] = Column(String(32), primary_key=True)
+    name: Mapped[str] = required(String(100))
 
 
 class CustomerType(Base):
     __tablename__ = "customer_types"
-    key = Column(String(32), primary_key=True)
-    name = Column(String(100), nullable=False)
+    key: Mapped[str] = Column(String(32), primary_key=True)
+    name: Mapped[str] = required(String(100))
 
 
-class IndustryFit(Base):
+class IndustryFit(PartOf, Cited, Base):
     """A row of the article's "Should I get CMMI appraisal?" table."""
 
     __tablename__ = "industry_fit"
-    id = Column(Integer, primary_key=True)
-    position = Column(Integer, nullable=False)
-    role = Column(Text, nullable=False)
-    qualifier = Column(Text)
+    role: Mapped[str] = required(Text)
+    qualifier: Mapped[Optional[str]] = Column(Text)
     # often_required | optional | rarely_needed | voluntary
-    cmmi_recommendation = Column(String(20), nullable=False)
-    label = Column(String(40), nullable=False)
-    why = Column(Text, nullable=False)
-    industry_key = Column(ForeignKey("industries.key"))
-    source_key = Column(ForeignKey("sources.key"), nullable=False)
-    source = relationship(Source)
+    cmmi_recommendation: Mapped[str] = required(String(20))
+    label: Mapped[str] = required(String(40))
+    why: Mapped[str] = required(Text)
+    industry_key: Mapped[Optional[str]] = Column(ForeignKey("industries.key"))
 
 
-class ComparisonRow(Base):
+class ComparisonRow(PartOf, Cited, Base):
     """A row of the article's core-differences table."""
 
     __tablename__ = "comparison_rows"
-    id = Column(Integer, primary_key=True)
-    position = Column(Integer, nullable=False)
-    area = Column(String(60), nullable=False)
-    iso9001 = Column(Text, nullable=False)
-    cmmi = Column(Text, nullable=False)
-    source_key = Column(ForeignKey("sources.key"), nullable=False)
-    source = relationship(Source)
+    area: Mapped[str] = required(String(60))
+    iso9001: Mapped[str] = required(Text)
+    cmmi: Mapped[str] = required(Text)
 
 
-class Example(Base):
+class Example(Cited, Base):
     """One of the article's real-world examples, with its decision."""
 
     __tablename__ = "examples"
-    number = Column(Integer, primary_key=True)
-    title = Column(Text, nullable=False)
-    description = Column(Text, nullable=False)
-    decision = Column(Text, nullable=False)
+    number: Mapped[int] = Column(Integer, primary_key=True)
+    title: Mapped[str] = required(Text)
+    description: Mapped[str] = required(Text)
+    decision: Mapped[str] = required(Text)
     # the recommendation outcome key this decision corresponds to
-    outcome_key = Column(ForeignKey("outcomes.key"), nullable=False)
-    source_key = Column(ForeignKey("sources.key"), nullable=False)
-    source = relationship(Source)
+    outcome_key: Mapped[str] = reference("outcomes.key")
 
 
-class Outcome(Base):
+class Outcome(Cited, Base):
     """A recommendation the assistant can give (ISO 9001 only, both, ...)."""
 
     __tablename__ = "outcomes"
-    key = Column(String(40), primary_key=True)
-    title = Column(Text, nullable=False)
-    summary = Column(Text, nullable=False)
-    source_key = Column(ForeignKey("sources.key"), nullable=False)
-    source = relationship(Source)
+    key: Mapped[str] = Column(String(40), primary_key=True)
+    title: Mapped[str] = required(Text)
+    summary: Mapped[str] = required(Text)
 
 
-class Practice(Base):
+class Practice(Cited, Base):
     """A management practice that transfers from ISO 9001 to CMMI."""
 
     __tablename__ = "practices"
-    position = Column(Integer, primary_key=True)
-    name = Column(Text, nullable=False)
-    source_key = Column(ForeignKey("sources.key"), nullable=False)
-    source = relationship(Source)
+    position: Mapped[int] = Column(Integer, primary_key=True)
+    name: Mapped[str] = required(Text)
 
 
-class MaturityLevel(Base):
+class MaturityLevel(Cited, Base):
     __tablename__ = "maturity_levels"
-    number = Column(Integer, primary_key=True)
-    name = Column(String(60), nullable=False)
-    description = Column(Text, nullable=False)
-    source_key = Column(ForeignKey("sources.key"), nullable=False)
-    source = relationship(Source)
+    number: Mapped[int] = Column(Integer, primary_key=True)
+    name: Mapped[str] = required(String(60))
+    description: Mapped[str] = required(Text)
 
 
-class CostItem(Base):
+class CostItem(Row, Cited, Base):
     """A cost range; all are estimates from their source."""
 
     __tablename__ = "cost_items"
-    id = Column(Integer, primary_key=True)
-    framework_key = Column(ForeignKey("frameworks.key"), nullable=False)
-    position = Column(Integer, nullable=False, default=0)
-    item = Column(Text, nullable=False)
-    low = Column(Integer)
+    framework_key: Mapped[str] = reference("frameworks.key")
+    position: Mapped[int] = required(Integer, default=0)
+    item: Mapped[str] = required(Text)
+    low: Mapped[Optional[int]] = Column(Integer)
     # None with low set means "low and up" (e.g. $10,000+)
-    high = Column(Integer)
-    currency = Column(String(3), nullable=False, default="USD")
-    note = Column(Text)
-    source_key = Column(ForeignKey("sources.key"), nullable=False)
-    source = relationship(Source)
+    high: Mapped[Optional[int]] = Column(Integer)
+    currency: Mapped[str] = required(String(3), default="USD")
+    note: Mapped[Optional[str]] = Column(Text)
 
 
-class CostDriver(Base):
+class CostDriver(Row, Cited, Base):
     __tablename__ = "cost_drivers"
-    id = Column(Integer, primary_key=True)
-    framework_key = Column(ForeignKey("frameworks.key"), nullable=False)
-    position = Column(Integer, nullable=False, default=0)
-    text = Column(Text, nullable=False)
-    source_key = Column(ForeignKey("sources.key"), nullable=False)
-    source = relationship(Source)
+    framework_key: Mapped[str] = reference("frameworks.key")
+    position: Mapped[int] = required(Integer, default=0)
+    text: Mapped[str] = required(Text)
 
 
-class Alias(Base):
+class Alias(Row, Base):
     """A way people write an entity value ("iso9k" -> framework iso9001)."""
 
     __tablename__ = "aliases"
-    id = Column(Integer, primary_key=True)
     # framework | industry | customer_type | maturity_level
-    entity = Column(String(20), nullable=False)
-    value = Column(String(40), nullable=False)
-    text = Column(String(100), nullable=False)
+    entity: Mapped[str] = required(String(20))
+    value: Mapped[str] = required(String(40))
+    text: Mapped[str] = required(String(100))
     __table_args__ = (UniqueConstraint("entity", "text"),)
 
 
-class ConsultantRequest(Base):
+class ConsultantRequest(Row, Base):
     """User data, not content: survives content reloads."""
 
     __tablename__ = "consultant_requests"
-    id = Column(Integer, primary_key=True)
-    conversation_id = Column(String(200), nullable=False, index=True)
-    name = Column(String(200), nullable=False)
-    email = Column(String(320), nullable=False)
-    recommendation = Column(Text, nullable=False)
-    created_at = Column(DateTime, nullable=False, index=True)
+    conversation_id: Mapped[str] = required(String(200), index=True)
+    name: Mapped[str] = required(String(200))
+    email: Mapped[str] = required(String(320))
+    recommendation: Mapped[str] = required(Text)
+    created_at: Mapped[dt.datetime] = required(DateTime, index=True)
     # When it was emailed to the consultancy; None: not yet (bot/leads.py sends it again).
-    sent_at = Column(DateTime)
+    sent_at: Mapped[Optional[dt.datetime]] = Column(DateTime)
 
 
 # Tables rebuilt by a content reload, in dependency order (parents first).
-CONTENT_MODELS = [
+CONTENT_MODELS: list[type[Base]] = [
     Source,
     Framework,
     Industry,
@@ -294,41 +330,36 @@ CONTENT_MODELS = [
 ]
 
 
-class NextStep(Base):
+class NextStep(Row, Cited, Base):
     """A next step closing a recommendation outcome (content/next_steps.yml)."""
 
     __tablename__ = "next_steps"
-    id = Column(Integer, primary_key=True)
-    outcome_key = Column(ForeignKey("outcomes.key"), nullable=False, index=True)
-    position = Column(Integer, nullable=False, default=0)
-    text = Column(Text, nullable=False)
-    source_key = Column(ForeignKey("sources.key"), nullable=False)
-    source = relationship(Source)
+    outcome_key: Mapped[str] = reference("outcomes.key", index=True)
+    position: Mapped[int] = required(Integer, default=0)
+    text: Mapped[str] = required(Text)
 
 
 class Question(Base):
     """A question of the guided recommendation (content/questions.yml)."""
 
     __tablename__ = "questions"
-    slot = Column(String(40), primary_key=True)
-    position = Column(Integer, nullable=False, default=0)
-    text = Column(Text, nullable=False)
+    slot: Mapped[str] = Column(String(40), primary_key=True)
+    position: Mapped[int] = required(Integer, default=0)
+    text: Mapped[str] = required(Text)
     # shown before the question again when an answer cannot be used
-    reask = Column(Text, nullable=False)
+    reask: Mapped[str] = required(Text)
     # "why?" typed at the question: why the recommendation needs it
-    why = Column(Text)
-    options = relationship("QuestionOption", order_by="QuestionOption.position", cascade="all, delete-orphan")
+    why: Mapped[Optional[str]] = Column(Text)
+    options: Mapped[list[QuestionOption]] = parts("QuestionOption")
 
 
-class QuestionOption(Base):
+class QuestionOption(PartOf, Base):
     """A button offered with a question: its title and the value it sends."""
 
     __tablename__ = "question_options"
-    id = Column(Integer, primary_key=True)
-    question_slot = Column(ForeignKey("questions.slot"), nullable=False)
-    position = Column(Integer, nullable=False)
-    title = Column(String(100), nullable=False)
-    value = Column(String(60), nullable=False)
+    question_slot: Mapped[str] = reference("questions.slot")
+    title: Mapped[str] = required(String(100))
+    value: Mapped[str] = required(String(60))
     __table_args__ = (UniqueConstraint("question_slot", "position"),)
 
 
@@ -336,94 +367,84 @@ class QuestionOption(Base):
 CONTENT_MODELS.extend([NextStep, Question, QuestionOption])
 
 
+# the examples, answering facts and related questions of a catalogue question
+QuestionPart: Any = part_of("catalogue_questions", "question_key")
+
+
 class CatalogueQuestion(Base):
     """A kind of question people ask (content/catalogue/*.yml), answered by facts."""
 
     __tablename__ = "catalogue_questions"
-    key = Column(String(64), primary_key=True)
-    position = Column(Integer, nullable=False, default=0)
-    title = Column(Text, nullable=False)
+    key: Mapped[str] = Column(String(64), primary_key=True)
+    position: Mapped[int] = required(Integer, default=0)
+    title: Mapped[str] = required(Text)
     # a decision question ("which one first?"): offers the guided recommendation
-    starts_recommendation = Column(Boolean, nullable=False, default=False)
+    starts_recommendation: Mapped[bool] = required(Boolean, default=False)
     # "in what order?": once the user has a recommendation, its plan is the answer
-    answered_by_plan = Column(Boolean, nullable=False, default=False)
+    answered_by_plan: Mapped[bool] = required(Boolean, default=False)
     # a pattern the message must match for this kind to be read from it: "level 6" is
     # about levels above 5, "CMMI for 6 people" is not (the classifier sees digits alike)
-    asked_only_if = Column(Text, nullable=True)
-    examples = relationship("QuestionExample", order_by="QuestionExample.position", cascade="all, delete-orphan")
-    facts = relationship("QuestionFact", order_by="QuestionFact.position", cascade="all, delete-orphan")
-    related = relationship("QuestionRelated", order_by="QuestionRelated.position", cascade="all, delete-orphan")
+    asked_only_if: Mapped[Optional[str]] = Column(Text, nullable=True)
+    examples: Mapped[list[QuestionExample]] = parts("QuestionExample")
+    facts: Mapped[list[QuestionFact]] = parts("QuestionFact")
+    related: Mapped[list[QuestionRelated]] = parts("QuestionRelated")
 
 
-class QuestionExample(Base):
+class QuestionExample(QuestionPart, Base):
     """A phrasing of a question, the training data of the question classifier."""
 
     __tablename__ = "question_examples"
-    id = Column(Integer, primary_key=True)
-    question_key = Column(ForeignKey("catalogue_questions.key"), nullable=False, index=True)
-    position = Column(Integer, nullable=False)
-    text = Column(Text, nullable=False)
+    text: Mapped[str] = required(Text)
 
 
-class QuestionFact(Base):
+class QuestionFact(QuestionPart, Base):
     """A fact answering a question: role "answer" (the direct answer) or "detail"
     ("More detail"), for a subject ("" for any; a framework, industry or
     customer type key, or ml1..ml5 for a CMMI maturity level)."""
 
     __tablename__ = "question_facts"
-    id = Column(Integer, primary_key=True)
-    question_key = Column(ForeignKey("catalogue_questions.key"), nullable=False, index=True)
-    role = Column(String(10), nullable=False)
-    subject = Column(String(32), nullable=False, default="")
-    position = Column(Integer, nullable=False)
-    fact_key = Column(ForeignKey("facts.key"), nullable=False)
+    role: Mapped[str] = required(String(10))
+    subject: Mapped[str] = required(String(32), default="")
+    fact_key: Mapped[str] = reference("facts.key")
 
 
-class QuestionRelated(Base):
+class QuestionRelated(QuestionPart, Base):
     __tablename__ = "question_related"
-    id = Column(Integer, primary_key=True)
-    question_key = Column(ForeignKey("catalogue_questions.key"), nullable=False, index=True)
-    position = Column(Integer, nullable=False)
-    related_key = Column(String(64), nullable=False)
+    related_key: Mapped[str] = required(String(64))
+
+
+# the patterns that detect a misconception and the facts that correct it
+MisconceptionPart: Any = part_of("misconceptions", "misconception_key")
 
 
 class Misconception(Base):
     """A false premise people bring (e.g. "maturity level 6"), with its correction."""
 
     __tablename__ = "misconceptions"
-    key = Column(String(64), primary_key=True)
-    position = Column(Integer, nullable=False, default=0)
-    patterns = relationship(
-        "MisconceptionPattern", order_by="MisconceptionPattern.position", cascade="all, delete-orphan"
-    )
-    corrections = relationship("MisconceptionFact", order_by="MisconceptionFact.position", cascade="all, delete-orphan")
+    key: Mapped[str] = Column(String(64), primary_key=True)
+    position: Mapped[int] = required(Integer, default=0)
+    patterns: Mapped[list[MisconceptionPattern]] = parts("MisconceptionPattern")
+    corrections: Mapped[list[MisconceptionFact]] = parts("MisconceptionFact")
 
 
-class MisconceptionPattern(Base):
+class MisconceptionPattern(MisconceptionPart, Base):
     """A case-insensitive regular expression that fires when a message holds the premise."""
 
     __tablename__ = "misconception_patterns"
-    id = Column(Integer, primary_key=True)
-    misconception_key = Column(ForeignKey("misconceptions.key"), nullable=False, index=True)
-    position = Column(Integer, nullable=False)
-    pattern = Column(Text, nullable=False)
+    pattern: Mapped[str] = required(Text)
 
 
-class MisconceptionFact(Base):
+class MisconceptionFact(MisconceptionPart, Base):
     __tablename__ = "misconception_facts"
-    id = Column(Integer, primary_key=True)
-    misconception_key = Column(ForeignKey("misconceptions.key"), nullable=False, index=True)
-    position = Column(Integer, nullable=False)
-    fact_key = Column(ForeignKey("facts.key"), nullable=False)
+    fact_key: Mapped[str] = reference("facts.key")
 
 
-class ContentVersion(Base):
+class ContentVersion(Row, Base):
     """One row: a digest of the loaded content, so running assistants notice a reload."""
 
     __tablename__ = "content_version"
-    id = Column(Integer, primary_key=True)
-    digest = Column(String(64), nullable=False)
-    loaded_at = Column(DateTime, nullable=False)
+    digest: Mapped[str] = required(String(64))
+    loaded_at: Mapped[dt.datetime] = required(DateTime)
 
 
 # Rebuilt by a content reload too (after the facts they refer to).

@@ -1,7 +1,7 @@
 """Start and stop the assistant's servers, the one way ./run start, the tests
 (tests/servers.py) and the production stack (deploy/stack.py) do it.
 
-    python -m bot.launcher start [--rasa-port 5005] [--action-port 5055] [--web-port 8080]
+    python -m tools.launcher start [--rasa-port 5005] [--action-port 5055] [--web-port 8080]
 
 starts the action server, Rasa and the chat page for development (./run start
 does this after loading the store and training). Each server is a subprocess
@@ -20,9 +20,9 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional, Sequence
+from typing import Callable, Mapping, Optional, Sequence
 
-from bot.wait_ready import wait_ready
+from tools.wait_ready import wait_ready
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -164,9 +164,9 @@ class Launcher:
     def web(
         self, port: int, rasa_url: Optional[str] = None, name: str = "web", env: Optional[Mapping[str, str]] = None
     ) -> Server:
-        """The chat page (python -m bot.web), its widget talking to `rasa_url`
-        (default: bot.web's, $RASA_PUBLIC_URL or http://localhost:$RASA_PORT)."""
-        args = [sys.executable, "-m", "bot.web", "--port", str(port)]
+        """The chat page (python -m web), its widget talking to `rasa_url`
+        (default: the page server's, $RASA_PUBLIC_URL or http://localhost:$RASA_PORT)."""
+        args = [sys.executable, "-m", "web", "--port", str(port)]
         if rasa_url:
             args += ["--rasa-url", rasa_url]
         return self.spawn(name, args, port, "/", env)
@@ -192,6 +192,41 @@ class Launcher:
             server.stop()
 
 
+def run_until_stopped(
+    start: Callable[[], None],
+    watch: Callable[[], Server],
+    stop: Callable[[], None],
+    *,
+    errors: tuple[type[Exception], ...],
+    exited: Callable[[Server], str],
+    signals: Sequence[int] = (signal.SIGINT, signal.SIGTERM),
+) -> int:
+    """Serve until Ctrl-C or one of the servers exits, the way ./run start and ./run prod
+    do: `start()` starts the servers and says they are ready, `watch()` blocks until one
+    exits (message `exited(server)`), `stop()` stops them all, whatever happened. Each
+    of `signals` stops them as Ctrl-C does. Exit code 0 after Ctrl-C, else 1 (an error
+    of `errors` is printed as one line)."""
+
+    def interrupt(*_):
+        raise KeyboardInterrupt
+
+    for signum in signals:
+        signal.signal(signum, interrupt)
+    try:
+        start()
+        dead = watch()
+        print(exited(dead), file=sys.stderr)
+        return 1
+    except errors as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stop()
+        print("stopped")
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description="Start the action server, Rasa and the chat page (./run start).")
     parser.add_argument("command", choices=["start"])
@@ -201,16 +236,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--log-dir", type=Path, default=Path("var/log"))
     parser.add_argument("--timeout", type=float, default=600)
     args = parser.parse_args(argv)
-
-    def interrupt(*_):
-        raise KeyboardInterrupt
-
-    # SIGINT too: a shell ignores it in the jobs it starts in the background.
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, interrupt)
     launcher = Launcher(args.log_dir, timeout=args.timeout)
     action_server_url = os.environ.get("ACTION_SERVER_URL") or f"http://{LOOPBACK}:{args.action_port}/webhook"
-    try:
+
+    def start() -> None:
         servers = [
             launcher.actions(args.action_port),
             launcher.rasa(
@@ -227,17 +256,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             f"(REST: POST http://localhost:{args.rasa_port}/webhooks/rest/webhook)"
         )
         print("Press Ctrl-C to stop.", flush=True)
-        dead = launcher.watch()
-        print(f"a process exited ({dead.name}); see {dead.log}", file=sys.stderr)
-        return 1
-    except StartError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        launcher.stop()
-        print("stopped")
+
+    # SIGINT too (the default): a shell ignores it in the jobs it starts in the background.
+    return run_until_stopped(
+        start,
+        launcher.watch,
+        launcher.stop,
+        errors=(StartError,),
+        exited=lambda dead: f"a process exited ({dead.name}); see {dead.log}",
+    )
 
 
 if __name__ == "__main__":

@@ -4,11 +4,11 @@ Plain Python + SQLAlchemy (no Rasa): reads the rows Rasa's SQLTrackerStore
 writes (sender_id, type_name, timestamp, intent_name, action_name, data JSON)
 and computes conversations and messages per day, questions per topic, the
 fallback rate with the unanswered questions, recommendations by outcome and
-the recommendation funnel. `python -m bot.analytics` writes an HTML report
+the recommendation funnel. `python -m tools.analytics` writes an HTML report
 with PNG charts.
 
-    python -m bot.analytics --db-url sqlite:///tracker.db --out reports/
-    python -m bot.analytics --endpoints endpoints.yml      (its tracker_store section)
+    python -m tools.analytics --db-url sqlite:///tracker.db --out reports/
+    python -m tools.analytics --endpoints endpoints.yml      (its tracker_store section)
 """
 
 from __future__ import annotations

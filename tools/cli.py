@@ -1,7 +1,7 @@
 """Command line: load the knowledge store, check the database.
 
-python -m bot.cli load [--check]   (re)load content/*.yml into the store
-python -m bot.cli check-db         exit 1 with a clear message if the store is unreachable
+python -m tools.cli load [--check]   (re)load content/*.yml into the store
+python -m tools.cli check-db         exit 1 with a clear message if the store is unreachable
 """
 
 from __future__ import annotations

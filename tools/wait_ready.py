@@ -1,4 +1,4 @@
-"""Wait until URLs answer 200, or exit 1 after a timeout: python -m bot.wait_ready URL..."""
+"""Wait until URLs answer 200, or exit 1 after a timeout: python -m tools.wait_ready URL..."""
 
 from __future__ import annotations
 

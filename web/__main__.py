@@ -1,6 +1,6 @@
-"""Serve the chat page and its widget: python -m bot.web --port 8080 --rasa-url http://localhost:5005
+"""Serve the chat page and its widget: python -m web --port 8080 --rasa-url http://localhost:5005
 
-Static files only, all from bot/web/static (nothing from a CDN), the same files
+Static files only, all from web/static (nothing from a CDN), the same files
 nginx serves. The widget reads Rasa's URL from /config.json: here it names the
 Rasa server (which has another origin than this page); the static config.json
 that nginx serves says "same origin". Every response carries a
