@@ -203,7 +203,12 @@ def contact_answer(tracker: Tracker) -> List[EventType]:
     without_emails = contact.EMAIL.sub(" ", text)
     if _EXPLICIT_ERASURE.search(without_emails) or _BARE_REFUSAL.match(text) or "?" in text:
         return []
-    value = contact.clean_name(text) if requested == "contact_name" else contact.find_email(text)
+    email = contact.find_email(text)
+    if requested == "contact_name" and email:
+        # "Faith Long, faith.long@x.mx": both at once ("how long?" to the NLU)
+        name = contact.name_beside_email(text)
+        return [SlotSet("contact_name", name), SlotSet("contact_email", email)] if name else []
+    value = contact.clean_name(text) if requested == "contact_name" else email
     return [SlotSet(requested, value)] if value else []
 
 
@@ -235,15 +240,46 @@ OFFER = "utter_offer_consultant"
 OFFER_ANSWERED = ("consultant_form", "utter_consultant_declined", "action_answer_offer")
 
 
-def contact_outside_form(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> bool:
-    """ "Dana Whitfield" or "dana@acme.io" sent where no contact form asked for it: say
-    it is not stored and offer the consultant request, instead of reading it as a
-    question. True if it replied."""
-    unclear = intent in UNPLACED_INTENTS + ("correct_recommendation",)
-    text = tracker.latest_message.get("text")
-    if not unclear or tracker.active_loop.get("name") or not contact.looks_like_contact(text):
+# "please have a consultant email me", "ok, I want a consultant"
+_WANTS_CONSULTANT = re.compile(
+    r"\b(?:consultant|contact me|call me|e-?mail me|reach me|get in touch|write to me)\b", re.I
+)
+
+
+def contact_outside_form(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> Optional[List[EventType]]:
+    """Contact details where no contact form asked for them: "ok, a consultant can
+    contact me. Mehmet Yilmaz, mehmet@x.com.tr" is the request, with both filled in
+    (the consultant form then confirms and stores it); a bare "Dana Whitfield" or
+    "dana@acme.io" is not stored, and the request is offered. None if neither."""
+    text = str(tracker.latest_message.get("text") or "")
+    if tracker.active_loop.get("name"):
+        return None
+    email, name = contact.find_email(text), contact.name_beside_email(text)
+    asks = (_WANTS_CONSULTANT.search(text) or consultant_offer_open(tracker)) and not _DECLINES_CONSULTANT.search(text)
+    if email and name and asks:
+        return [SlotSet("contact_name", name), SlotSet("contact_email", email), FollowupAction(CONSULTANT_FORM)]
+    if intent in UNPLACED_INTENTS + ("correct_recommendation",) and contact.looks_like_contact(text):
+        dispatcher.utter_message(response="utter_contact_outside_form")
+        return []
+    return None
+
+
+def declines_consultant(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """ "thanks, no consultant needed", "I changed my mind, I don't want a consultant to
+    contact me": declines the offer, or takes back a request already stored (deleted, the
+    rest of the conversation kept). Not a question ("can we do it without a consultant?")."""
+    text = str(tracker.latest_message.get("text") or "")
+    if not _DECLINES_CONSULTANT.search(text) or (reads_as_question(text) and not consultant_offer_open(tracker)):
         return False
-    dispatcher.utter_message(response="utter_contact_outside_form")
+    engine = default_store().engine
+    already_sent = contact.count_sent(engine, tracker.sender_id)
+    deleted = contact.forget(engine, tracker.sender_id)
+    if not deleted:
+        dispatcher.utter_message(response="utter_consultant_declined")
+    else:
+        dispatcher.utter_message(
+            response="utter_consultant_withdrawn_sent" if already_sent else "utter_consultant_withdrawn"
+        )
     return True
 
 
@@ -321,8 +357,7 @@ async def answer_question(
     contact_given = contact_answer(tracker)
     if contact_given:
         return contact_given  # "Will Price" at the name prompt is a name, not a cost question
-    if _DECLINES_CONSULTANT.search(tracker.latest_message.get("text") or "") and consultant_offer_open(tracker):
-        dispatcher.utter_message(response="utter_consultant_declined")
+    if declines_consultant(dispatcher, tracker):
         return []
     why = (
         await asyncio.to_thread(why_this_question, tracker)
@@ -348,8 +383,9 @@ async def answer_question(
     known = known or {}
     updates = {k: v for k, v in (await asyncio.to_thread(profile_updates, tracker)).items() if k not in known}
     slots = {**tracker.slots, **known, **updates}
-    if contact_outside_form(dispatcher, tracker, intent):
-        return [SlotSet(slot, value) for slot, value in updates.items()]
+    contact_events = contact_outside_form(dispatcher, tracker, intent)
+    if contact_events is not None:
+        return [SlotSet(slot, value) for slot, value in updates.items()] + contact_events
     if intent == OUT_OF_SCOPE and not referred_ranking(tracker):
         dispatcher.utter_message(response="utter_out_of_scope")  # "how tall is mount everest?"
         return [SlotSet(slot, value) for slot, value in updates.items()]
@@ -358,7 +394,17 @@ async def answer_question(
     if decide:
         # "we are a 6-person startup ... which one first?": the short answer if there is one,
         # then the guided recommendation with what the message says filled in (the form reads it)
-        if reply is not None and reply.found and not reply.candidates and not reply.closest:
+        # ...but not the general answer when the message describes the user: the form
+        # notes what it says and asks for the rest ("RFP requires CMMI ML3 ... what first?")
+        describes_user = bool(
+            await asyncio.to_thread(
+                user_statements,
+                default_store(),
+                tracker.latest_message.get("text"),
+                tracker.latest_message.get("entities"),
+            )
+        )
+        if reply is not None and reply.found and not reply.candidates and not reply.closest and not describes_user:
             dispatcher.utter_message(text=reply.text)
             if reply.questions:
                 events += [SlotSet("last_question", reply.questions[-1]), SlotSet("subject", reply.subject)]

@@ -22,6 +22,7 @@ from actions.actions import (
     consultant_offer_open,
     contact_answer,
     contact_outside_form,
+    declines_consultant,
     explicit_erasure,
     is_real_question,
     profile_complete,
@@ -395,6 +396,8 @@ class ActionCorrectRecommendation(Action):
         return "action_correct_recommendation"
 
     async def run(self, dispatcher, tracker, domain):
+        if declines_consultant(dispatcher, tracker):
+            return []  # "I don't want a consultant to contact me" changes nothing in the profile
         answer = _typed_at_contact_prompt(tracker)
         if answer:  # "Nobody Noel" or an email at the consultant's prompt, not a correction
             return answer
@@ -415,8 +418,9 @@ async def correct(dispatcher: CollectingDispatcher, tracker: Tracker, found: Dic
         if _answering_questions(tracker):
             # "so you're saying YES we should wait??": about the last answer, not the profile
             return await answer_question(dispatcher, tracker, "nlu_fallback")
-        if contact_outside_form(dispatcher, tracker, "correct_recommendation"):
-            return []
+        contact_events = contact_outside_form(dispatcher, tracker, "correct_recommendation")
+        if contact_events is not None:
+            return contact_events
         dispatcher.utter_message(
             text="I couldn't tell what to change. Say it like \"actually we're 50 people\", "
             '"actually we\'re in aerospace" or "our contracts require ISO 9001".'
@@ -476,13 +480,23 @@ class ValidateConsultantForm(FormValidationAction):
         dispatcher.utter_message(response="utter_contact_not_stored")
         return {"contact_name": None, "contact_email": None, "requested_slot": None}
 
+    async def extract_contact_name(self, dispatcher, tracker, domain):
+        # "I want a consultant. I'm Will Stop, will.stop@x.pl": the name with the email, in any message
+        name = contact.name_beside_email(_text(tracker))
+        return {"contact_name": name} if name and not tracker.get_slot("contact_name") else {}
+
+    async def extract_contact_email(self, dispatcher, tracker, domain):
+        email = contact.find_email(_text(tracker))
+        return {"contact_email": email} if email and not tracker.get_slot("contact_email") else {}
+
     def validate_contact_name(self, value, dispatcher, tracker, domain):
         if contact.withdraws(_text(tracker)):
             return self._withdrawn(dispatcher)
-        name = contact.clean_name(value)
+        email = contact.find_email(value)
+        name = contact.name_beside_email(value) if email else contact.clean_name(value)
         if name is None:
             self._reask("contact_name", dispatcher)
-        return {"contact_name": name}
+        return {"contact_name": name, **({"contact_email": email} if name and email else {})}
 
     def validate_contact_email(self, value, dispatcher, tracker, domain):
         if contact.withdraws(_text(tracker)):
@@ -573,8 +587,11 @@ class ActionForgetMe(_ContactCommand, Action):
         return "action_forget_me"
 
     def command(self, dispatcher, tracker):
-        if not explicit_erasure(_text(tracker)) and contact_outside_form(dispatcher, tracker, "nlu_fallback"):
-            return []  # "Hope Forget" with no prompt open: a name, and nothing is deleted
+        contact_events = (
+            None if explicit_erasure(_text(tracker)) else contact_outside_form(dispatcher, tracker, "nlu_fallback")
+        )
+        if contact_events is not None:
+            return contact_events  # "Hope Forget" with no prompt open: a name, and nothing is deleted
         engine = default_store().engine
         already_sent = contact.count_sent(engine, tracker.sender_id)
         dispatcher.utter_message(text=forget_me_reply(contact.forget(engine, tracker.sender_id), already_sent))

@@ -52,6 +52,31 @@ def clean_name(text: object) -> Optional[str]:
     return raw
 
 
+# Parts of a message around an email that are not the name: "my email is", "yes please"
+_NOT_THE_NAME = re.compile(
+    r"\b(?:e-?mail|mail|address|consultant|contact|please|want|yes|ok|okay|sure|reach|write|call)\b", re.I
+)
+NAME_MAX_WORDS = 4
+_LEAD_IN_ONLY = re.compile(r"(?:it'?s|it is|this is|here(?: it is)?|mine is|that'?s|sent|i'?m|thanks)", re.I)
+
+
+def name_beside_email(text: object) -> Optional[str]:
+    """The name given with an email in one message ("I'm Will Stop, will.stop@x.pl",
+    "My name is Priya Sharma and my email is priya@x.in"), or None."""
+    raw = str(text or "")
+    email = find_email(raw)
+    if email is None:
+        return None
+    for clause in reversed(re.split(r"[.;,!?\n]|\band\b", raw.replace(email, " "))):
+        clause = clause.strip()
+        if not clause or _NOT_THE_NAME.search(clause) or _LEAD_IN_ONLY.fullmatch(clause):
+            continue
+        name = clean_name(clause)
+        if name and len(name.split()) <= NAME_MAX_WORDS and not re.search(r"\d", name):
+            return name
+    return None
+
+
 # Two to four capitalised words and nothing else: "Dana Whitfield", "Mary-Jo O'Neil"
 _NAME_WORD = r"[A-Z](?:[a-z]+|['’][A-Z][a-z]+)(?:-[A-Z]?[a-z]+)*\.?"
 _BARE_NAME = re.compile(rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}}")

@@ -106,7 +106,7 @@ _HOLD = re.compile(
 )
 # Someone else's certificate or rating: "the founder's former employer had CMMI level 3"
 _SOMEONE_ELSE = re.compile(
-    r"\b(?:a|an|another|the|their|his|her|other|some)\s+(?:\w+\s+)?(?:company|companies|firm|employer|"
+    r"\b(?:a|an|another|the|their|his|her|other|some|our|my)\s+(?:\w+\s+)?(?:company|companies|firm|employer|"
     r"client|customer|vendor|supplier|competitor|partner|prime|bidder|subcontractor)s?\b|"
     r"\b(?:he|she|founder|bidder|competitor|competitors)\b"
 )
@@ -575,6 +575,12 @@ def _is_bare_none(text: str) -> bool:
     return bool(_BARE_NONE.match(text)) and not _NOT_NEGATION.search(text) and len(text.split()) <= BARE_NONE_WORDS
 
 
+def _held_by_someone_else(clause: str) -> bool:
+    """The clause is about another organization's certificate or rating ("our competitor
+    got cmmi level 3"), with no "we" of its own beside it."""
+    return bool(_SOMEONE_ELSE.search(clause)) and not _FIRST_PERSON_WORD.search(_SOMEONE_ELSE.sub(" ", clause))
+
+
 def _with_its_qualifier(clauses: list, n: int, mentions: list) -> str:
     """Clause n and the clauses after it in its sentence that name no framework
     ("... list CMMI as a plus", "but not mandatory")."""
@@ -683,8 +689,8 @@ def extract_profile(
             role = "require"
         elif role is None and asked == "rec_certifications":
             role = "hold"
-        if role == "hold" and _SOMEONE_ELSE.search(clause.text) and not _FIRST_PERSON_WORD.search(clause.text):
-            role = None  # "the founder worked at a company with cmmi level 3": not ours
+        if role == "hold" and _held_by_someone_else(clause.text):
+            role = None  # "the founder worked at a company with cmmi level 3", "our competitor got cmmi": not ours
         if role in ("require", "hold") and _OPTIONAL.search(_with_its_qualifier(clauses, n, mentions)):
             role = None  # "a couple of RFPs list CMMI as a plus but not mandatory", "nice to have"
         same_sentence = [c for c in clauses if c.sentence == clause.sentence]

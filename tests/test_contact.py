@@ -69,6 +69,21 @@ def test_a_bare_name_or_email_looks_like_contact_details(text, expected):
     assert contact.looks_like_contact(text) is expected
 
 
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("yes please have a consultant contact me. I'm Will Stop, will.stop@softhouse.pl", "Will Stop"),
+        ("My name is Priya Sharma and my email is priya@example.in", "Priya Sharma"),
+        ("ok yes, consultant can contact me. Mehmet Yilmaz, mehmet.yilmaz@example.com.tr", "Mehmet Yilmaz"),
+        ("it's hope.forget@example.org", None),
+        ("dana@acme.io", None),
+        ("no email here, Dana Whitfield", None),
+    ],
+)
+def test_the_name_given_with_an_email(text, expected):
+    assert contact.name_beside_email(text) == expected
+
+
 def test_request_is_stored_and_forget_me_deletes_only_that_conversation(store):
     mine, other = f"c-{uuid.uuid4().hex}", f"c-{uuid.uuid4().hex}"
     contact.save_request(store.engine, mine, "Jane", "jane@example.com", "ISO 9001 only (industry: Manufacturing)")

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.recommendation as rec_actions
@@ -509,3 +509,56 @@ def test_a_name_with_forget_in_it_outside_the_contact_form_deletes_nothing(sqlit
 )
 def test_also_adds_a_customer_even_after_actually(text, expected):
     assert rec_actions.merged("rec_customers", "commercial", "defense", text) == expected
+
+
+def test_name_and_email_in_one_message_at_the_name_prompt_fill_both(sqlite_store):
+    import actions.actions as rasa_actions
+
+    text = "Faith Long, faith.long@maquinados-qro.mx"  # "how long?" to the NLU
+    messages, events = run(
+        rasa_actions.ActionAnswerQuestion(),
+        tracker("ask_question", text, requested="contact_name", loop="consultant_form"),
+    )
+    assert events == [SlotSet("contact_name", "Faith Long"), SlotSet("contact_email", "faith.long@maquinados-qro.mx")]
+    assert messages == []
+    messages, events = run(
+        rec_actions.ValidateConsultantForm(),
+        tracker(
+            "inform_recommendation",
+            "I'm Will Stop, will.stop@softhouse.pl",
+            set_now={"contact_name": "I'm Will Stop, will.stop@softhouse.pl"},
+            requested="contact_name",
+            loop="consultant_form",
+        ),
+    )
+    assert (
+        SlotSet("contact_name", "Will Stop") in events and SlotSet("contact_email", "will.stop@softhouse.pl") in events
+    )
+    assert messages == []
+
+
+def test_a_consultant_request_with_name_and_email_outside_the_form_starts_it_filled(sqlite_store):
+    text = "ok yes, consultant can contact me. Mehmet Yilmaz, mehmet.yilmaz@example.com.tr"
+    messages, events = run(
+        rec_actions.ActionCorrectRecommendation(), tracker("correct_recommendation", text, loop=None)
+    )
+    assert events == [
+        SlotSet("contact_name", "Mehmet Yilmaz"),
+        SlotSet("contact_email", "mehmet.yilmaz@example.com.tr"),
+        FollowupAction("consultant_form"),
+    ]
+    assert messages == []
+
+
+def test_not_wanting_a_consultant_after_all_deletes_the_request_and_nothing_else(monkeypatch, sqlite_store):
+    import actions.actions as rasa_actions
+
+    monkeypatch.setattr(rasa_actions, "default_store", lambda: sqlite_store)
+    contact.save_request(sqlite_store.engine, "test-user", "Ana Lima", "ana@example.com", "CMMI (appraisal)")
+    text = "actually, I changed my mind, I don't want a consultant to contact me"
+    messages, events = run(
+        rec_actions.ActionCorrectRecommendation(),
+        tracker("correct_recommendation", text, slots={"rec_requirement": "cmmi"}, loop=None),
+    )
+    assert events == [] and [m["response"] for m in messages] == ["utter_consultant_withdrawn"]
+    assert contact.requests_for(sqlite_store.engine, "test-user") == []
