@@ -404,6 +404,8 @@ async def answer_question(
                 tracker.latest_message.get("entities"),
             )
         )
+        if describes_user and updates:
+            dispatcher.utter_message(text=describe_found(default_store(), updates))  # "Noted: ..."
         if reply is not None and reply.found and not reply.candidates and not reply.closest and not describes_user:
             dispatcher.utter_message(text=reply.text)
             if reply.questions:

@@ -368,6 +368,8 @@ def parse_size(text: object, bare_number: bool = True) -> Optional[str]:
         rf"(?:about |around |roughly |approximately |~|some |nearly |almost |over |under )?({_NUMBER})\b",
         rf"\bheadcount(?: is| of|:)?\s+(?:about |around |roughly |~)?({_NUMBER})\b",
         rf"(?<![\w.])({_NUMBER}) of us\b",
+        # "about 200 on payroll", "40 on the payroll"
+        rf"(?<![\w.])({_NUMBER})\s+(?:people\s+)?on (?:the |our )?payroll\b",
         rf"\b(?:we are|we're|were|we have|we've got|there are)\s+(?:about |around |roughly |approximately |~|"
         rf"some |nearly |almost |only |just )?({_NUMBER})\s*(?:$|,|\band\b|\bin\b|\bat\b|\bacross\b|\bwith\b)",
     )
