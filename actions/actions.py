@@ -269,9 +269,19 @@ def declines_consultant(dispatcher: CollectingDispatcher, tracker: Tracker) -> b
     contact me": declines the offer, or takes back a request already stored (deleted, the
     rest of the conversation kept). Not a question ("can we do it without a consultant?")."""
     text = str(tracker.latest_message.get("text") or "")
-    if not _DECLINES_CONSULTANT.search(text) or (reads_as_question(text) and not consultant_offer_open(tracker)):
+    declines, status = bool(_DECLINES_CONSULTANT.search(text)), bool(_ASKS_REQUEST_STATUS.search(text))
+    if not declines and not status:
         return False
     engine = default_store().engine
+    stored = contact.requests_for(engine, tracker.sender_id)
+    if not declines or (not stored and reads_as_question(text) and not consultant_offer_open(tracker)):
+        if not status:
+            return False  # "can we do it without a consultant?" is a question
+        # "is my consultant request withdrawn?": what is stored now
+        dispatcher.utter_message(
+            response="utter_consultant_request_stored" if stored else "utter_no_consultant_request"
+        )
+        return True
     already_sent = contact.count_sent(engine, tracker.sender_id)
     deleted = contact.forget(engine, tracker.sender_id)
     if not deleted:
@@ -302,7 +312,21 @@ def consultant_offer_open(tracker: Tracker) -> bool:
 
 
 # "thanks, no consultant needed" while the offer is open declines it
-_DECLINES_CONSULTANT = re.compile(r"\b(?:no|not|don'?t|nope|without)\b[^.?!]{0,30}\bconsult\w*", re.I)
+_DECLINES_CONSULTANT = re.compile(
+    r"\b(?:no|not|don'?t|dont|do not|nope|without)\b[^.?!]{0,30}\bconsult\w*|"
+    r"\b(?:don'?t|dont|do not|no one|nobody)\b[^.?!]{0,20}\b(?:contact|call|e-?mail|reach)\s+(?:me|us)\b|"
+    r"\b(?:don'?t|dont|do not)\s+want\s+(?:to be\s+)?contact\w*|"
+    r"\bcancel\w*\s+(?:the\s+|my\s+|our\s+|that\s+)?(?:consultant\s+|contact\s+)?request\b|"
+    r"\bwithdraw\w*\b[^.?!]{0,20}\brequest\b",
+    re.I,
+)
+# "is my consultant request withdrawn?", "will someone still email me?"
+_ASKS_REQUEST_STATUS = re.compile(
+    r"\b(?:is|was|did you \w+)\s+(?:my|the)\s+(?:consultant\s+)?request\b|"
+    r"\bwill (?:someone|anyone|a consultant|you) (?:still )?(?:contact|e-?mail|call|write to)\b|"
+    r"\bis my (?:e-?mail|name) (?:still )?stored\b",
+    re.I,
+)
 
 
 def why_this_question(tracker: Tracker) -> Optional[str]:

@@ -321,6 +321,18 @@ class ActionResetRecommendation(Action):
         return _end_form() + (_reset_events() if restart else kept)
 
 
+class ActionStopRecommendation(Action):
+    """ "stop" outside the form; "cancel the consultant request" withdraws that instead."""
+
+    def name(self) -> Text:
+        return "action_stop_recommendation"
+
+    def run(self, dispatcher, tracker, domain):
+        if not declines_consultant(dispatcher, tracker):
+            dispatcher.utter_message(response="utter_recommendation_stopped")
+        return []
+
+
 # The brief result's buttons: the reasons and the full plan, one click away.
 RESULT_BUTTONS = [
     {"title": "Why this recommendation?", "payload": "/explain_recommendation"},

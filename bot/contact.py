@@ -67,12 +67,14 @@ def name_beside_email(text: object) -> Optional[str]:
     email = find_email(raw)
     if email is None:
         return None
-    for clause in reversed(re.split(r"[.;,!?\n]|\band\b", raw.replace(email, " "))):
+    for clause in reversed(re.split(r"[.;:,!?\n]|\band\b", raw.replace(email, " "))):
         clause = clause.strip()
         if not clause or _NOT_THE_NAME.search(clause) or _LEAD_IN_ONLY.fullmatch(clause):
             continue
         name = clean_name(clause)
-        if name and len(name.split()) <= NAME_MAX_WORDS and not re.search(r"\d", name):
+        # one lower-case word ("sí, I'd like a consultant: ...") is not a name
+        one_word = len(name.split()) == 1 and name.islower() if name else True
+        if name and not one_word and len(name.split()) <= NAME_MAX_WORDS and not re.search(r"\d", name):
             return name
     return None
 

@@ -115,6 +115,7 @@ _LAPSED = re.compile(
     r"\b(?:expired|lapsed|ran out|run out|no longer valid|not valid any ?more|let it go)\b|"
     r"\bhad\b[^.;!?]*\bbut\b[^.;!?]*\b(?:didn'?t|did not|never|not)\b"
 )
+_WISHED = re.compile(r"\b(?:hopes?|hoping|wish\w*|would like to|want to say|wants to say|plan to have|by then)\b")
 _FIRST_PERSON_WORD = re.compile(r"\b(?:we|our|us|i|my|we're|we've|ours)\b")
 # "CMMI is a plus, not mandatory": asked for, but not required
 _OPTIONAL = re.compile(
@@ -362,6 +363,11 @@ def parse_size(text: object, bare_number: bool = True) -> Optional[str]:
     raw = _STANDARD_NUMBERS.sub(" ", raw)
     raw = _words_to_digits(raw)
     raw = re.sub(rf"\bnot\s+(?:{_NUMBER})\b", " ", raw)  # "we're 40 not 400"
+    # "a team under 25 people", "over 250 staff": a band, not the number
+    bound = re.search(rf"\b(under|below|less than|fewer than|over|more than|above)\s+(\d+)\s*(?:{_SIZE_UNITS})\b", raw)
+    if bound and int(bound.group(2)) > 1:
+        n = int(bound.group(2))
+        return f"1-{n - 1}" if bound.group(1) in ("under", "below", "less than", "fewer than") else f"{n + 1}+"
     patterns = (
         rf"(?<![\w.])({_NUMBER})\s*(?:-\s*)?(?:{_SIZE_UNITS})\b",
         rf"\b(?:team|staff|headcount|company|organi[sz]ation|workforce|firm|shop|group|outfit) of\s+"
@@ -394,7 +400,8 @@ _DURATION = re.compile(
 )
 _DEADLINE_CONTEXT = re.compile(
     r"\b(?:deadline|due|closes?|closing|rfp|bid|tender|submission|need|must|have to|"
-    r"got to|expires?|starts?|kick\w*|audit|certified by|ready)\b"
+    r"got to|expires?|starts?|kick\w*|audit|certified by|ready|can we|could we|possible|realistic|"
+    r"feasible|get|achieve|reach|make it|finish|done|complete|within|by then|until|required|requires|wants?)\b"
 )
 
 
@@ -407,8 +414,8 @@ def deadline_months(text: object, asked: bool = False) -> Optional[int]:
             r"\s+(?:ago|old)\b", raw[match.end() :]
         ):
             continue
-        if not (match.group("prep") or match.group("after") or asked or _DEADLINE_CONTEXT.search(raw)):
-            continue
+        if not (asked or _DEADLINE_CONTEXT.search(raw)):
+            continue  # "someone offered us a certificate in 2 weeks": a duration, not our deadline
         number = match.group("n")
         value = {"a": 1.0, "an": 1.0, "half a": 0.5}.get(number) or float(number.replace(",", ""))
         unit = match.group("unit")
@@ -635,8 +642,13 @@ def extract_profile(
     mentions = _mentions(store, text_l, clauses, entities)
     found: dict[str, str] = {}
 
-    # industry: the first one stated positively
-    stated = [m for m in mentions if m.entity == "industry" and not m.negated]
+    # industry: the first one stated positively, a statement before a question
+    # ("why general manufacturing? we are software company")
+    def in_a_question(m: Mention) -> bool:
+        sentence = [c for c in clauses if c.sentence == clauses[m.clause].sentence]
+        return "?" in text_l[sentence[0].start : sentence[-1].end + 1]
+
+    stated = sorted((m for m in mentions if m.entity == "industry" and not m.negated), key=lambda m: in_a_question(m))
     # "an accounting software vendor": the sector names its customers, software is the industry
     made = [
         m
@@ -691,6 +703,8 @@ def extract_profile(
             role = "require"
         elif role is None and asked == "rec_certifications":
             role = "hold"
+        if role == "hold" and _WISHED.search(clause.text):
+            role = None  # "boss hope we can say we have cmmi level 3 by then"
         if role == "hold" and _held_by_someone_else(clause.text):
             role = None  # "the founder worked at a company with cmmi level 3", "our competitor got cmmi": not ours
         if role in ("require", "hold") and _OPTIONAL.search(_with_its_qualifier(clauses, n, mentions)):

@@ -447,6 +447,8 @@ _OUTCOME_FACTS = {
 
 # Outcome facts that say again what the article's table row already says.
 _SAID_BY_THE_ROW = {"cmmi_contract_requirement"}
+# Outcome facts that make the same point as another fact (key -> the other's key).
+_SAME_POINT = {"iso9001_reduces_cmmi_time": "transfer_faster_cheaper"}
 
 
 def deadline_reason(profile: Profile, phases: list["Phase"], cite: Citations) -> Optional[str]:
@@ -523,6 +525,9 @@ def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:
         fact = store.fact(fact_key)
         if fact_key in _SAID_BY_THE_ROW and row is not None:
             continue
+        twin = store.fact(_SAME_POINT.get(fact_key, ""))
+        if twin is not None and twin.text in " ".join(reasons):
+            continue  # "ISO 9001 makes CMMI faster" is said once
         if fact and fact.text not in " ".join(reasons):
             reasons.append(f"{fact.text} {cite.mark(fact.source)}")
     examples = [e for e in store.examples() if e.outcome_key == outcome_key]

@@ -562,3 +562,38 @@ def test_not_wanting_a_consultant_after_all_deletes_the_request_and_nothing_else
     )
     assert events == [] and [m["response"] for m in messages] == ["utter_consultant_withdrawn"]
     assert contact.requests_for(sqlite_store.engine, "test-user") == []
+
+
+@pytest.mark.parametrize(
+    "action,intent,text",
+    [
+        ("ActionStopRecommendation", "stop_recommendation", "actually please cancel the consultant request"),
+        ("ActionCorrectRecommendation", "correct_recommendation", "wait, actually don't contact me, no budget"),
+        (
+            "ActionCorrectRecommendation",
+            "correct_recommendation",
+            "no, I changed my mind, don't have anyone contact me",
+        ),
+    ],
+)
+def test_a_request_taken_back_in_words_is_deleted(monkeypatch, sqlite_store, action, intent, text):
+    import actions.actions as rasa_actions
+
+    monkeypatch.setattr(rasa_actions, "default_store", lambda: sqlite_store)
+    contact.save_request(sqlite_store.engine, "test-user", "Ana Lima", "ana@example.com", "CMMI (appraisal)")
+    messages, events = run(getattr(rec_actions, action)(), tracker(intent, text, loop=None))
+    assert events == [] and [m["response"] for m in messages] == ["utter_consultant_withdrawn"]
+    assert contact.requests_for(sqlite_store.engine, "test-user") == []
+    # asked afterwards, the answer says nothing is stored
+    messages, _ = run(
+        rasa_actions.ActionAnswerQuestion(), tracker("ask_question", "is my consultant request withdrawn?", loop=None)
+    )
+    assert [m["response"] for m in messages] == ["utter_no_consultant_request"]
+
+
+def test_stop_outside_the_form_with_no_request_just_stops(monkeypatch, sqlite_store):
+    import actions.actions as rasa_actions
+
+    monkeypatch.setattr(rasa_actions, "default_store", lambda: sqlite_store)
+    messages, events = run(rec_actions.ActionStopRecommendation(), tracker("stop_recommendation", "stop", loop=None))
+    assert events == [] and [m["response"] for m in messages] == ["utter_recommendation_stopped"]
