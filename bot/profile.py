@@ -104,6 +104,10 @@ _HOLD = re.compile(
     r"\b(?:(?:have|has|had)(?!\s+(?:ever\s+|never\s+|not\s+|already\s+|just\s+)?[a-z]+(?:ed|en)\b)|"
     r"hold\w*|already|certified|got|maintain\w*|registered|achieved|carry|possess|we've|we're iso)\b"
 )
+_HOLD_STRONG = re.compile(
+    r"\b(?:already|certified|registered|we hold|we have|we've got|we've|we maintain|"
+    r"we are iso|we're iso)\b"
+)
 # Someone else's certificate or rating: "the founder's former employer had CMMI level 3"
 _SOMEONE_ELSE = re.compile(
     r"\b(?:a|an|another|the|their|his|her|other|some|our|my)\s+(?:\w+\s+)?(?:company|companies|firm|employer|"
@@ -121,10 +125,6 @@ _FIRST_PERSON_WORD = re.compile(r"\b(?:we|our|us|i|my|we're|we've|ours)\b")
 _OPTIONAL = re.compile(
     r"\b(?:a plus|nice to have|nice-to-have|optional|bonus|an advantage|differentiator|preferred|"
     r"not (?:mandatory|required|a must|compulsory|a requirement))\b"
-)
-_HOLD_STRONG = re.compile(
-    r"\b(?:already|certified|registered|we hold|we have|we've got|we've|we maintain|"
-    r"we are iso|we're iso)\b"
 )
 
 _SENTENCE = re.compile(r"[.;!?\n]+(?=\s|$)|[;!?\n]+")
@@ -474,14 +474,20 @@ _WITHIN_YEAR = re.compile(
 )
 
 
+def _typed_or_skipped(raw: str, choices: tuple[str, ...], asked: bool) -> Optional[str]:
+    """A canonical value typed as it is (a button's), or "unknown" for a skip at its question."""
+    if raw in choices + (UNKNOWN,):
+        return raw
+    return UNKNOWN if asked and is_skip(raw) else None
+
+
 def parse_timeline(text: object, asked: bool = True) -> Optional[str]:
     raw = norm(text)
     if not raw:
         return None
-    if raw in TIMELINES + (UNKNOWN,):
-        return raw
-    if asked and is_skip(raw):
-        return UNKNOWN
+    preset = _typed_or_skipped(raw, TIMELINES, asked)
+    if preset:
+        return preset
     if _FLEXIBLE.search(raw):
         return "flexible"
     months = deadline_months(raw, asked=asked)
@@ -526,10 +532,9 @@ def parse_goal(text: object, asked: bool = True) -> Optional[str]:
     raw = norm(text)
     if not raw:
         return None
-    if raw in GOALS + (UNKNOWN,):
-        return raw
-    if asked and is_skip(raw):
-        return UNKNOWN
+    preset = _typed_or_skipped(raw, GOALS, asked)
+    if preset:
+        return preset
     for clause in _clauses(raw):
         if not asked and not _GOAL_CUE.search(clause.text):
             continue
