@@ -324,7 +324,8 @@ _DECLINES_CONSULTANT = re.compile(
 _ASKS_REQUEST_STATUS = re.compile(
     r"\b(?:is|was|did you \w+)\s+(?:my|the)\s+(?:consultant\s+)?request\b|"
     r"\bwill (?:someone|anyone|a consultant|you) (?:still )?(?:contact|e-?mail|call|write to)\b|"
-    r"\bis my (?:e-?mail|name) (?:still )?stored\b",
+    r"\b(?:is|are)\s+(?:my|our|any|anything)\b[^.?!]{0,30}\b(?:stored|saved|kept)\b|"
+    r"\bwhat do you (?:still )?(?:know|have|keep|store)\b[^.?!]{0,20}\b(?:me|us)\b",
     re.I,
 )
 
@@ -410,6 +411,8 @@ async def answer_question(
     contact_events = contact_outside_form(dispatcher, tracker, intent)
     if contact_events is not None:
         return [SlotSet(slot, value) for slot, value in updates.items()] + contact_events
+    if intent in UNPLACED_INTENTS and unusable_form_answer(dispatcher, tracker):
+        return [SlotSet(slot, value) for slot, value in updates.items()]
     if intent == OUT_OF_SCOPE and not referred_ranking(tracker):
         dispatcher.utter_message(response="utter_out_of_scope")  # "how tall is mount everest?"
         return [SlotSet(slot, value) for slot, value in updates.items()]
@@ -436,6 +439,8 @@ async def answer_question(
                 events += [SlotSet("last_question", reply.questions[-1]), SlotSet("subject", reply.subject)]
         return events + [FollowupAction(RECOMMENDATION_FORM)]
     unclear = reply is None or bool(reply.candidates) or not reply.found
+    if unclear and unusable_form_answer(dispatcher, tracker):
+        return events
     contradicted = (
         await asyncio.to_thread(profile_updates, tracker, True)
         if unclear and not known and not tracker.active_loop.get("name")
@@ -493,6 +498,21 @@ def did_you_mean(dispatcher: CollectingDispatcher, keys: Sequence[str]) -> bool:
         response="utter_did_you_mean",
         buttons=[{"title": titles[k].title, "payload": f'/ask_question{{"question": "{k}"}}'} for k in known],
     )
+    return True
+
+
+def unusable_form_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """ "underwater basket weaving" at the industry question, which the NLU could not
+    place: an answer the form cannot use, so its re-ask line (the form asks again)."""
+    requested = tracker.get_slot("requested_slot")
+    if tracker.active_loop.get("name") != RECOMMENDATION_FORM or not requested:
+        return False
+    if reads_as_question(tracker.latest_message.get("text") or ""):
+        return False
+    question = default_store().question(requested)
+    if question is None:
+        return False
+    dispatcher.utter_message(text=question.reask)
     return True
 
 

@@ -573,6 +573,8 @@ class ActionAnswerOffer(Action):
         return "action_answer_offer"
 
     def run(self, dispatcher, tracker, domain):
+        if declines_consultant(dispatcher, tracker):
+            return []  # "actually don't contact me, I'll ask our OEM first": a stored request is withdrawn
         if not consultant_offer_open(tracker):
             dispatcher.utter_message(response="utter_ok")
             return []
@@ -599,6 +601,8 @@ class ActionForgetMe(_ContactCommand, Action):
         return "action_forget_me"
 
     def command(self, dispatcher, tracker):
+        if not explicit_erasure(_text(tracker)) and declines_consultant(dispatcher, tracker):
+            return []  # "is my data still stored?" asks; it does not erase
         contact_events = (
             None if explicit_erasure(_text(tracker)) else contact_outside_form(dispatcher, tracker, "nlu_fallback")
         )

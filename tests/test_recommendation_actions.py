@@ -597,3 +597,24 @@ def test_stop_outside_the_form_with_no_request_just_stops(monkeypatch, sqlite_st
     monkeypatch.setattr(rasa_actions, "default_store", lambda: sqlite_store)
     messages, events = run(rec_actions.ActionStopRecommendation(), tracker("stop_recommendation", "stop", loop=None))
     assert events == [] and [m["response"] for m in messages] == ["utter_recommendation_stopped"]
+
+
+def test_asking_whether_data_is_stored_erases_nothing(monkeypatch, sqlite_store):
+    import actions.actions as rasa_actions
+
+    monkeypatch.setattr(rasa_actions, "default_store", lambda: sqlite_store)
+    contact.save_request(sqlite_store.engine, "test-user", "Joy Mathew", "joy@example.in", "CMMI (appraisal)")
+    messages, events = run(rec_actions.ActionForgetMe(), tracker("forget_me", "is my data still stored?", loop=None))
+    assert events == [] and [m["response"] for m in messages] == ["utter_consultant_request_stored"]
+    assert [r.name for r in contact.requests_for(sqlite_store.engine, "test-user")] == ["Joy Mathew"]
+
+
+def test_a_later_no_with_reasons_still_withdraws_a_stored_request(monkeypatch, sqlite_store):
+    import actions.actions as rasa_actions
+
+    monkeypatch.setattr(rasa_actions, "default_store", lambda: sqlite_store)
+    contact.save_request(sqlite_store.engine, "test-user", "Grace Long", "grace@example.de", "CMMI (appraisal)")
+    text = "actually don't contact me, I'll ask our OEM first"
+    messages, events = run(rec_actions.ActionAnswerOffer(), tracker("deny", text, loop=None))
+    assert events == [] and [m["response"] for m in messages] == ["utter_consultant_withdrawn"]
+    assert contact.requests_for(sqlite_store.engine, "test-user") == []
