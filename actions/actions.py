@@ -242,7 +242,7 @@ OFFER_ANSWERED = ("consultant_form", "utter_consultant_declined", "action_answer
 
 # "please have a consultant email me", "ok, I want a consultant"
 _WANTS_CONSULTANT = re.compile(
-    r"\b(?:consultant|contact me|call me|e-?mail me|reach me|get in touch|write to me)\b", re.I
+    r"\b(?:consultant|contact me|call me|e-?mail me|reach me|reach out|get in touch|write to me)\b", re.I
 )
 
 
@@ -325,7 +325,9 @@ _ASKS_REQUEST_STATUS = re.compile(
     r"\b(?:is|was|did you \w+)\s+(?:my|the)\s+(?:consultant\s+)?request\b|"
     r"\bwill (?:someone|anyone|a consultant|you) (?:still )?(?:contact|e-?mail|call|write to)\b|"
     r"\b(?:is|are)\s+(?:my|our|any|anything)\b[^.?!]{0,30}\b(?:stored|saved|kept)\b|"
-    r"\bwhat do you (?:still )?(?:know|have|keep|store)\b[^.?!]{0,20}\b(?:me|us)\b",
+    r"\bwhat do you (?:still )?(?:know|have|keep|store)\b[^.?!]{0,20}\b(?:me|us)\b|"
+    r"\bdo you (?:still )?(?:have|keep|store|hold)\b[^.?!]{0,20}\b(?:my|our|any)\b|"
+    r"\bwhat (?:exactly )?(?:are|do) you (?:storing|keeping|holding|store|keep|hold)\b",
     re.I,
 )
 
@@ -499,6 +501,16 @@ def did_you_mean(dispatcher: CollectingDispatcher, keys: Sequence[str]) -> bool:
         buttons=[{"title": titles[k].title, "payload": f'/ask_question{{"question": "{k}"}}'} for k in known],
     )
     return True
+
+
+def asks_clearly(tracker: Tracker) -> bool:
+    """The message reads as a question and its likeliest question kind is likely enough."""
+    ranking = tracker.latest_message.get("question_ranking") or []
+    return (
+        reads_as_question(tracker.latest_message.get("text") or "")
+        and bool(ranking)
+        and ranking[0].get("confidence", 0) >= QUESTION_CONFIDENCE
+    )
 
 
 def unusable_form_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:

@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 from actions.actions import (
     answer_question,
     answer_unrouted_question,
+    asks_clearly,
     consultant_offer_open,
     contact_answer,
     contact_outside_form,
@@ -328,6 +329,9 @@ class ActionStopRecommendation(Action):
         return "action_stop_recommendation"
 
     def run(self, dispatcher, tracker, domain):
+        contact_events = contact_outside_form(dispatcher, tracker, "stop_recommendation")
+        if contact_events is not None:
+            return contact_events  # "Please have a consultant reach out. Will Stop, will.stop@x.us"
         if not declines_consultant(dispatcher, tracker):
             dispatcher.utter_message(response="utter_recommendation_stopped")
         return []
@@ -410,6 +414,8 @@ class ActionCorrectRecommendation(Action):
     async def run(self, dispatcher, tracker, domain):
         if declines_consultant(dispatcher, tracker):
             return []  # "I don't want a consultant to contact me" changes nothing in the profile
+        if asks_clearly(tracker) and answer_unrouted_question(dispatcher, tracker):
+            return []  # "my colleague says DoD doesn't require CMMI anymore. True?" asks; it corrects nothing
         answer = _typed_at_contact_prompt(tracker)
         if answer:  # "Nobody Noel" or an email at the consultant's prompt, not a correction
             return answer

@@ -618,3 +618,26 @@ def test_a_later_no_with_reasons_still_withdraws_a_stored_request(monkeypatch, s
     messages, events = run(rec_actions.ActionAnswerOffer(), tracker("deny", text, loop=None))
     assert events == [] and [m["response"] for m in messages] == ["utter_consultant_withdrawn"]
     assert contact.requests_for(sqlite_store.engine, "test-user") == []
+
+
+@pytest.mark.parametrize("text", ["do you still have my email somewhere?", "what exactly are you storing about me?"])
+def test_questions_about_stored_data_erase_nothing(monkeypatch, sqlite_store, text):
+    import actions.actions as rasa_actions
+
+    monkeypatch.setattr(rasa_actions, "default_store", lambda: sqlite_store)
+    messages, events = run(rec_actions.ActionForgetMe(), tracker("forget_me", text, loop=None))
+    assert events == [] and [m["response"] for m in messages] == ["utter_no_consultant_request"]
+
+
+def test_a_consultant_request_signed_will_stop_is_a_request(monkeypatch, sqlite_store):
+    import actions.actions as rasa_actions
+
+    monkeypatch.setattr(rasa_actions, "default_store", lambda: sqlite_store)
+    text = "Please have a consultant reach out. Will Stop, will.stop@harborsys.us"
+    messages, events = run(rec_actions.ActionStopRecommendation(), tracker("stop_recommendation", text, loop=None))
+    assert events == [
+        SlotSet("contact_name", "Will Stop"),
+        SlotSet("contact_email", "will.stop@harborsys.us"),
+        FollowupAction("consultant_form"),
+    ]
+    assert messages == []
