@@ -169,6 +169,8 @@ class Recommendation:
     examples: list[m.Example]
     citations: Citations
     held: list[m.Framework] = field(default_factory=list)
+    # facts the article's table leaves out for the user's industry (Automotive SPICE)
+    notes: list[m.Fact] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -445,6 +447,9 @@ _OUTCOME_FACTS = {
     "iso9001_held_cmmi_later": ["cmmi_voluntary_internal_use"],
 }
 
+# Industries the article's table has no row for, and the fact that points them on
+# (facts.yml keys): automotive software is assessed with Automotive SPICE.
+_INDUSTRY_FACTS = {"automotive": ["aspice_counterpart"]}
 # Outcome facts that say again what the article's table row already says.
 _SAID_BY_THE_ROW = {"cmmi_contract_requirement"}
 # Outcome facts that make the same point as another fact (key -> the other's key).
@@ -548,7 +553,10 @@ def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:
     steps = store.next_steps(outcome_key)
     for step in steps:
         cite.mark(step.source)
-    return Recommendation(outcome, row, reasons, assumptions, phases, steps, examples, cite, held)
+    notes = [f for f in (store.fact(k) for k in _INDUSTRY_FACTS.get(profile.industry or "", [])) if f is not None]
+    for note in notes:
+        reasons.append(f"{note.text} {cite.mark(note.source)}")
+    return Recommendation(outcome, row, reasons, assumptions, phases, steps, examples, cite, held, notes)
 
 
 def _months(low: int, high: int) -> str:
@@ -646,6 +654,8 @@ def render_brief(rec: Recommendation, profile: Profile) -> str:
         lines.append(
             f"The article's table for {row.role.lower()}: CMMI {row.label.lower()}. {row.why} {cite.mark(row.source)}"
         )
+    for note in rec.notes:
+        lines.append(f"{note.text} {cite.mark(note.source)}")
     plan = _plan(rec, profile, cite)
     if plan:
         lines.append("Plan: " + " ".join(plan))

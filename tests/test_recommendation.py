@@ -413,3 +413,14 @@ def test_a_deadline_iso_first_cannot_meet_puts_required_cmmi_first(store, months
         goal="process_maturity",
     )
     assert rec.recommend(store, p).key == outcome
+
+
+def test_an_automotive_supplier_is_pointed_to_automotive_spice(store):
+    result = rec.recommend(
+        store,
+        profile(industry="automotive", customers="commercial", requirement="none", certifications="iatf16949"),
+    )
+    # content/facts.yml aspice_counterpart: the article's table has no automotive row
+    fact = "Automotive SPICE (ISO/IEC 15504/33000 family) is the automotive software counterpart to CMMI."
+    assert fact in rec.render_brief(result, rec.Profile.from_slots({"rec_industry": "automotive"}))
+    assert any(r.startswith(fact) for r in result.reasons)
