@@ -123,7 +123,8 @@ _WISHED = re.compile(r"\b(?:hopes?|hoping|wish\w*|would like to|want to say|want
 _FIRST_PERSON_WORD = re.compile(r"\b(?:we|our|us|i|my|we're|we've|ours)\b")
 # "CMMI is a plus, not mandatory": asked for, but not required
 _OPTIONAL = re.compile(
-    r"\b(?:a plus|nice to have|nice-to-have|optional|bonus|an advantage|differentiator|preferred|"
+    r"\b(?:a plus|nice to have|nice-to-have|optional|bonus|an advantage|differentiator|preferred|preferabl\w*|"
+    r"ideally|would be nice|if possible|"
     r"not (?:mandatory|required|a must|compulsory|a requirement))\b"
 )
 

@@ -109,6 +109,11 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
             {"rec_customers": "enterprise", "rec_requirement": "iso9001"},
         ),
         (None, "cmmi is nice to have, iso 9001 is required", {"rec_requirement": "iso9001"}),
+        (
+            None,
+            "one japanese client asks for cmmi level 3 preferably, nothing is required",
+            {"rec_requirement": "none"},
+        ),
         (None, "we have been certified to iso 9001 since 2019", {"rec_certifications": "iso9001"}),
         (
             "rec_goal",
