@@ -731,7 +731,7 @@ def extract_profile(
                 held.append(mention.value)
         if not frameworks and negated_clause:
             if (
-                re.search(r"\bcertif\w*", clause.text)
+                re.search(r"\bcert(?:s|if\w*)?\b", clause.text)
                 and not _REQUIRE_STRONG.search(clause.text)
                 and asked != "rec_requirement"
             ):

@@ -116,6 +116,11 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
         ),
         (None, "we have been certified to iso 9001 since 2019", {"rec_certifications": "iso9001"}),
         (
+            None,
+            "we are a 12 person software shop, only private clients, no certs",
+            {"rec_industry": "software", "rec_customers": "commercial", "rec_certifications": "none", "rec_size": "12"},
+        ),
+        (
             "rec_goal",
             "we want better processes before we go after enterprise customers",
             {"rec_goal": "process_maturity"},
