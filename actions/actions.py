@@ -264,10 +264,11 @@ def contact_outside_form(dispatcher: CollectingDispatcher, tracker: Tracker, int
     return None
 
 
-def declines_consultant(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
-    """ "thanks, no consultant needed", "I changed my mind, I don't want a consultant to
-    contact me": declines the offer, or takes back a request already stored (deleted, the
-    rest of the conversation kept). Not a question ("can we do it without a consultant?")."""
+def consultant_request_reply(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """The reply to a message about the consultant request, True if it replied:
+    "thanks, no consultant needed" declines the offer; "I changed my mind, don't contact
+    me" takes back a stored request (deleted, the rest of the conversation kept); "is my
+    data still stored?" says what is stored. Not "can we do it without a consultant?"."""
     text = str(tracker.latest_message.get("text") or "")
     declines, status = bool(_DECLINES_CONSULTANT.search(text)), bool(_ASKS_REQUEST_STATUS.search(text))
     if not declines and not status:
@@ -384,7 +385,7 @@ async def answer_question(
     contact_given = contact_answer(tracker)
     if contact_given:
         return contact_given  # "Will Price" at the name prompt is a name, not a cost question
-    if declines_consultant(dispatcher, tracker):
+    if consultant_request_reply(dispatcher, tracker):
         return []
     why = (
         await asyncio.to_thread(why_this_question, tracker)

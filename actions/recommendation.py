@@ -21,9 +21,9 @@ from actions.actions import (
     answer_unrouted_question,
     asks_clearly,
     consultant_offer_open,
+    consultant_request_reply,
     contact_answer,
     contact_outside_form,
-    declines_consultant,
     explicit_erasure,
     is_real_question,
     profile_complete,
@@ -332,7 +332,7 @@ class ActionStopRecommendation(Action):
         contact_events = contact_outside_form(dispatcher, tracker, "stop_recommendation")
         if contact_events is not None:
             return contact_events  # "Please have a consultant reach out. Will Stop, will.stop@x.us"
-        if not declines_consultant(dispatcher, tracker):
+        if not consultant_request_reply(dispatcher, tracker):
             dispatcher.utter_message(response="utter_recommendation_stopped")
         return []
 
@@ -412,7 +412,7 @@ class ActionCorrectRecommendation(Action):
         return "action_correct_recommendation"
 
     async def run(self, dispatcher, tracker, domain):
-        if declines_consultant(dispatcher, tracker):
+        if consultant_request_reply(dispatcher, tracker):
             return []  # "I don't want a consultant to contact me" changes nothing in the profile
         if asks_clearly(tracker) and answer_unrouted_question(dispatcher, tracker):
             return []  # "my colleague says DoD doesn't require CMMI anymore. True?" asks; it corrects nothing
@@ -579,7 +579,7 @@ class ActionAnswerOffer(Action):
         return "action_answer_offer"
 
     def run(self, dispatcher, tracker, domain):
-        if declines_consultant(dispatcher, tracker):
+        if consultant_request_reply(dispatcher, tracker):
             return []  # "actually don't contact me, I'll ask our OEM first": a stored request is withdrawn
         if not consultant_offer_open(tracker):
             dispatcher.utter_message(response="utter_ok")
@@ -607,7 +607,7 @@ class ActionForgetMe(_ContactCommand, Action):
         return "action_forget_me"
 
     def command(self, dispatcher, tracker):
-        if not explicit_erasure(_text(tracker)) and declines_consultant(dispatcher, tracker):
+        if not explicit_erasure(_text(tracker)) and consultant_request_reply(dispatcher, tracker):
             return []  # "is my data still stored?" asks; it does not erase
         contact_events = (
             None if explicit_erasure(_text(tracker)) else contact_outside_form(dispatcher, tracker, "nlu_fallback")

@@ -11,6 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+import actions.actions as rasa_actions
 import actions.recommendation as rec_actions
 from bot import contact
 from bot import recommendation as rec
@@ -88,7 +89,9 @@ def buttons(message: dict) -> list[tuple[str, str]]:
 
 @pytest.fixture(autouse=True)
 def use_test_store(monkeypatch, sqlite_store):
+    # both action modules read the store (the consultant request lives in actions.actions too)
     monkeypatch.setattr(rec_actions, "default_store", lambda: sqlite_store)
+    monkeypatch.setattr(rasa_actions, "default_store", lambda: sqlite_store)
 
 
 def test_unusable_size_is_reasked_with_examples(sqlite_store):
@@ -512,8 +515,6 @@ def test_also_adds_a_customer_even_after_actually(text, expected):
 
 
 def test_name_and_email_in_one_message_at_the_name_prompt_fill_both(sqlite_store):
-    import actions.actions as rasa_actions
-
     text = "Faith Long, faith.long@maquinados-qro.mx"  # "how long?" to the NLU
     messages, events = run(
         rasa_actions.ActionAnswerQuestion(),
@@ -550,10 +551,7 @@ def test_a_consultant_request_with_name_and_email_outside_the_form_starts_it_fil
     assert messages == []
 
 
-def test_not_wanting_a_consultant_after_all_deletes_the_request_and_nothing_else(monkeypatch, sqlite_store):
-    import actions.actions as rasa_actions
-
-    monkeypatch.setattr(rasa_actions, "default_store", lambda: sqlite_store)
+def test_not_wanting_a_consultant_after_all_deletes_the_request_and_nothing_else(sqlite_store):
     contact.save_request(sqlite_store.engine, "test-user", "Ana Lima", "ana@example.com", "CMMI (appraisal)")
     text = "actually, I changed my mind, I don't want a consultant to contact me"
     messages, events = run(
@@ -576,10 +574,7 @@ def test_not_wanting_a_consultant_after_all_deletes_the_request_and_nothing_else
         ),
     ],
 )
-def test_a_request_taken_back_in_words_is_deleted(monkeypatch, sqlite_store, action, intent, text):
-    import actions.actions as rasa_actions
-
-    monkeypatch.setattr(rasa_actions, "default_store", lambda: sqlite_store)
+def test_a_request_taken_back_in_words_is_deleted(sqlite_store, action, intent, text):
     contact.save_request(sqlite_store.engine, "test-user", "Ana Lima", "ana@example.com", "CMMI (appraisal)")
     messages, events = run(getattr(rec_actions, action)(), tracker(intent, text, loop=None))
     assert events == [] and [m["response"] for m in messages] == ["utter_consultant_withdrawn"]
@@ -591,28 +586,19 @@ def test_a_request_taken_back_in_words_is_deleted(monkeypatch, sqlite_store, act
     assert [m["response"] for m in messages] == ["utter_no_consultant_request"]
 
 
-def test_stop_outside_the_form_with_no_request_just_stops(monkeypatch, sqlite_store):
-    import actions.actions as rasa_actions
-
-    monkeypatch.setattr(rasa_actions, "default_store", lambda: sqlite_store)
+def test_stop_outside_the_form_with_no_request_just_stops(sqlite_store):
     messages, events = run(rec_actions.ActionStopRecommendation(), tracker("stop_recommendation", "stop", loop=None))
     assert events == [] and [m["response"] for m in messages] == ["utter_recommendation_stopped"]
 
 
-def test_asking_whether_data_is_stored_erases_nothing(monkeypatch, sqlite_store):
-    import actions.actions as rasa_actions
-
-    monkeypatch.setattr(rasa_actions, "default_store", lambda: sqlite_store)
+def test_asking_whether_data_is_stored_erases_nothing(sqlite_store):
     contact.save_request(sqlite_store.engine, "test-user", "Joy Mathew", "joy@example.in", "CMMI (appraisal)")
     messages, events = run(rec_actions.ActionForgetMe(), tracker("forget_me", "is my data still stored?", loop=None))
     assert events == [] and [m["response"] for m in messages] == ["utter_consultant_request_stored"]
     assert [r.name for r in contact.requests_for(sqlite_store.engine, "test-user")] == ["Joy Mathew"]
 
 
-def test_a_later_no_with_reasons_still_withdraws_a_stored_request(monkeypatch, sqlite_store):
-    import actions.actions as rasa_actions
-
-    monkeypatch.setattr(rasa_actions, "default_store", lambda: sqlite_store)
+def test_a_later_no_with_reasons_still_withdraws_a_stored_request(sqlite_store):
     contact.save_request(sqlite_store.engine, "test-user", "Grace Long", "grace@example.de", "CMMI (appraisal)")
     text = "actually don't contact me, I'll ask our OEM first"
     messages, events = run(rec_actions.ActionAnswerOffer(), tracker("deny", text, loop=None))
@@ -621,18 +607,12 @@ def test_a_later_no_with_reasons_still_withdraws_a_stored_request(monkeypatch, s
 
 
 @pytest.mark.parametrize("text", ["do you still have my email somewhere?", "what exactly are you storing about me?"])
-def test_questions_about_stored_data_erase_nothing(monkeypatch, sqlite_store, text):
-    import actions.actions as rasa_actions
-
-    monkeypatch.setattr(rasa_actions, "default_store", lambda: sqlite_store)
+def test_questions_about_stored_data_erase_nothing(sqlite_store, text):
     messages, events = run(rec_actions.ActionForgetMe(), tracker("forget_me", text, loop=None))
     assert events == [] and [m["response"] for m in messages] == ["utter_no_consultant_request"]
 
 
-def test_a_consultant_request_signed_will_stop_is_a_request(monkeypatch, sqlite_store):
-    import actions.actions as rasa_actions
-
-    monkeypatch.setattr(rasa_actions, "default_store", lambda: sqlite_store)
+def test_a_consultant_request_signed_will_stop_is_a_request(sqlite_store):
     text = "Please have a consultant reach out. Will Stop, will.stop@harborsys.us"
     messages, events = run(rec_actions.ActionStopRecommendation(), tracker("stop_recommendation", text, loop=None))
     assert events == [
