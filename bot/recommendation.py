@@ -450,6 +450,13 @@ _OUTCOME_FACTS = {
 # Industries the article's table has no row for, and the fact that points them on
 # (facts.yml keys): automotive software is assessed with Automotive SPICE.
 _INDUSTRY_FACTS = {"automotive": ["aspice_counterpart"]}
+# Held sector standards that stand in for ISO 9001 in the plan, and the fact that says why
+# (an IATF 16949 holder is told "keep ISO 9001 current": this says what that means).
+_BUILDS_ON_ISO9001 = {
+    "as9100": "as9100_includes_iso9001",
+    "iatf16949": "iatf16949_builds_on_iso9001",
+    "tl9000": "tl9000_builds_on_iso9001",
+}
 # Outcome facts that say again what the article's table row already says.
 _SAID_BY_THE_ROW = {"cmmi_contract_requirement"}
 # Outcome facts that make the same point as another fact (key -> the other's key).
@@ -553,7 +560,10 @@ def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:
     steps = store.next_steps(outcome_key)
     for step in steps:
         cite.mark(step.source)
-    notes = [f for f in (store.fact(k) for k in _INDUSTRY_FACTS.get(profile.industry or "", [])) if f is not None]
+    note_keys = list(_INDUSTRY_FACTS.get(profile.industry or "", []))
+    if "iso9001" not in profile.held and outcome_key != "as9100_held":  # (its summary says so)
+        note_keys += [_BUILDS_ON_ISO9001[k] for k in sorted(profile.held & _BUILDS_ON_ISO9001.keys())]
+    notes = [f for f in (store.fact(k) for k in note_keys) if f is not None]
     for note in notes:
         reasons.append(f"{note.text} {cite.mark(note.source)}")
     return Recommendation(outcome, row, reasons, assumptions, phases, steps, examples, cite, held, notes)

@@ -424,3 +424,10 @@ def test_an_automotive_supplier_is_pointed_to_automotive_spice(store):
     fact = "Automotive SPICE (ISO/IEC 15504/33000 family) is the automotive software counterpart to CMMI."
     assert fact in rec.render_brief(result, rec.Profile.from_slots({"rec_industry": "automotive"}))
     assert any(r.startswith(fact) for r in result.reasons)
+
+
+def test_an_iatf_16949_holder_is_told_it_builds_on_iso_9001(store):
+    p = profile(industry="automotive", customers="commercial", requirement="none", certifications="iatf16949")
+    brief = rec.render_brief(rec.recommend(store, p), p)
+    # content/facts.yml iatf16949_builds_on_iso9001: the plan's "keep ISO 9001 current" means the IATF certificate
+    assert "IATF 16949 (automotive) builds on ISO 9001." in brief
