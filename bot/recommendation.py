@@ -180,10 +180,16 @@ class Recommendation:
 # Which row of the article's table describes an industry: the row's industry
 # key in the store, with aerospace on the aerospace / defense contractor row.
 # Industries not listed are general manufacturing / services (non-software).
-# Held, these give an ISO 9001 quality management system: ISO 9001 itself, AS9100
-# (ISO 9001 plus aerospace requirements), IATF 16949 and TL 9000 (built on ISO 9001).
+# Sector standards built on ISO 9001, each with the fact that says so (facts.yml keys):
+# a holder is told "keep ISO 9001 current", and the fact says what that means.
 # ISO 13485 is separate from ISO 9001, though similar.
-HAS_ISO9001 = {"iso9001", "as9100", "iatf16949", "tl9000"}
+_BUILDS_ON_ISO9001 = {
+    "as9100": "as9100_includes_iso9001",
+    "iatf16949": "iatf16949_builds_on_iso9001",
+    "tl9000": "tl9000_builds_on_iso9001",
+}
+# Held, these give an ISO 9001 quality management system.
+HAS_ISO9001 = {"iso9001", *_BUILDS_ON_ISO9001}
 _ROW_INDUSTRY = {"software": "software", "defense": "defense", "aerospace": "defense", "it_services": "it_services"}
 _GOV = {"defense", "federal"}
 
@@ -450,13 +456,6 @@ _OUTCOME_FACTS = {
 # Industries the article's table has no row for, and the fact that points them on
 # (facts.yml keys): automotive software is assessed with Automotive SPICE.
 _INDUSTRY_FACTS = {"automotive": ["aspice_counterpart"]}
-# Held sector standards that stand in for ISO 9001 in the plan, and the fact that says why
-# (an IATF 16949 holder is told "keep ISO 9001 current": this says what that means).
-_BUILDS_ON_ISO9001 = {
-    "as9100": "as9100_includes_iso9001",
-    "iatf16949": "iatf16949_builds_on_iso9001",
-    "tl9000": "tl9000_builds_on_iso9001",
-}
 # Outcome facts that say again what the article's table row already says.
 _SAID_BY_THE_ROW = {"cmmi_contract_requirement"}
 # Outcome facts that make the same point as another fact (key -> the other's key).
