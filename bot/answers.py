@@ -9,6 +9,7 @@ with short footnotes and buttons: "More detail" and related questions."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
@@ -99,6 +100,39 @@ def compare_deadline(months: int, low: int, high: int) -> str:
     return f"{month_count(months)} is {_RELATIONS[deadline_band(months, low, high)]} the {low}–{high} month estimate"
 
 
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def validity_verdict(issued: tuple[int, Optional[int]], valid_months: int, today: dt.date) -> str:
+    """ "Expired in March 2025 (3 years from March 2022), unless it was renewed or extended." """
+    year, month = issued
+    years = f"{valid_months // 12} years" if valid_months % 12 == 0 else month_count(valid_months)
+    if month is None:
+        end_year = year + valid_months // 12
+        since, until = str(year), str(end_year)
+        state = "expired" if end_year < today.year else "running out" if end_year == today.year else "valid"
+    else:
+        end = year * 12 + month - 1 + valid_months
+        since, until = f"{_MONTH_NAMES[month - 1]} {year}", f"{_MONTH_NAMES[end % 12]} {end // 12}"
+        state = "expired" if end <= today.year * 12 + today.month - 1 else "valid"
+    lead = {"expired": f"Expired in {until}", "running out": f"It runs out in {until}", "valid": f"Valid until {until}"}
+    unless = ", unless it was renewed or extended" if state != "valid" else ""
+    return f"{lead[state]} ({years} from {since}){unless}."
+
+
 @dataclass(frozen=True)
 class Situation:
     """What the user said about themselves that changes an answer."""
@@ -187,7 +221,12 @@ class AnswerComposer:
         return found
 
     def subjects_for(
-        self, question: QuestionKind, named: Sequence[str], current: Optional[str], profile: Sequence[str] = ()
+        self,
+        question: QuestionKind,
+        named: Sequence[str],
+        current: Optional[str],
+        profile: Sequence[str] = (),
+        held: frozenset[str] = frozenset(),
     ) -> list[str]:
         """Which of the question's subjects to answer: those the message names, else
         the conversation's, else what the user's profile makes it about (their
@@ -199,6 +238,9 @@ class AnswerComposer:
         chosen = [s for s in named if s in available]
         if any(re.fullmatch(r"ml[1-5]", s) for s in chosen):
             chosen = [s for s in chosen if s != "cmmi"]  # "can we get CMMI ML3 in time?": the level's answer
+        if len(chosen) > 1:
+            # "we already have 9001, how long for cmmi?": what they hold is context, not the question
+            chosen = [s for s in chosen if s not in held] or chosen
         # "a 60-person aerospace machining shop": of the industries named, the user's own
         own = [s for s in chosen if s in profile]
         if len(chosen) > 1 and own:
@@ -279,12 +321,15 @@ class AnswerComposer:
         part_subjects: Sequence[Sequence[str]] = (),
         profile_subjects: Sequence[str] = (),
         deadline_months: Optional[int] = None,
+        issued: Optional[tuple[int, Optional[int]]] = None,
     ) -> Reply:
         """The reply to up to three questions of one message, in order. named: the
         subjects the message names; part_subjects: those named in each question's
         own part of the message, when it has several ("what is CMMI and how does it
         differ from ISO 9001?"). deadline_months: a deadline the message gives ("can we get
-        ML3 in 4 months?"), compared first with the answer's duration."""
+        ML3 in 4 months?"), compared first with the answer's duration. issued: the date of a
+        certificate or rating the message gives ("ML2 from March 2021, expired?"), dated first
+        by the answer's validity."""
         cite = Citations()
         shown: set[str] = set()
         paragraphs: list[str] = []
@@ -301,12 +346,13 @@ class AnswerComposer:
         short = short or len(kinds) > 1 or bool(corrections)
         for kind in kinds:
             subjects = self.subjects_for(
-                kind, own.get(kind.key) or list(dict.fromkeys(named)), current_subject, profile_subjects
+                kind, own.get(kind.key) or list(dict.fromkeys(named)), current_subject, profile_subjects, situation.held
             )
             role = "detail" if detail else "answer"
             parts: list[tuple[str, list[str]]] = []
             said_by_correction = bool(corrections)
             timed: Optional[m.Fact] = None
+            lasting: Optional[m.Fact] = None
             for s in subjects:
                 facts = self._facts(kind, role, s, situation)
                 if detail:
@@ -317,7 +363,10 @@ class AnswerComposer:
                     facts = self._most_specific(facts)  # the user's own case first
                 if short or (len(subjects) > 1 and not detail):
                     facts = facts[:1]
-                timed = timed or next((f for f in facts if f.min_months is not None and f.key not in shown), None)
+                # only the direct answer's own range: "AS9100 in 8 months?" is not judged by ISO 9001's
+                first = facts[0] if facts and facts[0].key not in shown else None
+                timed = timed or (first if first is not None and first.min_months is not None else None)
+                lasting = lasting or next((f for f in facts if f.valid_months and f.key not in shown), None)
                 said_by_correction = said_by_correction and bool(facts) and all(f.key in shown for f in facts)
                 lines = self._lines(facts, cite, shown)
                 if lines:
@@ -342,6 +391,8 @@ class AnswerComposer:
                 text = "\n".join(f"{self.snapshot.name(s)}: " + " ".join(lines) for s, lines in parts)
             if deadline_months and timed is not None and not answered[:-1]:
                 text = f"{self._verdict(deadline_months, timed)} {text}"
+            elif issued and lasting is not None and lasting.valid_months and not answered[:-1]:
+                text = f"{validity_verdict(issued, lasting.valid_months, dt.date.today())} {text}"
             if len(kinds) > 1:
                 text = f"**{kind.title}** {text}"
             paragraphs.append(text)

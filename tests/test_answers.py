@@ -4,13 +4,21 @@ never from the code under test."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 
 import pytest
 import yaml
 
-from bot.answers import SOURCES_HEADING, SOURCES_SEPARATOR, AnswerComposer, Situation, split_sources
+from bot.answers import (
+    SOURCES_HEADING,
+    SOURCES_SEPARATOR,
+    AnswerComposer,
+    Situation,
+    split_sources,
+    validity_verdict,
+)
 from bot.lookup import closest_fact
 from bot.settings import PROJECT_ROOT
 from bot.store import KnowledgeStore, get_engine
@@ -262,3 +270,45 @@ def test_sources_are_split_where_they_are_rendered_in_python_and_in_the_widget()
     assert split_sources("Hello! No footnotes here.") == ("Hello! No footnotes here.", None)
     widget = PROJECT_ROOT / "web" / "static" / "widget" / "chat-widget.js"
     assert "var SOURCES = /" + SOURCES_SEPARATOR.replace("\n", "\\n") + "/;" in widget.read_text(encoding="utf-8")
+
+
+def test_a_dated_rating_is_dated_against_its_validity_first(composer):
+    reply = composer.reply(
+        ["old_rating_still_valid"], message="ML2 appraised March 2021, expired?", named=["cmmi"], issued=(2021, 3)
+    )
+    assert body(reply.text).startswith(
+        "Expired in March 2024 (3 years from March 2021), unless it was renewed or extended. "
+        + FACTS["old_rating_answer"]["text"]
+    )
+
+
+@pytest.mark.parametrize(
+    "issued,expected",
+    [
+        ((2026, 6), "Valid until June 2029 (3 years from June 2026)."),
+        ((2023, None), "It runs out in 2026 (3 years from 2023), unless it was renewed or extended."),
+        ((2022, None), "Expired in 2025 (3 years from 2022), unless it was renewed or extended."),
+        ((2023, 12), "Expired in December 2026 (3 years from December 2023), unless it was renewed or extended."),
+    ],
+)
+def test_validity_verdicts(issued, expected):
+    assert validity_verdict(issued, 36, dt.date(2026, 12, 2)) == expected
+
+
+def test_a_held_framework_named_as_context_is_not_the_subject(composer):
+    reply = composer.reply(
+        ["how_long"],
+        message="we already HAVE 9001. how long for cmmi ML3",
+        named=["iso9001", "cmmi", "ml3"],
+        situation=Situation(held=frozenset({"iso9001"})),
+    )
+    text = body(reply.text)
+    assert FACTS["ml23_how_long_answer"]["text"] in text
+    assert FACTS["iso9001_how_long_answer"]["text"] not in text
+
+
+def test_a_deadline_is_judged_only_by_the_subjects_own_estimate(composer):
+    reply = composer.reply(
+        ["deadline_fit"], message="can we make as9100 in 8 months", named=["as9100"], deadline_months=8
+    )
+    assert body(reply.text).startswith(FACTS["as9100_extra_time_answer"]["text"])

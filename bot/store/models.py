@@ -157,6 +157,8 @@ class Fact(Cited, Base):
     # a duration fact's range, to compare with a deadline the user gives ("ml3 in 4 months?")
     min_months: Mapped[Optional[int]] = Column(Integer)
     max_months: Mapped[Optional[int]] = Column(Integer)
+    # how long a certificate or rating lasts, to date one the user gives ("ML2 from March 2021, expired?")
+    valid_months: Mapped[Optional[int]] = Column(Integer)
     framework: Mapped[Optional[Framework]] = relationship(Framework)
 
 
