@@ -42,7 +42,9 @@ SOFTWARE = "software"
 BARE_NONE_WORDS = 4
 # Frameworks a profile can require or hold: the three of the decision, and the
 # industry standards people hold instead of (or built on) ISO 9001.
-FRAMEWORK_CHOICES = ("cmmi", "iso9001", "as9100", "iatf16949", "tl9000", "iso13485")
+# ISO 27001 and ISO/IEC 20000 change no recommendation, but a user who names them has answered
+# the certification question ("we only have 27001") and is not asked it again
+FRAMEWORK_CHOICES = ("cmmi", "iso9001", "as9100", "iatf16949", "tl9000", "iso13485", "iso27001", "iso20000")
 GOVERNMENT = {"defense", "federal"}
 
 TIMELINES = ("urgent", "within_year", "flexible")
@@ -117,6 +119,8 @@ _SOMEONE_ELSE = re.compile(
 # A rating or certificate that was held and is not any more
 _LAPSED = re.compile(
     r"\b(?:expired|lapsed|ran out|run out|no longer valid|not valid any ?more|let it go)\b|"
+    r"\b(?:let (?:it|them) lapse|lapse|used to (?:have|hold|be)|never renewed|not renewed|didn'?t renew|"
+    r"did not renew|no longer (?:certified|hold|have))\b|"
     r"\bhad\b[^.;!?]*\bbut\b[^.;!?]*\b(?:didn'?t|did not|never|not)\b"
 )
 _WISHED = re.compile(r"\b(?:hopes?|hoping|wish\w*|would like to|want to say|wants to say|plan to have|by then)\b")
@@ -124,8 +128,8 @@ _FIRST_PERSON_WORD = re.compile(r"\b(?:we|our|us|i|my|we're|we've|ours)\b")
 # "CMMI is a plus, not mandatory": asked for, but not required
 _OPTIONAL = re.compile(
     r"\b(?:a plus|nice to have|nice-to-have|optional|bonus|an advantage|differentiator|preferred|preferabl\w*|"
-    r"ideally|would be nice|if possible|"
-    r"not (?:mandatory|required|a must|compulsory|a requirement))\b"
+    r"ideally|would be nice|if possible|appreciat\w*|welcomed?|valued|"
+    r"not (?:a )?(?:hard |strict |firm |formal |real )?(?:mandatory|required|a must|must|compulsory|requirement))\b"
 )
 
 _SENTENCE = re.compile(r"[.;!?\n]+(?=\s|$)|[;!?\n]+")
@@ -230,6 +234,10 @@ def _masked(text: str) -> str:
     return _NOT_NEGATION.sub(lambda m: " " * len(m.group(0)), text)
 
 
+# "cmmi nobody asks for", "only iso nobody ask": a negation right after the framework's name
+_NOBODY_AFTER = re.compile(r"\W*(?:\w+\W+)?(?:nobody|no one|noone|no customer|no client)\b")
+
+
 def _negated(text: str, clause: Clause, start: int) -> bool:
     """Whether a negation governs the position `start` inside `clause`."""
     masked = _masked(text[clause.start : start])
@@ -305,7 +313,9 @@ def _mentions(store: KnowledgeStore, text: str, clauses: list[Clause], entities:
         if clause_no is None:
             continue
         mention.clause = clause_no
-        mention.negated = _negated(text, clauses[clause_no], mention.start)
+        mention.negated = _negated(text, clauses[clause_no], mention.start) or bool(
+            _NOBODY_AFTER.match(text, mention.end, clauses[clause_no].end)
+        )
         if mention.entity == "industry" and any(s <= mention.start and mention.end <= e for s, e in customer_spans):
             # "government" is an industry and a customer type: in "for the government" or
             # "government contracts" it is who they sell to, not what they are.
@@ -370,6 +380,9 @@ def parse_size(text: object, bare_number: bool = True) -> Optional[str]:
         n = int(bound.group(2))
         return f"1-{n - 1}" if bound.group(1) in ("under", "below", "less than", "fewer than") else f"{n + 1}+"
     patterns = (
+        # "12 devs plus 3 biz so 15 total": the total wins over its parts
+        rf"(?<![\w.])({_NUMBER})\s+(?:(?:{_SIZE_UNITS})\s+)?(?:in )?total\b",
+        rf"\b(?:total|altogether|all together|in all)(?: of| is| are|:)?\s+(?:about |around |~)?({_NUMBER})\b",
         rf"(?<![\w.])({_NUMBER})\s*(?:-\s*)?(?:{_SIZE_UNITS})\b",
         rf"\b(?:team|staff|headcount|company|organi[sz]ation|workforce|firm|shop|group|outfit) of\s+"
         rf"(?:about |around |roughly |approximately |~|some |nearly |almost |over |under )?({_NUMBER})\b",
@@ -411,7 +424,7 @@ def deadline_months(text: object, asked: bool = False) -> Optional[int]:
     raw = _words_to_digits(norm(text))
     for match in _DURATION.finditer(raw):
         before = raw[max(0, match.start() - 12) : match.start()]
-        if re.search(r"\b(?:for|ago|been|old|last|past|over)\s*$", before) or re.match(
+        if re.search(r"\b(?:for|ago|been|old|last|past|over|since)\s*$", before) or re.match(
             r"\s+(?:ago|old)\b", raw[match.end() :]
         ):
             continue
@@ -432,26 +445,64 @@ def deadline_months(text: object, asked: bool = False) -> Optional[int]:
 
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_NAME = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|"
+    r"nov(?:ember)?|dec(?:ember)?"
+)
 _BY_MONTH = re.compile(
-    r"\b(?:by|before|until|till|in|due|end of)\s+(?:the\s+)?(?:end\s+of\s+)?(?:(?P<month>jan(?:uary)?|feb(?:ruary)?|"
-    r"mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+    rf"\b(?:by|before|until|till|in|due|end of)\s+(?:the\s+)?(?:end\s+of\s+)?(?:(?P<month>{_MONTH_NAME})"
     r"|q(?P<quarter>[1-4]))\b"
+)
+# "deadline is march 2027", "april next year", "next year in april": a dated deadline without "by"
+_DATED_MONTH = re.compile(
+    rf"\b(?P<month>{_MONTH_NAME})(?:\s+|\s*,\s*)(?P<year>20\d\d|next year)\b|"
+    rf"\bnext year(?:'s)?\s+(?:in\s+)?(?P<later>{_MONTH_NAME})\b"
 )
 
 
 def _months_until_named_month(raw: str, today: Optional[dt.date] = None) -> Optional[int]:
     """ "can we be certified by March?": months until the end of the next such month (or quarter)."""
     match = _BY_MONTH.search(raw)
-    if match is None:
-        return None
     today = today or dt.date.today()
+    if match is None:
+        dated = _DATED_MONTH.search(raw)
+        if dated is None or not _DEADLINE_CONTEXT.search(raw):
+            return None
+        month = _MONTHS.index((dated.group("month") or dated.group("later"))[:3]) + 1
+        next_year = dated.group("later") or dated.group("year") == "next year"
+        year = today.year + 1 if next_year else int(dated.group("year"))
+        ahead = (year - today.year) * 12 + month - today.month
+        return ahead if 0 < ahead <= 120 else None
     month = _MONTHS.index(match.group("month")[:3]) + 1 if match.group("month") else int(match.group("quarter")) * 3
-    year = re.match(r"\s*,?\s*(?P<year>(?:19|20)\d\d)\b", raw[match.end() :])
-    if year:
+    stated = re.match(r"\s*,?\s*(?P<year>(?:19|20)\d\d)\b", raw[match.end() :])
+    if stated:
         # "a benchmark in march 2021": a date in the past is not a deadline
-        ahead = (int(year.group("year")) - today.year) * 12 + month - today.month
+        ahead = (int(stated.group("year")) - today.year) * 12 + month - today.month
         return ahead if ahead > 0 else None
     return max(1, (month - today.month) % 12 or 12) if month != today.month else 1
+
+
+# "issued March 2022", "appraised in 2021", "a rating four years old"
+_DATED = re.compile(rf"\b(?:(?P<month>{_MONTH_NAME})\s*,?\s*)?(?P<year>20\d\d)\b")
+_YEARS_OLD = re.compile(rf"\b(?P<n>{_NUMBER})\s*(?:years?|yrs?)\s+(?:old|ago)\b")
+
+
+def date_given(text: object, today: Optional[dt.date] = None) -> Optional[tuple[int, Optional[int]]]:
+    """(year, month or None) of the first date in the message that is not in the future:
+    when a certificate or rating was issued."""
+    raw = _words_to_digits(norm(text))
+    today = today or dt.date.today()
+    for match in _DATED.finditer(raw):
+        if re.search(r"(?:9001|27001|20000|9100|16949)\s*[:-]?\s*$", raw[: match.start()]):
+            continue  # "ISO 9001:2015" names an edition
+        year = int(match.group("year"))
+        month = _MONTHS.index(match.group("month")[:3]) + 1 if match.group("month") else None
+        if (year, month or 1) <= (today.year, today.month):
+            return year, month
+    old = _YEARS_OLD.search(raw)
+    if old and float(old.group("n")) <= 50:
+        return today.year - int(float(old.group("n"))), None
+    return None
 
 
 def timeline_from_months(months: int) -> str:
@@ -921,6 +972,7 @@ def statements(
 _RECOMMENDATION_REQUEST = re.compile(
     r"\bwhich (?:one|standard|framework|of (?:them|the two|these)|certification|path|option|first)\b"
     r"|\bwhat (?:should|shall|must|would) (?:we|i) (?:do|pursue|go for|choose|pick|start with)\b"
+    r"|\bwhich (?:should|shall|do|would) (?:we|i) (?:do|pursue|go for|go with|choose|pick|get|start with)\b"
     r"|\b(?:iso|iso 9001|9001|cmmi) or (?:iso|iso 9001|9001|cmmi)\b[^.!]{0,30}\?"
     r"|\brecommend|\bsuggest|\badvi[cs]e (?:us|me)\b|\bhelp (?:me|us) (?:choose|decide)"
 )

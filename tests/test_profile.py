@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from bot import recommendation as rec
-from bot.profile import _months_until_named_month, describe_found, extract_profile
+from bot.profile import _months_until_named_month, date_given, describe_found, extract_profile
 
 
 def converse(store, opening: str, answers: dict[str, str] | None = None) -> dict[str, str]:
@@ -125,6 +125,22 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
             "we want better processes before we go after enterprise customers",
             {"rec_goal": "process_maturity"},
         ),
+        # a certificate held "since 2 years" is no deadline; a lapsed one is not held
+        (None, "we have iso 9001 since 2 years", {"rec_certifications": "iso9001"}),
+        (None, "we were iso 9001 certified but let it lapse", {}),
+        (None, "we used to have iso 9001", {}),
+        # held standards that change no plan still answer the certification question
+        ("rec_certifications", "just 27001 and soc2", {"rec_certifications": "iso27001"}),
+        (None, "we hold iso 9001 and iso 27001", {"rec_certifications": "iso9001,iso27001"}),
+        # "not a hard requirement", "appreciated": asked for, not required
+        (None, "cmmi is not a hard requirement", {}),
+        (None, "our clients would appreciate cmmi", {}),
+        # the negation after the name
+        (
+            None,
+            "japanese customer REQUIRE cmmi level 3. only iso nobody ask",
+            {"rec_requirement": "cmmi", "rec_target_level": "3"},
+        ),
     ],
 )
 def test_what_a_message_states(sqlite_store, asked, text, expected):
@@ -143,6 +159,8 @@ def test_what_a_message_states(sqlite_store, asked, text, expected):
         ("headcount is 80", "80"),
         ("20 of us", "20"),
         ("1,200 employees", "1200"),
+        ("12 devs plus 3 biz so 15 total", "15"),
+        ("we are 40 in total", "40"),
     ],
 )
 def test_sizes_in_passing(sqlite_store, text, size):
@@ -406,7 +424,25 @@ def test_deadline_comparison_against_the_size_estimate(store):
         ("we need ml3 by q3", dt.date(2026, 12, 2), 9),
         ("audit due end of june", dt.date(2026, 5, 10), 1),
         ("we may need it", dt.date(2026, 12, 2), None),
+        ("the deadline is march 2027", dt.date(2026, 12, 2), 3),
+        ("we need it next year april", dt.date(2026, 12, 2), 4),
+        ("must be done april next year", dt.date(2026, 12, 2), 4),
+        ("we got ml3 in march 2021", dt.date(2026, 12, 2), None),
     ],
 )
 def test_a_deadline_named_by_month_or_quarter(text, today, months):
     assert _months_until_named_month(text.lower(), today) == months
+
+
+@pytest.mark.parametrize(
+    "text,issued",
+    [
+        ("certificate issued March 2022, expires 2024 or 2025?", (2022, 3)),
+        ("supplier rated in 2021 still valid?", (2021, None)),
+        ("a rating four years old, ok?", (2022, None)),
+        ("is our iso 9001:2015 cert valid?", None),
+        ("will a benchmark in june 2027 be valid for the bid?", None),
+    ],
+)
+def test_the_date_of_a_certificate_or_rating(text, issued):
+    assert date_given(text, dt.date(2026, 12, 2)) == issued
