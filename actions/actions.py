@@ -22,9 +22,25 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot import contact
 from bot.answers import PRIMARY_FRAMEWORKS, SOURCES_HEADING, AnswerComposer, Reply, Situation, subjects_in_parts
 from bot.lookup import closest_fact
-from bot.nlu.questions import reads_as_question
-from bot.profile import asks_for_recommendation, deadline_months, describe_found, extract_profile, user_statements
-from bot.recommendation import SLOTS, Profile, recommend, render_brief, render_order, render_reasons, size_range
+from bot.nlu.questions import asks_at_prompt, reads_as_question
+from bot.profile import (
+    asks_for_recommendation,
+    date_given,
+    deadline_months,
+    describe_found,
+    extract_profile,
+    user_statements,
+)
+from bot.recommendation import (
+    EXTRA_SLOTS,
+    SLOTS,
+    Profile,
+    recommend,
+    render_brief,
+    render_order,
+    render_reasons,
+    size_range,
+)
 from bot.store import default_store
 from bot.store.snapshot import SnapshotCache
 
@@ -128,7 +144,13 @@ def named_subjects(tracker: Tracker) -> list[str]:
     subjects = _values(tracker, "subject") + _values(tracker, "framework")
     subjects += [f"ml{v}" for v in _values(tracker, "maturity_level") if v.isdigit()]
     subjects += _values(tracker, "industry") + _values(tracker, "customer_type")
+    text = str(tracker.latest_message.get("text") or "")
+    if not subjects and not tracker.get_slot("subject") and _CERTIFICATE.search(text):
+        return ["iso9001"]  # of the two, only ISO 9001 issues certificates (CMMI gives a rating)
     return list(dict.fromkeys(subjects))
+
+
+_CERTIFICATE = re.compile(r"\b(?:certificates?|certs?)\b", re.I)
 
 
 def profile_updates(tracker: Tracker, overwrite: bool = False) -> dict[str, str]:
@@ -215,14 +237,14 @@ def contact_answer(tracker: Tracker) -> List[EventType]:
 def is_real_question(intent: str, text: str) -> bool:
     """A question intent on a message that reads as a question: "defense contractor"
     classified as a question, typed at the form's industry prompt, is an answer."""
-    return intent in QUESTION_INTENTS and reads_as_question(text)
+    return intent in QUESTION_INTENTS and asks_at_prompt(text)
 
 
 def answers_the_form(tracker: Tracker) -> bool:
     """True when the form is asking and the message is an answer to its question."""
     requested = tracker.get_slot("requested_slot")
     text = tracker.latest_message.get("text") or ""
-    if tracker.active_loop.get("name") != RECOMMENDATION_FORM or not requested or reads_as_question(text):
+    if tracker.active_loop.get("name") != RECOMMENDATION_FORM or not requested or asks_at_prompt(text):
         return False
     return requested in extract_profile(default_store(), text, tracker.latest_message.get("entities"), asked=requested)
 
@@ -264,6 +286,9 @@ def contact_outside_form(dispatcher: CollectingDispatcher, tracker: Tracker, int
     return None
 
 
+_ASKS_WHAT_IS_NOTED = re.compile(r"\b(?:noted|know|remember)\b", re.I)
+
+
 def consultant_request_reply(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """The reply to a message about the consultant request, True if it replied:
     "thanks, no consultant needed" declines the offer; "I changed my mind, don't contact
@@ -278,7 +303,13 @@ def consultant_request_reply(dispatcher: CollectingDispatcher, tracker: Tracker)
     if not declines or (not stored and reads_as_question(text) and not consultant_offer_open(tracker)):
         if not status:
             return False  # "can we do it without a consultant?" is a question
-        # "is my consultant request withdrawn?": what is stored now
+        # "is my consultant request withdrawn?": what is stored now; "what do you have noted
+        # about us?": what the conversation holds about their organization, too
+        if _ASKS_WHAT_IS_NOTED.search(text):
+            noted = {k: str(tracker.get_slot(k)) for k in SLOTS + EXTRA_SLOTS if tracker.get_slot(k)}
+            dispatcher.utter_message(
+                text=describe_found(default_store(), noted) or "Nothing is noted about your organization."
+            )
         dispatcher.utter_message(
             response="utter_consultant_request_stored" if stored else "utter_no_consultant_request"
         )
@@ -328,6 +359,8 @@ _ASKS_REQUEST_STATUS = re.compile(
     r"\b(?:is|are)\s+(?:my|our|any|anything)\b[^.?!]{0,30}\b(?:stored|saved|kept)\b|"
     r"\bwhat do you (?:still )?(?:know|have|keep|store)\b[^.?!]{0,20}\b(?:me|us)\b|"
     r"\bdo you (?:still )?(?:have|keep|store|hold)\b[^.?!]{0,20}\b(?:my|our|any)\b|"
+    r"\b(?:do|what do) you (?:still )?(?:know|remember|have noted)\b[^.?!]{0,25}"
+    r"\b(?:me|us|our (?:company|firm|organi[sz]ation))\b|"
     r"\bwhat (?:exactly )?(?:are|do) you (?:storing|keeping|holding|store|keep|hold)\b",
     re.I,
 )
@@ -454,6 +487,9 @@ async def answer_question(
         from actions.recommendation import correct  # (it imports this module)
 
         return await correct(dispatcher, tracker, contradicted)
+    text = str(tracker.latest_message.get("text") or "")
+    if unclear and _WANTS_CONSULTANT.search(text) and not _DECLINES_CONSULTANT.search(text):
+        return events + [FollowupAction(CONSULTANT_FORM)]  # "hi, can someone call me? consultant"
     if reply is None:
         dispatcher.utter_message(response="utter_ask_away")
         return events
@@ -720,4 +756,5 @@ def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Re
         part_subjects=subjects_in_parts(tracker.latest_message.get("entities", []), guesses),
         profile_subjects=profile_subjects(slots),
         deadline_months=deadline_months(message) if message else None,
+        issued=date_given(message) if message else None,
     )

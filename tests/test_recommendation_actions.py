@@ -621,3 +621,29 @@ def test_a_consultant_request_signed_will_stop_is_a_request(sqlite_store):
         FollowupAction("consultant_form"),
     ]
     assert messages == []
+
+
+def test_what_is_noted_about_the_organization_is_said_when_asked(sqlite_store):
+    slots = {"rec_size": "30", "rec_customers": "commercial", "rec_certifications": "none"}
+    t = tracker("ask_question", "what do you have noted about us?", slots=slots, loop=None)
+    messages, events = run(rasa_actions.ActionAnswerQuestion(), t)
+    assert [m.get("text") or m["response"] for m in messages] == [
+        "Noted: 30 staff, customers: Commercial / private sector, no certification yet.",
+        "utter_no_consultant_request",
+    ]
+    assert events == []
+
+
+def test_after_erasure_nothing_is_noted(sqlite_store):
+    t = tracker("ask_question", "do you still know anything about us?", loop=None)
+    messages, _ = run(rasa_actions.ActionAnswerQuestion(), t)
+    assert [m.get("text") or m["response"] for m in messages] == [
+        "Nothing is noted about your organization.",
+        "utter_no_consultant_request",
+    ]
+
+
+@pytest.mark.parametrize("text", ["hi, can someone call me? consultant", "ok yes, get me a consultant"])
+def test_a_plain_consultant_request_the_nlu_missed_starts_the_request(sqlite_store, text):
+    messages, events = run(rasa_actions.ActionAnswerQuestion(), tracker("ask_question", text, loop=None))
+    assert messages == [] and events == [{"event": "followup", "name": "consultant_form", "timestamp": None}]

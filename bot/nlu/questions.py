@@ -64,6 +64,17 @@ def reads_as_question(text: str) -> bool:
     return "?" in text or any(QUESTION_LIKE.search(s.strip()) for s in sentences if s.strip())
 
 
+# "kind of both?", "dunno, either?" at a form prompt: the question mark is doubt, not a question
+HEDGED_REPLY_WORDS = 4
+
+
+def asks_at_prompt(text: str) -> bool:
+    """reads_as_question, except for a short reply that only ends with a question mark."""
+    stripped = text.strip()
+    hedged = len(stripped.split()) <= HEDGED_REPLY_WORDS and not QUESTION_LIKE.search(stripped.rstrip("?! "))
+    return reads_as_question(text) and not hedged
+
+
 @dataclass(frozen=True)
 class QuestionGuess:
     key: str
