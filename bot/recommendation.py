@@ -34,7 +34,7 @@ cmmi_optional_iso_held, iso9001_held, iso9001_held_add_cmmi, iso9001_held_cmmi_l
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from bot.answers import Citations, compare_deadline, deadline_band, month_count
@@ -194,6 +194,11 @@ _ROW_INDUSTRY = {"software": "software", "defense": "defense", "aerospace": "def
 _GOV = {"defense", "federal"}
 
 
+def _not_government(profile: Profile) -> bool:
+    """The user named their customers, and none is defense or government."""
+    return bool(profile.customer_keys) and not profile.customer_keys & _GOV
+
+
 def _row(store: KnowledgeStore, industry_key: Optional[str]) -> Optional[m.IndustryFit]:
     rows = store.industry_fit()
     return next((r for r in rows if r.industry_key == industry_key), None)
@@ -203,6 +208,9 @@ def table_row(store: KnowledgeStore, profile: Profile) -> Optional[m.IndustryFit
     """The row of "Should I get CMMI appraisal?" that fits the profile."""
     customers = profile.customer_keys
     group = _ROW_INDUSTRY.get(profile.industry or "", "manufacturing")
+    if group == "manufacturing" and {"as9100"} & (profile.held | profile.required):
+        # a machining shop holding AS9100 is an aerospace supplier (the article's example 2)
+        return table_row(store, replace(profile, industry="aerospace"))
     if group == "software":
         if customers & (_GOV | {"enterprise"}):
             return _row(store, "software")
@@ -264,7 +272,9 @@ def decide(store: KnowledgeStore, profile: Profile) -> tuple[str, Optional[m.Ind
     if cmmi_required or cmmi_likely:
         if has_iso:
             return "iso9001_held_add_cmmi", row, assumptions
-        if "iso9001" in required or "commercial" in customers or "enterprise" in customers:
+        # both at once where ISO 9001 is asked for too, for large enterprises (row 1), or
+        # where beside government work there is commercial work to win (example 1)
+        if "iso9001" in required or "enterprise" in customers or (customers & _GOV and "commercial" in customers):
             return "both", row, assumptions
         if urgent:
             only_gov = customers and customers <= _GOV
@@ -541,7 +551,11 @@ def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:
             continue  # "ISO 9001 makes CMMI faster" is said once
         if fact and fact.text not in " ".join(reasons):
             reasons.append(f"{fact.text} {cite.mark(fact.source)}")
-    examples = [e for e in store.examples() if e.outcome_key == outcome_key]
+    examples = [
+        e
+        for e in store.examples()
+        if e.outcome_key == outcome_key and not (_GOV & set(_keys(e.customers)) and _not_government(profile))
+    ]
     for example in examples:
         reasons.append(
             f"The article's example {example.number} ({example.title}) reached the same decision: "

@@ -431,3 +431,38 @@ def test_an_iatf_16949_holder_is_told_it_builds_on_iso_9001(store):
     brief = rec.render_brief(rec.recommend(store, p), p)
     # content/facts.yml iatf16949_builds_on_iso9001: the plan's "keep ISO 9001 current" means the IATF certificate
     assert "IATF 16949 (automotive) builds on ISO 9001." in brief
+
+
+def test_a_commercial_only_user_is_not_given_defense_or_federal_examples(store):
+    p = profile(industry="software", customers="commercial", requirement="cmmi,iso9001", certifications="none")
+    result = rec.recommend(store, p)
+    assert result.key == "both"
+    reasons = rec.render_reasons(result)
+    assert "example 1" not in reasons and "example 4" not in reasons
+
+
+def test_a_government_user_is_given_the_articles_matching_examples(store):
+    p = profile(industry="software", customers="defense,commercial", requirement="cmmi", certifications="none")
+    assert "The article's example 1 (A defense software contractor with 300 employees)" in rec.render_reasons(
+        rec.recommend(store, p)
+    )
+
+
+def test_a_commercial_customer_requiring_cmmi_soon_gets_cmmi_first(store):
+    p = profile(
+        industry="software",
+        customers="commercial",
+        requirement="cmmi",
+        certifications="none",
+        size="12",
+        timeline="urgent",
+        goal="market_access",
+    )
+    assert rec.recommend(store, p).key == "both_cmmi_first"
+
+
+def test_a_machining_shop_holding_as9100_is_read_against_the_aerospace_row(store):
+    p = profile(industry="manufacturing", customers="commercial,defense", requirement="as9100", certifications="as9100")
+    result = rec.recommend(store, p)
+    assert result.key == "as9100_held"
+    assert result.fit_row is not None and result.fit_row.industry_key == "defense"

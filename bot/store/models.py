@@ -239,6 +239,9 @@ class Example(Cited, Base):
     decision: Mapped[str] = required(Text)
     # the recommendation outcome key this decision corresponds to
     outcome_key: Mapped[str] = reference("outcomes.key")
+    # who the example organization sells to (customer type keys, comma-separated), so
+    # a commercial-only user is not told a defense contractor "reached the same decision"
+    customers: Mapped[Optional[str]] = Column(String(120))
 
 
 class Outcome(Cited, Base):
