@@ -357,7 +357,7 @@ _ASKS_REQUEST_STATUS = re.compile(
     r"\b(?:is|was|did you \w+)\s+(?:my|the)\s+(?:consultant\s+)?request\b|"
     r"\bwill (?:someone|anyone|a consultant|you) (?:still )?(?:contact|e-?mail|call|write to)\b|"
     r"\b(?:is|are)\s+(?:my|our|any|anything)\b[^.?!]{0,30}\b(?:stored|saved|kept)\b|"
-    r"\bwhat do you (?:still )?(?:know|have|keep|store)\b[^.?!]{0,20}\b(?:me|us)\b|"
+    r"\bwhat (?:\w+ )?do (?:you|u) (?:still )?(?:know|have|keep|store)\b[^.?!]{0,20}\b(?:me|us)\b|"
     r"\bdo you (?:still )?(?:have|keep|store|hold)\b[^.?!]{0,20}\b(?:my|our|any)\b|"
     r"\b(?:do|what do) you (?:still )?(?:know|remember|have noted)\b[^.?!]{0,25}"
     r"\b(?:me|us|our (?:company|firm|organi[sz]ation))\b|"
@@ -397,6 +397,17 @@ def _recommendation_shown(tracker: Tracker) -> bool:
     return False
 
 
+# After a result: "why both?", "why? competitors have it" ask for its reasons; "you got that
+# wrong", "i told you we don't work for government" object to what it was built on
+_WHY = re.compile(r"^\W*(?:but |so |and |ok,? )?why\b", re.I)
+_OBJECTION = re.compile(
+    r"\b(?:wrong|not what (?:i|we) (?:said|meant|told)|i (?:said|told you|wrote)|already (?:said|told|wrote)|"
+    r"as i said|where (?:did )?you got|not (?:only |just )?(?:general manufacturing|manufacturing|government|"
+    r"defen[cs]e|federal|software|it services))\b|!!",
+    re.I,
+)
+
+
 def _last_answer_was_recommendation(tracker: Tracker) -> bool:
     for event in reversed(tracker.events):
         if event.get("event") == "action":
@@ -429,6 +440,21 @@ async def answer_question(
         dispatcher.utter_message(text=why)
         return []
     decide = not tracker.active_loop.get("name") and asks_for_recommendation(tracker.latest_message.get("text"))
+    text = str(tracker.latest_message.get("text") or "")
+    after_result = not tracker.active_loop.get("name") and _last_answer_was_recommendation(tracker)
+    if after_result and known is None and (_WHY.match(text) or _OBJECTION.search(text)):
+        # "why both?? we dont work for government": the correction in it changes the result;
+        # a bare "why? competitors have it" gets the reasons
+        corrected = await asyncio.to_thread(profile_updates, tracker, True)
+        if corrected:
+            from actions.recommendation import correct  # (it imports this module)
+
+            return await correct(dispatcher, tracker, corrected)
+        if _WHY.match(text):
+            profile = Profile.from_slots(tracker.slots)
+            reasons = await asyncio.to_thread(lambda: render_reasons(recommend(default_store(), profile)))
+            dispatcher.utter_message(text=reasons)
+            return []
     if intent in DETAIL_INTENTS and not _entities(tracker, "question") and _last_answer_was_recommendation(tracker):
         profile = Profile.from_slots(tracker.slots)
         reasons = await asyncio.to_thread(lambda: render_reasons(recommend(default_store(), profile)))
@@ -745,6 +771,10 @@ def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Re
             return composer.closest(fact) if fact is not None else Reply(text="", found=False)
     if not questions and not composer.premises(message):
         return None if intent == "ask_question" else Reply(text="", found=False)
+    deadline = deadline_months(message) if message else None
+    if deadline and deadline > 1:
+        # "can we make as9100 in 8 month?": a deadline to check, not "certified in a month?"
+        questions = ["deadline_fit" if q == "certified_in_a_month" else q for q in questions]
     return composer.reply(
         questions,
         message=message,
@@ -755,6 +785,6 @@ def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Re
         short=intent == "ask_shorter",
         part_subjects=subjects_in_parts(tracker.latest_message.get("entities", []), guesses),
         profile_subjects=profile_subjects(slots),
-        deadline_months=deadline_months(message) if message else None,
+        deadline_months=deadline,
         issued=date_given(message) if message else None,
     )

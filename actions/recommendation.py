@@ -165,6 +165,9 @@ class _FormTurn:
 
     extra: List[EventType] = field(default_factory=list)
     corrected: bool = False
+    # a side question with the answer beside it ("cmmi l3 for sure. btw is cmmi a
+    # certification?"): the question was answered here, and the answer is taken
+    answered_aside: bool = False
 
 
 # Per request, never on the action instance, which concurrent requests share.
@@ -186,14 +189,19 @@ class ValidateRecommendationForm(FormValidationAction):
     ) -> List[EventType]:
         """Take every slot a message states, with the requested one read as the
         answer to its question ("none", "either one", "50"); a real question asked
-        mid-form is answered instead (the rules run action_answer_question).
+        mid-form is answered instead (the rules run action_answer_question), or
+        answered here when the message also answers the form ("cmmi l3 for sure.
+        btw is cmmi even a certification?").
         Says what it understood ("Noted: 30 staff, ...") or changed."""
         text = _text(tracker)
         requested = tracker.get_slot("requested_slot")
-        if requested is not None and is_real_question(_intent(tracker), text):
-            return []
         entities = tracker.latest_message.get("entities")
-        if requested is None:  # the opening message: its statements, not its question
+        if requested is not None and is_real_question(_intent(tracker), text):
+            found = statements(default_store(), text, entities, asked=requested)
+            if requested not in found or not answer_unrouted_question(dispatcher, tracker):
+                return []  # only a question: the rules answer it and the form asks again
+            _turn.get().answered_aside = True
+        elif requested is None:  # the opening message: its statements, not its question
             found = statements(default_store(), text, entities)
         else:
             found = rec.extract_profile(default_store(), text, entities, asked=requested)
@@ -226,7 +234,11 @@ class ValidateRecommendationForm(FormValidationAction):
         if value is None:
             return {slot: None}
         requested = tracker.get_slot("requested_slot")
-        if requested is not None and is_real_question(_intent(tracker), _text(tracker)):
+        if (
+            requested is not None
+            and is_real_question(_intent(tracker), _text(tracker))
+            and not _turn.get().answered_aside
+        ):
             return {slot: None}  # a question is never an answer (the opening's statements are read apart)
         parsed = rec.parse_answer(default_store(), slot, value)
         if parsed is not None:
@@ -499,8 +511,9 @@ class ValidateConsultantForm(FormValidationAction):
         return {"contact_name": None, "contact_email": None, "requested_slot": None}
 
     async def extract_contact_name(self, dispatcher, tracker, domain):
-        # "I want a consultant. I'm Will Stop, will.stop@x.pl": the name with the email, in any message
-        name = contact.name_beside_email(_text(tracker))
+        # "I want a consultant. I'm Will Stop, will.stop@x.pl": the name with the email, in any
+        # message; "i want talk to consultant please. my name is Faith Stop": a name stated as one
+        name = contact.name_beside_email(_text(tracker)) or contact.stated_name(_text(tracker))
         return {"contact_name": name} if name and not tracker.get_slot("contact_name") else {}
 
     async def extract_contact_email(self, dispatcher, tracker, domain):

@@ -212,12 +212,13 @@ class AnswerComposer:
         self.snapshot = snapshot
 
     # -- the parts --------------------------------------------------------
-    def premises(self, message: str) -> list[m.Fact]:
-        """Corrections of the false premises the message holds, in catalogue order."""
+    def premises(self, message: str, brief: bool = False) -> list[m.Fact]:
+        """Corrections of the false premises the message holds, in catalogue order;
+        brief: only the first of each (an answer follows)."""
         found: list[m.Fact] = []
         for premise in self.snapshot.premises:
             if premise.held_by(message):
-                found += [f for f in premise.corrections if f not in found]
+                found += [f for f in premise.corrections[: 1 if brief else None] if f not in found]
         return found
 
     def subjects_for(
@@ -333,12 +334,12 @@ class AnswerComposer:
         cite = Citations()
         shown: set[str] = set()
         paragraphs: list[str] = []
-        corrections = self._lines(self.premises(message), cite, shown) if message else []
-        if corrections:
-            paragraphs.append(" ".join(corrections))
         wanted = list(dict.fromkeys(questions))
         own = {k: list(part_subjects[i]) for i, k in enumerate(questions) if i < len(part_subjects)}
         kinds = [self.snapshot.questions[k] for k in wanted if k in self.snapshot.questions][:MAX_QUESTIONS]
+        corrections = self._lines(self.premises(message, brief=bool(kinds)), cite, shown) if message else []
+        if corrections:
+            paragraphs.append(" ".join(corrections))
         answered: list[str] = []
         subject: Optional[str] = None
         needs_size = False

@@ -39,7 +39,12 @@ _NOT_A_NAME = re.compile(
 def clean_name(text: object) -> Optional[str]:
     """A usable name from what the user wrote ("I'm Jane Smith"), or None."""
     raw = " ".join(str(text or "").split())
-    raw = re.sub(r"^(my name is|my name's|i am|i'm|im|it's|it is|this is|name:|call me)\s+", "", raw, flags=re.I)
+    raw = re.sub(
+        r"^(?:my name is|my name's|my name|i am|i'm|im|it's|it is|this is|name is|name:|name|call me)\s+",
+        "",
+        raw,
+        flags=re.I,
+    )
     raw = raw.strip(" .,!")
     if not raw or len(raw) > 200 or "@" in raw or raw.startswith("/"):
         return None
@@ -50,6 +55,19 @@ def clean_name(text: object) -> Optional[str]:
     if _NOT_A_NAME.match(raw):
         return None  # "yes" at the name prompt confirms the request, it is nobody's name
     return raw
+
+
+# "... my name is Faith Stop", "I'm Will Price": capitalised words after the lead-in
+_STATED_NAME = re.compile(
+    r"\b(?i:my name is|my name's|name is|i am|i'm|im|this is)\s+"
+    r"((?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+){0,3})(?=\s*(?:[.,;!]|$))"
+)
+
+
+def stated_name(text: object) -> Optional[str]:
+    """A name the message states in so many words, or None ("I'm looking for..." is not one)."""
+    match = _STATED_NAME.search(str(text or ""))
+    return clean_name(match.group(1)) if match else None
 
 
 # Parts of a message around an email that are not the name: "my email is", "yes please"

@@ -76,6 +76,7 @@ _BARE_NONE = re.compile(
 _NOT_NEGATION = re.compile(
     rf"\b(?:{_SKIP_WORDS}|no rush|no hurry|not urgent|no pressure|no deadline|no time pressure|not only|"
     r"no matter|non-stop|not (?:even |really |quite |totally |entirely )?(?:sure|certain)|"
+    r"not what (?:i|we) (?:asked|meant|said|wanted|wrote)|"
     r"(?:don'?t|do not) (?:really |even )?know)\b"
 )
 _NEGATION = re.compile(
@@ -90,7 +91,12 @@ _FUTURE = re.compile(
     r"before (?:we |you |i )?"
     r"(?:go|going|move|moving|expand\w*|target\w*|approach\w*|pursu\w+|chas\w+|sell\w*|bid\w*)\b)"
 )
-_ASKED_WHETHER = re.compile(r"\bask(?:s|ed|ing)?\s+(?:us\s+|me\s+)?(?:if|whether)\b")
+# "a distributor asked if we should", "client ask do we have iso": a question, not a requirement
+_ASKED_WHETHER = re.compile(
+    r"\bask(?:s|ed|ing)?\s+(?:us\s+|me\s+)?['\"“]?(?:if|whether|do|does|did|are|is|have|can|could)\b"
+)
+# "iso is a maybe", "cmmi not sure": asked about, not known to be required
+_UNSURE = re.compile(r"\b(?:maybe|perhaps|possibly|might|not sure|unsure|unclear|a maybe|dunno|not certain)\b")
 _RESET = re.compile(r"\b(?:only|just|solely|exclusively|purely|mainly|mostly|primarily|instead|rather|apart from)\b")
 
 _REQUIRE = re.compile(
@@ -756,7 +762,9 @@ def extract_profile(
             role = None  # "and if later a defence client asks for cmmi?": not a requirement yet
         roles.append(role)
         frameworks = [m for m in mentions if m.entity == "framework" and m.clause == n]
-        if role is None and asked == "rec_requirement":
+        if _ASKED_WHETHER.search(clause.text):
+            pass  # "they only ask 'do you have cmmi'" answers nothing, even at the prompt
+        elif role is None and asked == "rec_requirement":
             role = "require"
         elif role is None and asked == "rec_certifications":
             role = "hold"
@@ -764,8 +772,9 @@ def extract_profile(
             role = None  # "boss hope we can say we have cmmi level 3 by then"
         if role == "hold" and _held_by_someone_else(clause.text):
             role = None  # "the founder worked at a company with cmmi level 3", "our competitor got cmmi": not ours
-        if role in ("require", "hold") and _OPTIONAL.search(_with_its_qualifier(clauses, n, mentions)):
-            role = None  # "a couple of RFPs list CMMI as a plus but not mandatory", "nice to have"
+        qualified = _with_its_qualifier(clauses, n, mentions)
+        if role in ("require", "hold") and (_OPTIONAL.search(qualified) or _UNSURE.search(qualified)):
+            role = None  # "a couple of RFPs list CMMI as a plus but not mandatory", "nice to have", "iso maybe"
         same_sentence = [c for c in clauses if c.sentence == clause.sentence]
         if role == "hold" and _LAPSED.search(text_l[same_sentence[0].start : same_sentence[-1].end]):
             role = None  # "we had an ML3 benchmark in 2021 but didn't do anything after"
@@ -939,14 +948,19 @@ _SENTENCE_WITH_END = re.compile(r"[^.!?\n]+[.!?\n]*")
 
 
 def statements(
-    store: KnowledgeStore, text: object, entities: Optional[list[dict]] = None, first_person: bool = False
+    store: KnowledgeStore,
+    text: object,
+    entities: Optional[list[dict]] = None,
+    first_person: bool = False,
+    asked: Optional[str] = None,
 ) -> dict[str, str]:
     """extract_profile over the statements of a message, leaving out its questions:
     in "we sell to retailers, nothing for government. do we need cmmi?" the
     question is not a requirement. first_person: only sentences about the user's
     own organization ("we", "our"), for messages outside the recommendation form,
     so "does the DoD require ML3?" records nothing. A size with its unit
-    ("for 45 ppl") counts wherever it is."""
+    ("for 45 ppl") counts wherever it is. asked: the form's question just asked
+    ("cmmi l3 for sure. btw is cmmi a certification?" answers it)."""
     raw = str(text or "")
     if not raw.strip() or raw.startswith("/"):
         return {}
@@ -962,7 +976,7 @@ def statements(
         statement = " ".join(p for p in parts if not QUESTION_LIKE.search(p.strip()))
         if statement.strip(" ,:;"):
             kept.append(statement.strip(" ,:;") + ".")
-    found = extract_profile(store, " ".join(kept)) if kept else {}
+    found = extract_profile(store, " ".join(kept), asked=asked) if kept else {}
     size = parse_size(lowered, bare_number=False)
     if size and size != UNKNOWN:
         found["rec_size"] = size
@@ -971,7 +985,7 @@ def statements(
 
 _RECOMMENDATION_REQUEST = re.compile(
     r"\bwhich (?:one|standard|framework|of (?:them|the two|these)|certification|path|option|first)\b"
-    r"|\bwhat (?:should|shall|must|would) (?:we|i) (?:do|pursue|go for|choose|pick|start with)\b"
+    r"|\bwhat (?:should|shall|must|would|do|can) (?:we|i) (?:do|pursue|go for|choose|pick|start with)\b"
     r"|\bwhich (?:should|shall|do|would) (?:we|i) (?:do|pursue|go for|go with|choose|pick|get|start with)\b"
     r"|\b(?:iso|iso 9001|9001|cmmi) or (?:iso|iso 9001|9001|cmmi)\b[^.!]{0,30}\?"
     r"|\brecommend|\bsuggest|\badvi[cs]e (?:us|me)\b|\bhelp (?:me|us) (?:choose|decide)"

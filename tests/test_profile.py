@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from bot import recommendation as rec
+from bot.nlu.questions import asks_at_prompt
 from bot.profile import _months_until_named_month, date_given, describe_found, extract_profile
 
 
@@ -135,6 +136,16 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
         # "not a hard requirement", "appreciated": asked for, not required
         (None, "cmmi is not a hard requirement", {}),
         (None, "our clients would appreciate cmmi", {}),
+        # doubt is no requirement; a question a customer asked is none either
+        ("rec_requirement", "cmmi l3 for sure, iso is a maybe", {"rec_requirement": "cmmi", "rec_target_level": "3"}),
+        ("rec_requirement", "as9100 required. cmmi not sure", {"rec_requirement": "as9100"}),
+        (
+            "rec_requirement",
+            "airbus require as9100. the new defense customer only ask 'do you have cmmi'",
+            {"rec_industry": "aerospace", "rec_customers": "defense", "rec_requirement": "as9100"},
+        ),
+        (None, "client ask do we have iso or cmmi", {}),
+        (None, "thats not what i asked. help me choose what to do", {}),
         # the negation after the name
         (
             None,
@@ -446,3 +457,18 @@ def test_a_deadline_named_by_month_or_quarter(text, today, months):
 )
 def test_the_date_of_a_certificate_or_rating(text, issued):
     assert date_given(text, dt.date(2026, 12, 2)) == issued
+
+
+@pytest.mark.parametrize(
+    "text,asks",
+    [
+        ("kind of both? keep the customer happy and win more deals", False),
+        ("dunno, both?", False),
+        ("not sure tbh, they just said quality certificate. maybe iso?", False),
+        ("cmmi l3 for sure, iso is a maybe… btw is cmmi even a certification?", True),
+        ("why?", True),
+        ("how long does iso take for 3 plants?", True),
+    ],
+)
+def test_what_asks_something_at_a_form_prompt(text, asks):
+    assert asks_at_prompt(text) is asks

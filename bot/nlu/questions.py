@@ -69,10 +69,14 @@ HEDGED_REPLY_WORDS = 4
 
 
 def asks_at_prompt(text: str) -> bool:
-    """reads_as_question, except for a short reply that only ends with a question mark."""
-    stripped = text.strip()
-    hedged = len(stripped.split()) <= HEDGED_REPLY_WORDS and not QUESTION_LIKE.search(stripped.rstrip("?! "))
-    return reads_as_question(text) and not hedged
+    """reads_as_question, except that a short sentence which only ends with a question
+    mark ("kind of both? keep the customer happy") asks nothing."""
+    sentences = [p.strip() for s in _SENTENCES.split(text) if s for p in re.split(r":\s+", s) if p.strip()]
+    for sentence in sentences:
+        bare = sentence.rstrip("?! ")
+        if QUESTION_LIKE.search(bare) or ("?" in sentence and len(bare.split()) > HEDGED_REPLY_WORDS):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
