@@ -34,7 +34,7 @@ from bot import contact, leads
 from bot import recommendation as rec
 from bot.answers import month_count
 from bot.nlu.questions import reads_as_question
-from bot.profile import asks_for_recommendation, describe_found, statements
+from bot.profile import asks_for_recommendation, describe_found, requirement_after_correction, statements
 from bot.store import default_store
 
 FORM = "recommendation_form"
@@ -443,6 +443,13 @@ async def correct(dispatcher: CollectingDispatcher, tracker: Tracker, found: Dic
     the form, go on; after a result, the updated result."""
     store = default_store()
     found = {slot: merged(slot, tracker.get_slot(slot), value, _text(tracker)) for slot, value in found.items()}
+    if found.get("rec_requirement") == rec.NONE:
+        # "why both? nobody asked us for iso": CMMI stays required
+        kept = requirement_after_correction(store, tracker.get_slot("rec_requirement"), _text(tracker))
+        if kept == tracker.get_slot("rec_requirement"):
+            del found["rec_requirement"]
+        elif kept:
+            found["rec_requirement"] = kept
     in_form = tracker.active_loop.get("name") == FORM
     if not found:
         if _answering_questions(tracker):

@@ -511,6 +511,16 @@ def date_given(text: object, today: Optional[dt.date] = None) -> Optional[tuple[
     return None
 
 
+def requirement_after_correction(store: KnowledgeStore, previous: object, text: object) -> Optional[str]:
+    """What stays required when a correction rules some frameworks out: "nobody asked us
+    for iso" after "CMMI and ISO 9001 required" leaves CMMI, and after "CMMI required"
+    changes nothing. None if it names nothing, or rules out all that was required."""
+    ruled_out: set[str] = set()
+    extract_profile(store, text, ruled_out=ruled_out)
+    kept = [k for k in keys_of(previous) if k in FRAMEWORK_CHOICES and k not in ruled_out]
+    return _ordered(kept) if ruled_out and kept else None
+
+
 def timeline_from_months(months: int) -> str:
     return "urgent" if months <= 6 else "within_year" if months <= 12 else "flexible"
 
@@ -679,12 +689,17 @@ def _role(clause: str) -> Optional[str]:
 
 
 def extract_profile(
-    store: KnowledgeStore, text: object, entities: Optional[list[dict]] = None, asked: Optional[str] = None
+    store: KnowledgeStore,
+    text: object,
+    entities: Optional[list[dict]] = None,
+    asked: Optional[str] = None,
+    ruled_out: Optional[set[str]] = None,
 ) -> dict[str, str]:
     """Slot name -> canonical value for everything `text` states (see the module doc).
 
     asked: the slot whose question was just asked; a bare answer ("none", "50",
-    "not sure", "either one") is then read as the answer to it."""
+    "not sure", "either one") is then read as the answer to it. ruled_out, if given,
+    receives the frameworks the message says are not required ("nobody asked us for iso")."""
     if text is None:
         return {}
     if isinstance(text, list):
@@ -783,6 +798,8 @@ def extract_profile(
         for mention in frameworks:
             if role == "require" and mention.negated:
                 not_required = True
+                if ruled_out is not None:
+                    ruled_out.add(mention.value)
             elif role == "require":
                 required.append(mention.value)
             elif role == "hold" and mention.negated:

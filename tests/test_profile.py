@@ -10,7 +10,13 @@ import pytest
 
 from bot import recommendation as rec
 from bot.nlu.questions import asks_at_prompt
-from bot.profile import _months_until_named_month, date_given, describe_found, extract_profile
+from bot.profile import (
+    _months_until_named_month,
+    date_given,
+    describe_found,
+    extract_profile,
+    requirement_after_correction,
+)
 
 
 def converse(store, opening: str, answers: dict[str, str] | None = None) -> dict[str, str]:
@@ -472,3 +478,17 @@ def test_the_date_of_a_certificate_or_rating(text, issued):
 )
 def test_what_asks_something_at_a_form_prompt(text, asks):
     assert asks_at_prompt(text) is asks
+
+
+@pytest.mark.parametrize(
+    "previous,text,kept",
+    [
+        ("cmmi,iso9001", "why both? we dont do defense or government and nobody asked us for iso", "cmmi"),
+        ("cmmi", "why both? nobody asked us for iso", "cmmi"),
+        ("cmmi,iso9001", "no contract require cmmi", "iso9001"),
+        ("cmmi,iso9001", "contracts do not require cmmi or iso 9001", None),
+        ("cmmi", "we are 40 people", None),
+    ],
+)
+def test_what_stays_required_after_a_correction(sqlite_store, previous, text, kept):
+    assert requirement_after_correction(sqlite_store, previous, text) == kept
