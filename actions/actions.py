@@ -358,7 +358,9 @@ _ASKS_REQUEST_STATUS = re.compile(
     r"\bwill (?:someone|anyone|a consultant|you) (?:still )?(?:contact|e-?mail|call|write to)\b|"
     r"\b(?:is|are)\s+(?:my|our|any|anything)\b[^.?!]{0,30}\b(?:stored|saved|kept)\b|"
     r"\bwhat (?:\w+ )?do (?:you|u) (?:still )?(?:know|have|keep|store)\b[^.?!]{0,20}\b(?:me|us)\b|"
-    r"\bdo you (?:still )?(?:have|keep|store|hold)\b[^.?!]{0,20}\b(?:my|our|any)\b|"
+    r"\b(?:do )?(?:you|u) (?:still )?(?:have|keep|store|hold)\b[^.?!]{0,20}\b(?:my|our|any)\s+(?:\w+\s+)?"
+    r"(?:data|details|info\w*|e-?mail|name|contact\w*|records?|personal|messages|conversation|request)\b"
+    r"(?!\s+(?:on|about|for)\b)|"
     r"\b(?:do|what do) you (?:still )?(?:know|remember|have noted)\b[^.?!]{0,25}"
     r"\b(?:me|us|our (?:company|firm|organi[sz]ation))\b|"
     r"\bwhat (?:exactly )?(?:are|do) you (?:storing|keeping|holding|store|keep|hold)\b",

@@ -197,8 +197,10 @@ class ValidateRecommendationForm(FormValidationAction):
         requested = tracker.get_slot("requested_slot")
         entities = tracker.latest_message.get("entities")
         if requested is not None and is_real_question(_intent(tracker), text):
+            # "cmmi l3 for sure. btw is cmmi a certification?", "wait, not required. also: is
+            # cmmi only for software?": what it states is taken, and the question answered here
             found = statements(default_store(), text, entities, asked=requested)
-            if requested not in found or not answer_unrouted_question(dispatcher, tracker):
+            if not found or not answer_unrouted_question(dispatcher, tracker):
                 return []  # only a question: the rules answer it and the form asks again
             _turn.get().answered_aside = True
         elif requested is None:  # the opening message: its statements, not its question
@@ -506,6 +508,13 @@ class ActionComplaint(Action):
 class ValidateConsultantForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_consultant_form"
+
+    async def run(self, dispatcher, tracker, domain):
+        if tracker.get_slot("requested_slot") is None and reads_as_question(_text(tracker)):
+            # "can you guys help with both iso and cmmi prep? id like someone to call me":
+            # the question's answer (no CMMI consulting) before the request is taken
+            answer_unrouted_question(dispatcher, tracker)
+        return await super().run(dispatcher, tracker, domain)
 
     def _reask(self, slot: str, dispatcher: CollectingDispatcher) -> None:
         question = default_store().question(slot)

@@ -40,6 +40,8 @@ EITHER = "either"
 SOFTWARE = "software"
 # A "no" answers the question asked only in a message this short.
 BARE_NONE_WORDS = 4
+# "kind of both?", "dunno, either?": a reply this short that ends with "?" is a hedged answer
+HEDGED_WORDS = 4
 # Frameworks a profile can require or hold: the three of the decision, and the
 # industry standards people hold instead of (or built on) ISO 9001.
 # ISO 27001 and ISO/IEC 20000 change no recommendation, but a user who names them has answered
@@ -94,6 +96,16 @@ _FUTURE = re.compile(
 # "a distributor asked if we should", "client ask do we have iso": a question, not a requirement
 _ASKED_WHETHER = re.compile(
     r"\bask(?:s|ed|ing)?\s+(?:us\s+|me\s+)?['\"“]?(?:if|whether|do|does|did|are|is|have|can|could)\b"
+)
+# "my boss keeps saying 'cmmi certified'", "my question is about cmmi": neither holds anything
+_NOT_A_STATEMENT_OF_OURS = re.compile(
+    r"\b(?:keeps? saying|keeps? calling|says|said|saying|claims?|claiming|thinks?)\b|"
+    r"\b(?:question|questions|asking|asked|talking|talk|ask) (?:is |was |are )?(?:about|regarding)\b"
+)
+# "tenders ask either cmmi l3 or iso 9001", "cmmi OR iso, not both": one of them will do
+_ONE_OF_THEM = re.compile(
+    r"\beither\b|\bnot both\b|\bone or the other\b|\bwhichever\b|"
+    r"\b(?:cmmi|iso|9001|as9100)\b(?: ?(?:l|level|ml) ?[2-5])?(?: 9001)? or (?:an? )?(?:cmmi|iso|9001|as9100)\b"
 )
 # "iso is a maybe", "cmmi not sure": asked about, not known to be required
 _UNSURE = re.compile(r"\b(?:maybe|perhaps|possibly|might|not sure|unsure|unclear|a maybe|dunno|not certain)\b")
@@ -421,7 +433,8 @@ _DURATION = re.compile(
 _DEADLINE_CONTEXT = re.compile(
     r"\b(?:deadline|due|closes?|closing|rfp|bid|tender|submission|need|must|have to|"
     r"got to|expires?|starts?|kick\w*|audit|certified by|ready|can we|could we|possible|realistic|"
-    r"feasible|get|achieve|reach|make it|finish|done|complete|within|by then|until|required|requires|wants?)\b"
+    r"feasible|get|achieve|reach|make it|finish|done|complete|within|by then|until|required|requires|wants?|"
+    r"yes or no|doable|enough|in time|manage)\b"
 )
 
 
@@ -459,10 +472,13 @@ _BY_MONTH = re.compile(
     rf"\b(?:by|before|until|till|in|due|end of)\s+(?:the\s+)?(?:end\s+of\s+)?(?:(?P<month>{_MONTH_NAME})"
     r"|q(?P<quarter>[1-4]))\b"
 )
-# "deadline is march 2027", "april next year", "next year in april": a dated deadline without "by"
+# "deadline is march 2027", "april next year", "next year in april", "starts 01.10.2027",
+# "2027-10-01": a dated deadline without "by"
 _DATED_MONTH = re.compile(
     rf"\b(?P<month>{_MONTH_NAME})(?:\s+|\s*,\s*)(?P<year>20\d\d|next year)\b|"
-    rf"\bnext year(?:'s)?\s+(?:in\s+)?(?P<later>{_MONTH_NAME})\b"
+    rf"\bnext year(?:'s)?\s+(?:in\s+)?(?P<later>{_MONTH_NAME})\b|"
+    r"\b\d{1,2}\.(?P<dotted>\d{1,2})\.(?P<dotted_year>20\d\d)\b|"
+    r"\b(?P<iso_year>20\d\d)-(?P<iso_month>\d{2})-\d{2}\b"
 )
 
 
@@ -474,9 +490,15 @@ def _months_until_named_month(raw: str, today: Optional[dt.date] = None) -> Opti
         dated = _DATED_MONTH.search(raw)
         if dated is None or not _DEADLINE_CONTEXT.search(raw):
             return None
-        month = _MONTHS.index((dated.group("month") or dated.group("later"))[:3]) + 1
-        next_year = dated.group("later") or dated.group("year") == "next year"
-        year = today.year + 1 if next_year else int(dated.group("year"))
+        numeric = dated.group("dotted") or dated.group("iso_month")
+        if numeric:
+            month, year = int(numeric), int(dated.group("dotted_year") or dated.group("iso_year"))
+            if not 1 <= month <= 12:
+                return None
+        else:
+            month = _MONTHS.index((dated.group("month") or dated.group("later"))[:3]) + 1
+            next_year = dated.group("later") or dated.group("year") == "next year"
+            year = today.year + 1 if next_year else int(dated.group("year"))
         ahead = (year - today.year) * 12 + month - today.month
         return ahead if 0 < ahead <= 120 else None
     month = _MONTHS.index(match.group("month")[:3]) + 1 if match.group("month") else int(match.group("quarter")) * 3
@@ -735,6 +757,8 @@ def extract_profile(
         and any(o.value != SOFTWARE and o.end <= m.start and not text_l[o.end : m.start].strip() for o in stated)
     ]
     industries = [m.value for m in made + stated]
+    if "aerospace" in industries and "manufacturing" in industries:
+        industries.insert(0, "aerospace")  # "a machining shop, tier 2 for safran": an aerospace supplier
     if industries:
         found["rec_industry"] = industries[0]
 
@@ -777,8 +801,16 @@ def extract_profile(
             role = None  # "and if later a defence client asks for cmmi?": not a requirement yet
         roles.append(role)
         frameworks = [m for m in mentions if m.entity == "framework" and m.clause == n]
-        if _ASKED_WHETHER.search(clause.text):
-            pass  # "they only ask 'do you have cmmi'" answers nothing, even at the prompt
+        same_sentence = [c for c in clauses if c.sentence == clause.sentence]
+        sentence = text_l[same_sentence[0].start : same_sentence[-1].end + 1]
+        # a question, not a hedged answer ("cmmi?", "kind of both?")
+        asks = "?" in sentence and (
+            bool(QUESTION_LIKE.search(sentence.strip().rstrip("?! "))) or len(sentence.split()) > HEDGED_WORDS
+        )
+        if _ASKED_WHETHER.search(clause.text) or _NOT_A_STATEMENT_OF_OURS.search(clause.text):
+            role = None  # "they only ask 'do you have cmmi'" answers nothing, even at the prompt
+        elif role is None and asks:
+            pass  # "btw is cmmi actually a certification?" typed at the prompt is a question
         elif role is None and asked == "rec_requirement":
             role = "require"
         elif role is None and asked == "rec_certifications":
@@ -790,7 +822,6 @@ def extract_profile(
         qualified = _with_its_qualifier(clauses, n, mentions)
         if role in ("require", "hold") and (_OPTIONAL.search(qualified) or _UNSURE.search(qualified)):
             role = None  # "a couple of RFPs list CMMI as a plus but not mandatory", "nice to have", "iso maybe"
-        same_sentence = [c for c in clauses if c.sentence == clause.sentence]
         if role == "hold" and _LAPSED.search(text_l[same_sentence[0].start : same_sentence[-1].end]):
             role = None  # "we had an ML3 benchmark in 2021 but didn't do anything after"
         masked = _masked(clause.text)
@@ -829,7 +860,9 @@ def extract_profile(
             found["rec_requirement"] = EITHER
         elif _BOTH.search(raw_norm):
             required = ["cmmi", "iso9001"]
-    if required:
+    if len(set(required)) > 1 and _ONE_OF_THEM.search(raw_norm):
+        found["rec_requirement"] = EITHER
+    elif required:
         found["rec_requirement"] = _ordered(required)
     elif "rec_requirement" not in found:
         if not_required:

@@ -518,11 +518,16 @@ def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:
             f'The article\'s "Should I get CMMI appraisal?" table, row "{row.role}{qualifier}": '
             f"CMMI {row.label.lower()}. {row.why} {cite.mark(row.source)}"
         )
-    if "cmmi" in profile.required:
+    if {"cmmi", "iso9001"} <= profile.required:
+        reasons.append(
+            "You said your contracts or RFPs require CMMI and ISO 9001, so both a CMMI maturity level rating "
+            "and ISO 9001 certification are needed for eligibility."
+        )
+    elif "cmmi" in profile.required:
         reasons.append(
             "You said your contracts or RFPs require CMMI, so a CMMI maturity level rating is needed for eligibility."
         )
-    if "iso9001" in profile.required:
+    elif "iso9001" in profile.required:
         reasons.append("You said your contracts or RFPs require ISO 9001 certification.")
     if profile.requirement == EITHER:
         iso, cmmi = store.process("iso9001"), store.process("cmmi")
@@ -551,11 +556,16 @@ def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:
             continue  # "ISO 9001 makes CMMI faster" is said once
         if fact and fact.text not in " ".join(reasons):
             reasons.append(f"{fact.text} {cite.mark(fact.source)}")
-    examples = [
-        e
-        for e in store.examples()
-        if e.outcome_key == outcome_key and not (_GOV & set(_keys(e.customers)) and _not_government(profile))
-    ]
+    # one example: the one whose customers are most like the user's (a commercial-only
+    # user is never told about a defense contractor)
+    examples = sorted(
+        (
+            e
+            for e in store.examples()
+            if e.outcome_key == outcome_key and not (_GOV & set(_keys(e.customers)) and _not_government(profile))
+        ),
+        key=lambda e: -len(set(_keys(e.customers)) & profile.customer_keys),
+    )[:1]
     for example in examples:
         reasons.append(
             f"The article's example {example.number} ({example.title}) reached the same decision: "

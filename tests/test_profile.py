@@ -151,6 +151,29 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
             {"rec_industry": "aerospace", "rec_customers": "defense", "rec_requirement": "as9100"},
         ),
         (None, "client ask do we have iso or cmmi", {}),
+        # one of them will do
+        (
+            "rec_requirement",
+            "dunno exactly, the govt tenders i saw ask either cmmi l3 or iso 9001",
+            {"rec_customers": "federal", "rec_requirement": "either"},
+        ),
+        ("rec_requirement", "tenders want cmmi OR iso, not both", {"rec_requirement": "either"}),
+        ("rec_requirement", "some rfps require cmmi, others require iso 9001", {"rec_requirement": "cmmi,iso9001"}),
+        # someone else's words, a question, the topic of a question: nothing held
+        (
+            "rec_certifications",
+            "none yet. btw is cmmi actually a certification? my boss keeps saying 'cmmi certified'",
+            {"rec_certifications": "none"},
+        ),
+        ("rec_certifications", "wrong again. we HAVE iso, question is about cmmi", {"rec_certifications": "iso9001"}),
+        ("rec_certifications", "cmmi?", {"rec_certifications": "cmmi"}),
+        # a machining shop supplying an aerospace company; state banks are government customers
+        (
+            None,
+            "small machining shop in queretaro, tier 2 for safran, 18 persons",
+            {"rec_industry": "aerospace", "rec_size": "18"},
+        ),
+        (None, "customers are government banks only, not private", {"rec_customers": "federal"}),
         (None, "thats not what i asked. help me choose what to do", {}),
         # the negation after the name
         (
@@ -445,6 +468,8 @@ def test_deadline_comparison_against_the_size_estimate(store):
         ("we need it next year april", dt.date(2026, 12, 2), 4),
         ("must be done april next year", dt.date(2026, 12, 2), 4),
         ("we got ml3 in march 2021", dt.date(2026, 12, 2), None),
+        ("the contract starts 01.10.2027, we need the rating by then", dt.date(2026, 12, 2), 10),
+        ("deadline 2027-06-30", dt.date(2026, 12, 2), 6),
     ],
 )
 def test_a_deadline_named_by_month_or_quarter(text, today, months):

@@ -647,3 +647,15 @@ def test_after_erasure_nothing_is_noted(sqlite_store):
 def test_a_plain_consultant_request_the_nlu_missed_starts_the_request(sqlite_store, text):
     messages, events = run(rasa_actions.ActionAnswerQuestion(), tracker("ask_question", text, loop=None))
     assert messages == [] and events == [{"event": "followup", "name": "consultant_form", "timestamp": None}]
+
+
+@pytest.mark.parametrize("text", ["do you have any free toolkits?", "do you have any info on tisax"])
+def test_questions_about_content_are_not_read_as_questions_about_stored_data(sqlite_store, text):
+    messages, _ = run(rasa_actions.ActionAnswerQuestion(), tracker("ask_question", text, loop=None))
+    assert "utter_no_consultant_request" not in [m.get("response") for m in messages]
+
+
+@pytest.mark.parametrize("text", ["u still have my email?", "what do you still have about me?"])
+def test_short_questions_about_stored_data_say_what_is_stored(sqlite_store, text):
+    messages, _ = run(rasa_actions.ActionAnswerQuestion(), tracker("ask_question", text, loop=None))
+    assert [m.get("response") for m in messages][-1] == "utter_no_consultant_request"
