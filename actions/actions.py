@@ -150,6 +150,7 @@ def named_subjects(tracker: Tracker) -> list[str]:
     return list(dict.fromkeys(subjects))
 
 
+CONSULTANT_BUTTON = {"title": "Talk to a consultant", "payload": "/request_consultant"}
 _CERTIFICATE = re.compile(r"\b(?:certificates?|certs?)\b", re.I)
 
 
@@ -482,6 +483,12 @@ async def answer_question(
         return [SlotSet(slot, value) for slot, value in updates.items()]
     reply = await asyncio.to_thread(compose, tracker, intent, slots)
     events: List[EventType] = [SlotSet(slot, value) for slot, value in updates.items()]
+    gaps = AnswerComposer(snapshot_cache().get()).not_covered(text) if not decide else []
+    if gaps:
+        # "is 27001 enough for TISAX?": no source covers it; an answer about 27001 would mislead
+        buttons = (reply.buttons if reply is not None and reply.found else []) + [CONSULTANT_BUTTON]
+        dispatcher.utter_message(response="utter_no_source_on", topic=" or ".join(gaps), buttons=buttons)
+        return events
     if decide:
         # "we are a 6-person startup ... which one first?": the short answer if there is one,
         # then the guided recommendation with what the message says filled in (the form reads it)
@@ -515,7 +522,6 @@ async def answer_question(
         from actions.recommendation import correct  # (it imports this module)
 
         return await correct(dispatcher, tracker, contradicted)
-    text = str(tracker.latest_message.get("text") or "")
     if unclear and _WANTS_CONSULTANT.search(text) and not _DECLINES_CONSULTANT.search(text):
         return events + [FollowupAction(CONSULTANT_FORM)]  # "hi, can someone call me? consultant"
     if reply is None:

@@ -221,6 +221,10 @@ class AnswerComposer:
                 found += [f for f in premise.corrections[: 1 if brief else None] if f not in found]
         return found
 
+    def not_covered(self, message: str) -> list[str]:
+        """Topics the message asks about that no source covers ("TISAX", "AS9100 costs")."""
+        return [p.no_source_on for p in self.snapshot.premises if p.no_source_on and p.held_by(message)]
+
     def subjects_for(
         self,
         question: QuestionKind,

@@ -129,7 +129,7 @@ def test_a_correction_that_is_the_whole_answer_still_sets_the_subject(composer):
 @pytest.mark.parametrize("message", ["what are the maturity levels 1 to 5?", "is level 5 the top?"])
 def test_a_true_statement_is_not_corrected(composer, message):
     reply = composer.reply(["maturity_levels"], message=message)
-    corrections = {FACTS[k]["text"] for p in PREMISES for k in p["correction"]}
+    corrections = {FACTS[k]["text"] for p in PREMISES for k in p.get("correction", [])}
     assert not any(c in reply.text for c in corrections)
 
 
@@ -312,3 +312,17 @@ def test_a_deadline_is_judged_only_by_the_subjects_own_estimate(composer):
         ["deadline_fit"], message="can we make as9100 in 8 months", named=["as9100"], deadline_months=8
     )
     assert body(reply.text).startswith(FACTS["as9100_extra_time_answer"]["text"])
+
+
+@pytest.mark.parametrize(
+    "message,topics",
+    [
+        ("and TISAX? our OEM want TISAX label. is 27001 enough for this?", ["TISAX"]),
+        ("how much does cmmc level 2 cost and how long?", ["CMMC costs or timelines"]),
+        ("is as9100 more expensive than iso 9001?", ["AS9100 costs"]),
+        ("we have iatf 16949, how long for iso 9001?", []),
+        ("is cmmi the same as cmmc?", []),
+    ],
+)
+def test_topics_no_source_covers_are_named(composer, message, topics):
+    assert composer.not_covered(message) == topics

@@ -659,3 +659,9 @@ def test_questions_about_content_are_not_read_as_questions_about_stored_data(sql
 def test_short_questions_about_stored_data_say_what_is_stored(sqlite_store, text):
     messages, _ = run(rasa_actions.ActionAnswerQuestion(), tracker("ask_question", text, loop=None))
     assert [m.get("response") for m in messages][-1] == "utter_no_consultant_request"
+
+
+def test_a_topic_no_source_covers_gets_the_honest_reply(sqlite_store):
+    t = tracker("ask_question", "and TISAX? our OEM want TISAX label. is 27001 enough for this?", loop=None)
+    messages, _ = run(rasa_actions.ActionAnswerQuestion(), t)
+    assert [(m["response"], m.get("topic")) for m in messages] == [("utter_no_source_on", "TISAX")]

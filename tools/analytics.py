@@ -66,6 +66,7 @@ class ReportSettings:
         "utter_out_of_scope",
         "utter_closest_match",
         "utter_did_you_mean",
+        "utter_no_source_on",
     )
     # the intent of every catalogue question; its `question` entities name the question kinds
     question_intent: str = "ask_question"

@@ -178,7 +178,10 @@ def _catalogue_objects(files: list[tuple[str, dict]], fact_keys: set[str]) -> li
         for n, raw in enumerate(doc.get("misconceptions") or [], start=1):
             where = f"{filename} misconception {n}"
             position += 1
-            item = m.Misconception(key=str(raw.get("key")), position=position)
+            no_source = raw.get("no_source_on")
+            item = m.Misconception(
+                key=str(raw.get("key")), position=position, no_source_on=str(no_source) if no_source else None
+            )
             patterns = [str(p) for p in raw.get("match") or []]
             for pattern in patterns:
                 try:
@@ -186,8 +189,8 @@ def _catalogue_objects(files: list[tuple[str, dict]], fact_keys: set[str]) -> li
                 except re.error as exc:
                     raise ContentError(f"{where}: invalid pattern {pattern!r}: {exc}") from exc
             corrections = [str(k) for k in raw.get("correction") or []]
-            if not patterns or not corrections:
-                raise ContentError(f"{where}: needs match and correction")
+            if not patterns or not (corrections or no_source):
+                raise ContentError(f"{where}: needs match, and correction or no_source_on")
             for fact_key in corrections:
                 if fact_key not in fact_keys:
                     raise ContentError(f"{where}: unknown fact {fact_key!r}")

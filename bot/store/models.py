@@ -423,11 +423,13 @@ MisconceptionPart: Any = part_of("misconceptions", "misconception_key")
 
 
 class Misconception(Base):
-    """A false premise people bring (e.g. "maturity level 6"), with its correction."""
+    """A false premise people bring (e.g. "maturity level 6"), with its correction; or
+    a topic the sources do not cover (`no_source_on`: "TISAX"), answered honestly."""
 
     __tablename__ = "misconceptions"
     key: Mapped[str] = Column(String(64), primary_key=True)
     position: Mapped[int] = required(Integer, default=0)
+    no_source_on: Mapped[Optional[str]] = Column(String(120))
     patterns: Mapped[list[MisconceptionPattern]] = parts("MisconceptionPattern")
     corrections: Mapped[list[MisconceptionFact]] = parts("MisconceptionFact")
 

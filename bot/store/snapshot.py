@@ -42,6 +42,8 @@ class Premise:
     key: str
     patterns: list[re.Pattern]
     corrections: list[m.Fact]
+    # a topic the sources do not cover ("TISAX"): no correction, an honest reply
+    no_source_on: Optional[str] = None
 
     def held_by(self, message: str) -> bool:
         return any(p.search(message) for p in self.patterns)
@@ -119,6 +121,7 @@ def read_snapshot(store: KnowledgeStore, digest: str) -> ContentSnapshot:
                 key=p.key,
                 patterns=[re.compile(x.pattern, re.I) for x in p.patterns],
                 corrections=[facts[c.fact_key] for c in p.corrections],
+                no_source_on=p.no_source_on,
             )
             for p in premises_rows
         ]
