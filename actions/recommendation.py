@@ -99,11 +99,25 @@ def side_questions_in_a_row(tracker: Tracker) -> int:
     return count
 
 
+def _form_started_this_turn(tracker: Tracker) -> bool:
+    """A form became active after the user's latest message (its first prompt)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "active_loop" and event.get("name"):
+            return True
+    return False
+
+
 def _make_ask_action(slot: str) -> type:
     def name(self) -> Text:
         return f"action_ask_{slot}"
 
     def run(self, dispatcher, tracker, domain):
+        if slot == "contact_name" and _form_started_this_turn(tracker) and reads_as_question(_text(tracker)):
+            # "can you guys help with both iso and cmmi prep? id like someone to call me":
+            # the question's answer (no CMMI consulting) before the request is taken
+            answer_unrouted_question(dispatcher, tracker)
         if side_questions_in_a_row(tracker) >= 2:
             # a user asking question after question is not nagged with the same prompt and buttons
             question = default_store().question(slot)
@@ -508,13 +522,6 @@ class ActionComplaint(Action):
 class ValidateConsultantForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_consultant_form"
-
-    async def run(self, dispatcher, tracker, domain):
-        if tracker.get_slot("requested_slot") is None and reads_as_question(_text(tracker)):
-            # "can you guys help with both iso and cmmi prep? id like someone to call me":
-            # the question's answer (no CMMI consulting) before the request is taken
-            answer_unrouted_question(dispatcher, tracker)
-        return await super().run(dispatcher, tracker, domain)
 
     def _reask(self, slot: str, dispatcher: CollectingDispatcher) -> None:
         question = default_store().question(slot)

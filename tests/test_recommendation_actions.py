@@ -665,3 +665,31 @@ def test_a_topic_no_source_covers_gets_the_honest_reply(sqlite_store):
     t = tracker("ask_question", "and TISAX? our OEM want TISAX label. is 27001 enough for this?", loop=None)
     messages, _ = run(rasa_actions.ActionAnswerQuestion(), t)
     assert [(m["response"], m.get("topic")) for m in messages] == [("utter_no_source_on", "TISAX")]
+
+
+def test_a_question_asked_with_the_consultant_request_is_answered_before_the_name_prompt(sqlite_store):
+    text = "can you guys help with cmmi prep? id like someone to call me"
+    t = Tracker.from_dict(
+        {
+            "sender_id": "test-user",
+            "slots": {"requested_slot": "contact_name"},
+            "latest_message": {
+                "text": text,
+                "intent": {"name": "request_consultant", "confidence": 0.9},
+                "entities": [{"entity": "framework", "value": "cmmi", "start": 23, "end": 27}],
+                "question_ranking": [{"question": "firm_cmmi_consulting", "confidence": 0.9}],
+            },
+            "events": [
+                {"event": "user", "text": text, "parse_data": {"intent": {"name": "request_consultant"}}},
+                {"event": "active_loop", "name": "consultant_form"},
+            ],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {"name": "consultant_form"},
+            "latest_action_name": "consultant_form",
+        }
+    )
+    ask_name = next(a for a in rec_actions.ASK_ACTIONS if a().name() == "action_ask_contact_name")
+    messages, _ = run(ask_name(), t)
+    assert messages[0]["text"].startswith("Not for CMMI: the article's authors do not offer CMMI consulting")
+    assert messages[1]["text"].startswith("What name should the consultant use?")
