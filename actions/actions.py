@@ -87,7 +87,7 @@ CONTACT_PROMPTS = ("contact_name", "contact_email")
 UNPLACED_ANSWER_CONFIDENCE = 0.25
 # Profile slots an answer depends on, and the confidence below which a message that
 # states one of them is taken as the last question again, asked for the user's case.
-SITUATION_SLOTS = ("rec_size", "rec_certifications")
+SITUATION_SLOTS = ("rec_size", "rec_certifications", "rec_sites")
 RESTATED_CONFIDENCE = 0.5
 
 _snapshots: Optional[SnapshotCache] = None
@@ -188,7 +188,11 @@ def profile_subjects(slots: Dict[str, Any]) -> list[str]:
 def situation(slots: Dict[str, Any]) -> Situation:
     staff = size_range(slots.get("rec_size"))
     held = str(slots.get("rec_certifications") or "")
-    return Situation(staff=staff, held=frozenset(k for k in held.split(",") if k and k not in ("none", "unknown")))
+    return Situation(
+        staff=staff,
+        held=frozenset(k for k in held.split(",") if k and k not in ("none", "unknown")),
+        multi_site=str(slots.get("rec_sites") or "").isdigit() and int(str(slots["rec_sites"])) > 1,
+    )
 
 
 QUESTION_INTENTS = ("ask_question",) + FOLLOWUP_INTENTS[:3]

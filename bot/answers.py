@@ -139,6 +139,7 @@ class Situation:
 
     staff: Optional[tuple[int, Optional[int]]] = None  # (low, high); high None means "and more"
     held: frozenset[str] = frozenset()
+    multi_site: bool = False  # "we have 3 plants"
 
     def fits(self, fact: m.Fact) -> bool:
         if fact.when_held and fact.when_held not in self.held:
@@ -146,6 +147,8 @@ class Situation:
         if fact.unless_held and fact.unless_held in self.held:
             return False
         if fact.min_staff is None and fact.max_staff is None:
+            return True
+        if self.multi_site and fact.or_multi_site:
             return True
         if self.staff is None:
             return False
@@ -156,7 +159,13 @@ class Situation:
 
     @property
     def conditioned(self) -> bool:
-        return self.staff is not None or bool(self.held)
+        return self.staff is not None or bool(self.held) or self.multi_site
+
+    def own_case(self, facts: list[m.Fact]) -> list[m.Fact]:
+        """On several sites, the multi-site estimate instead of the one for their headcount."""
+        if not (self.multi_site and any(f.or_multi_site for f in facts)):
+            return facts
+        return [f for f in facts if f.or_multi_site or (f.min_staff is None and f.max_staff is None)]
 
 
 @dataclass
@@ -269,7 +278,7 @@ class AnswerComposer:
         facts = question.for_subject(role, subject)
         if subject and "" in question.subjects(role):
             facts = question.for_subject(role, "") + facts
-        return [f for f in facts if situation.fits(f)]
+        return situation.own_case([f for f in facts if situation.fits(f)])
 
     @staticmethod
     def _verdict(months: int, fact: m.Fact) -> str:
@@ -376,7 +385,12 @@ class AnswerComposer:
                 lines = self._lines(facts, cite, shown)
                 if lines:
                     parts.append((s, lines))
-                if not detail and self._size_dependent(kind, s) and situation.staff is None:
+                if (
+                    not detail
+                    and self._size_dependent(kind, s)
+                    and situation.staff is None
+                    and not any(f.or_multi_site for f in facts)
+                ):
                     needs_size = True
             if not parts and not said_by_correction:
                 continue

@@ -345,10 +345,26 @@ def _mentions(store: KnowledgeStore, text: str, clauses: list[Clause], entities:
     return kept
 
 
+# "3 plants", "two sites", "multi-site": an organization on several sites
+_SITES = re.compile(
+    r"\b(?P<n>\d{1,3})\s+(?:sites|plants|locations|factories|facilities|branches|offices|production sites)\b|"
+    r"\b(?P<several>multi-?site|multiple (?:sites|plants|locations)|several (?:sites|plants|locations))\b"
+)
+
+
+def parse_sites(text: object) -> Optional[int]:
+    """How many sites the organization has, when it says it has more than one."""
+    match = _SITES.search(_words_to_digits(norm(text)))
+    if match is None:
+        return None
+    sites = int(match.group("n")) if match.group("n") else 2
+    return sites if sites > 1 else None
+
+
 # -- numbers -------------------------------------------------------------------
 _NUMBER = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?"
 _SIZE_UNITS = (
-    r"people|peoples|persons?|ppl|folks|staff|staffers|employees?|emps|ftes?|engineers?|developers?|devs?|workers?|"
+    r"people|peoples|persons?|ppl|folks|staff|staffers|employees?|employes|emps|ftes?|engineers?|developers?|devs?|workers?|"
     r"heads?|headcount|members|consultants|colleagues|strong|person|man|souls"
 )
 
@@ -888,6 +904,10 @@ def extract_profile(
     if size and (size != UNKNOWN or asked == "rec_size"):
         found["rec_size"] = size
 
+    sites = parse_sites(raw_norm)
+    if sites:
+        found["rec_sites"] = str(sites)
+
     # deadline and time pressure
     months = deadline_months(raw_norm, asked=asked == "rec_timeline")
     if months is not None:
@@ -970,6 +990,8 @@ def describe_found(store: KnowledgeStore, found: dict[str, str]) -> str:
             if certifications == UNKNOWN
             else f"already hold {_names(store, 'framework', keys_of(certifications))}"
         )
+    if found.get("rec_sites"):
+        parts.append(f"{found['rec_sites']} sites")
     months = found.get("rec_deadline_months")
     timeline = found.get("rec_timeline")
     if months:

@@ -66,7 +66,7 @@ SLOTS = (
     "rec_goal",
 )
 # Filled from what the user states, never asked on their own.
-EXTRA_SLOTS = ("rec_target_level", "rec_deadline_months")
+EXTRA_SLOTS = ("rec_target_level", "rec_deadline_months", "rec_sites")
 # What an answer the form could not use twice is taken to mean ("not sure";
 # an industry it cannot place is "other").
 ASSUMED_WHEN_UNSURE = {"rec_industry": "other"}
@@ -111,6 +111,7 @@ class Profile:
     goal: str = UNKNOWN
     target_level: Optional[int] = None
     deadline_months: Optional[int] = None
+    sites: Optional[int] = None
 
     @classmethod
     def from_slots(cls, slots: dict) -> "Profile":
@@ -120,6 +121,7 @@ class Profile:
 
         level = slots.get("rec_target_level")
         deadline = slots.get("rec_deadline_months")
+        sites = str(slots.get("rec_sites") or "")
         return cls(
             industry=slots.get("rec_industry") or None,
             customers=get("rec_customers", UNKNOWN),
@@ -130,6 +132,7 @@ class Profile:
             goal=get("rec_goal", UNKNOWN),
             target_level=int(level) if level not in (None, "") else None,
             deadline_months=int(str(deadline)) if str(deadline or "").isdigit() and int(str(deadline)) > 0 else None,
+            sites=int(sites) if sites.isdigit() else None,
         )
 
     @property
@@ -324,6 +327,10 @@ def _size_estimate(store: KnowledgeStore, framework_key: str, profile: Profile) 
     if framework_key == "cmmi":
         level = profile.target_level or 3
         return next((e for e in estimates if e.maturity_level == level), None)
+    if profile.sites and profile.sites > 1:
+        several = next((e for e in estimates if e.or_multi_site), None)
+        if several is not None:
+            return several  # "250+ staff or multi-site"
     staff = size_range(profile.size)
     if staff is None:
         return next((e for e in estimates if e.min_staff is None and e.max_staff is None), None)

@@ -326,3 +326,11 @@ def test_a_deadline_is_judged_only_by_the_subjects_own_estimate(composer):
 )
 def test_topics_no_source_covers_are_named(composer, message, topics):
     assert composer.not_covered(message) == topics
+
+
+def test_an_organization_on_several_sites_gets_the_multi_site_estimate(composer):
+    # content/catalogue/process_cost.yml: the 250+ staff estimate also covers several sites
+    reply = composer.reply(["how_long"], named=["iso9001"], situation=Situation(staff=(40, 40), multi_site=True))
+    text = body(reply.text)
+    assert text.startswith(FACTS["iso9001_time_251plus_answer"]["text"])
+    assert FACTS["iso9001_time_25_250_answer"]["text"] not in text

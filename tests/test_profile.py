@@ -174,6 +174,10 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
             {"rec_industry": "aerospace", "rec_size": "18"},
         ),
         (None, "customers are government banks only, not private", {"rec_customers": "federal"}),
+        # several sites
+        (None, "150 employes in 2 sites", {"rec_size": "150", "rec_sites": "2"}),
+        (None, "we have three plants in ohio", {"rec_sites": "3"}),
+        (None, "one site only", {}),
         (None, "thats not what i asked. help me choose what to do", {}),
         # the negation after the name
         (

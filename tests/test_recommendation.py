@@ -466,3 +466,10 @@ def test_a_machining_shop_holding_as9100_is_read_against_the_aerospace_row(store
     result = rec.recommend(store, p)
     assert result.key == "as9100_held"
     assert result.fit_row is not None and result.fit_row.industry_key == "defense"
+
+
+def test_a_plan_for_several_sites_uses_the_multi_site_estimate(store):
+    p = profile(industry="manufacturing", customers="commercial", requirement="iso9001", size="200")
+    plan = rec.render_brief(rec.recommend(store, rec.Profile(**{**p.__dict__, "sites": 3})), p)
+    # content/timelines.yml: "250+ staff or multi-site" is 9–12 months, 25–250 staff 6–9
+    assert "ISO 9001 certification process: 9–12 months" in plan

@@ -154,6 +154,8 @@ class Fact(Cited, Base):
     max_staff: Mapped[Optional[int]] = Column(Integer)
     when_held: Mapped[Optional[str]] = Column(String(32))
     unless_held: Mapped[Optional[str]] = Column(String(32))
+    # also the case of an organization on several sites, whatever its size ("250+ staff or multi-site")
+    or_multi_site: Mapped[bool] = required(Boolean, default=False)
     # a duration fact's range, to compare with a deadline the user gives ("ml3 in 4 months?")
     min_months: Mapped[Optional[int]] = Column(Integer)
     max_months: Mapped[Optional[int]] = Column(Integer)
@@ -192,6 +194,7 @@ class TimelineEstimate(Row, Cited, Base):
     min_staff: Mapped[Optional[int]] = Column(Integer)
     max_staff: Mapped[Optional[int]] = Column(Integer)
     maturity_level: Mapped[Optional[int]] = Column(Integer)
+    or_multi_site: Mapped[bool] = required(Boolean, default=False)  # "250+ staff or multi-site"
     position: Mapped[int] = required(Integer, default=0)
 
 
