@@ -29,6 +29,7 @@ from bot.profile import (
     deadline_months,
     describe_found,
     extract_profile,
+    states_own_industry,
     user_statements,
 )
 from bot.recommendation import (
@@ -164,6 +165,8 @@ def profile_updates(tracker: Tracker, overwrite: bool = False) -> dict[str, str]
     if size:
         found["rec_size"] = size[0]
     known = {slot for slot in found if tracker.get_slot(slot) not in (None, "", "unknown")}
+    if "rec_industry" in known and not states_own_industry(tracker.latest_message.get("text")):
+        found.pop("rec_industry")  # "some US bank RFPs ask for CMMI": the client's industry, not a new one of ours
     return {
         slot: value
         for slot, value in found.items()
@@ -282,7 +285,7 @@ def contact_outside_form(dispatcher: CollectingDispatcher, tracker: Tracker, int
     if tracker.active_loop.get("name"):
         return None
     email, name = contact.find_email(text), contact.name_beside_email(text)
-    asks = (_WANTS_CONSULTANT.search(text) or consultant_offer_open(tracker)) and not _DECLINES_CONSULTANT.search(text)
+    asks = (_WANTS_CONSULTANT.search(text) or consultant_offer_open(tracker)) and not _refuses_consultant(text)
     if email and name and asks:
         return [SlotSet("contact_name", name), SlotSet("contact_email", email), FollowupAction(CONSULTANT_FORM)]
     if intent in UNPLACED_INTENTS + ("correct_recommendation",) and contact.looks_like_contact(text):
@@ -300,7 +303,10 @@ def consultant_request_reply(dispatcher: CollectingDispatcher, tracker: Tracker)
     me" takes back a stored request (deleted, the rest of the conversation kept); "is my
     data still stored?" says what is stored. Not "can we do it without a consultant?"."""
     text = str(tracker.latest_message.get("text") or "")
-    declines, status = bool(_DECLINES_CONSULTANT.search(text)), bool(_ASKS_REQUEST_STATUS.search(text))
+    declines = bool(_DECLINES_CONSULTANT.search(text)) or (
+        bool(_NO_CONSULTANT.search(text)) and not reads_as_question(text)
+    )
+    status = bool(_ASKS_REQUEST_STATUS.search(text))
     if not declines and not status:
         return False
     engine = default_store().engine
@@ -349,14 +355,24 @@ def consultant_offer_open(tracker: Tracker) -> bool:
 
 
 # "thanks, no consultant needed" while the offer is open declines it
+# "no consultant needed": a decline when stated, not when asked ("you don't do cmmi
+# consulting?? then who helps us?" withdraws nothing)
+_NO_CONSULTANT = re.compile(r"\b(?:no|not|don'?t|dont|do not|nope|without)\b[^.?!]{0,30}\bconsultants?\b", re.I)
+# taking the request back in so many words, asked or stated
 _DECLINES_CONSULTANT = re.compile(
-    r"\b(?:no|not|don'?t|dont|do not|nope|without)\b[^.?!]{0,30}\bconsult\w*|"
     r"\b(?:don'?t|dont|do not|no one|nobody)\b[^.?!]{0,20}\b(?:contact|call|e-?mail|reach)\s+(?:me|us)\b|"
     r"\b(?:don'?t|dont|do not)\s+want\s+(?:to be\s+)?contact\w*|"
     r"\bcancel\w*\s+(?:the\s+|my\s+|our\s+|that\s+)?(?:consultant\s+|contact\s+)?request\b|"
     r"\bwithdraw\w*\b[^.?!]{0,20}\brequest\b",
     re.I,
 )
+
+
+def _refuses_consultant(text: str) -> bool:
+    """Any "no" to a consultant, stated or asked: never read as a request for one."""
+    return bool(_DECLINES_CONSULTANT.search(text) or _NO_CONSULTANT.search(text))
+
+
 # "is my consultant request withdrawn?", "will someone still email me?"
 _ASKS_REQUEST_STATUS = re.compile(
     r"\b(?:is|was|did you \w+)\s+(?:my|the)\s+(?:consultant\s+)?request\b|"
@@ -368,7 +384,8 @@ _ASKS_REQUEST_STATUS = re.compile(
     r"(?!\s+(?:on|about|for)\b)|"
     r"\b(?:do|what do) you (?:still )?(?:know|remember|have noted)\b[^.?!]{0,25}"
     r"\b(?:me|us|our (?:company|firm|organi[sz]ation))\b|"
-    r"\bwhat (?:exactly )?(?:are|do) you (?:storing|keeping|holding|store|keep|hold)\b",
+    r"\bwhat (?:exactly )?(?:are|do) you (?:storing|keeping|holding|store|keep|hold)\b|"
+    r"\bwhat(?:'?s| is) my name\b|\bwhat did you (?:send|pass|give|forward)\b",
     re.I,
 )
 
@@ -518,7 +535,7 @@ async def answer_question(
         return events
     contradicted = (
         await asyncio.to_thread(profile_updates, tracker, True)
-        if unclear and not known and not tracker.active_loop.get("name")
+        if (unclear or _OBJECTION.search(text)) and not known and not tracker.active_loop.get("name")
         else {}
     )
     if contradicted.keys() - updates.keys():
@@ -526,7 +543,7 @@ async def answer_question(
         from actions.recommendation import correct  # (it imports this module)
 
         return await correct(dispatcher, tracker, contradicted)
-    if unclear and _WANTS_CONSULTANT.search(text) and not _DECLINES_CONSULTANT.search(text):
+    if unclear and _WANTS_CONSULTANT.search(text) and not _refuses_consultant(text):
         return events + [FollowupAction(CONSULTANT_FORM)]  # "hi, can someone call me? consultant"
     if reply is None:
         dispatcher.utter_message(response="utter_ask_away")

@@ -34,7 +34,13 @@ from bot import contact, leads
 from bot import recommendation as rec
 from bot.answers import month_count
 from bot.nlu.questions import reads_as_question
-from bot.profile import asks_for_recommendation, describe_found, requirement_after_correction, statements
+from bot.profile import (
+    asks_for_recommendation,
+    describe_found,
+    requirement_after_correction,
+    statements,
+    states_own_industry,
+)
 from bot.store import default_store
 
 FORM = "recommendation_form"
@@ -228,6 +234,8 @@ class ValidateRecommendationForm(FormValidationAction):
             previous = tracker.get_slot(slot)
             if previous not in (None, "") and slot != requested and slot not in LIST_SLOTS and not correcting:
                 continue  # "bank RFPs asked for ISO 9001" names the customers' industry, not a new one of ours
+            if slot == "rec_industry" and previous not in (None, "") and not states_own_industry(text):
+                continue  # "not sure, some US bank RFPs ask for it": still not our industry
             value = merged(slot, previous, value, text)  # "we also want commercial work"
             if previous == value:
                 continue

@@ -95,17 +95,29 @@ _FUTURE = re.compile(
 )
 # "a distributor asked if we should", "client ask do we have iso": a question, not a requirement
 _ASKED_WHETHER = re.compile(
-    r"\bask(?:s|ed|ing)?\s+(?:us\s+|me\s+)?['\"“]?(?:if|whether|do|does|did|are|is|have|can|could)\b"
+    r"\bask(?:s|ed|ing)?\s+(?:us\s+|me\s+)?['\"“]?(?:if|whether|do|does|did|are|is|have|can|could|should|shall)\b|"
+    r"\bask(?:s|ed|ing)?\b[^.?!,]{0,30}\b(?:if|whether)\b"
+)
+# "no certs", "without any certification", "none of the certificates" (not "not a
+# deadline for certification")
+_NO_CERTIFICATES = re.compile(
+    r"\b(?:no|not any|without(?: any)?|zero|none of (?:the|our)|don'?t have any|do not have any|haven'?t got any)\s+"
+    r"(?:\w+\s+)?cert(?:s|ificat\w*|ification\w*)?\b|\bcert(?:s|ificat\w*|ification\w*)?\s*:?\s*(?:none|no)\b"
 )
 # "my boss keeps saying 'cmmi certified'", "my question is about cmmi": neither holds anything
 _NOT_A_STATEMENT_OF_OURS = re.compile(
-    r"\b(?:keeps? saying|keeps? calling|says|said|saying|claims?|claiming|thinks?)\b|"
+    r"(?<!\bi )(?<!\bwe )\b(?:keeps? saying|keeps? calling|says|said|saying|claims?|claiming|thinks?)\b|"
     r"\b(?:question|questions|asking|asked|talking|talk|ask) (?:is |was |are )?(?:about|regarding)\b"
 )
 # "tenders ask either cmmi l3 or iso 9001", "cmmi OR iso, not both": one of them will do
 _ONE_OF_THEM = re.compile(
     r"\beither\b|\bnot both\b|\bone or the other\b|\bwhichever\b|"
     r"\b(?:cmmi|iso|9001|as9100)\b(?: ?(?:l|level|ml) ?[2-5])?(?: 9001)? or (?:an? )?(?:cmmi|iso|9001|as9100)\b"
+)
+# Customers named by what they are: companies of some kind are commercial customers
+_BUSINESSES = re.compile(
+    r"\b(?:compan(?:y|ies)|firms?|businesses|brands|oems?|manufacturers|makers|retailers|chains|"
+    r"corporates?|startups|distributors|wholesalers)\b"
 )
 # "iso is a maybe", "cmmi not sure": asked about, not known to be required
 _UNSURE = re.compile(r"\b(?:maybe|perhaps|possibly|might|not sure|unsure|unclear|a maybe|dunno|not certain)\b")
@@ -147,7 +159,8 @@ _FIRST_PERSON_WORD = re.compile(r"\b(?:we|our|us|i|my|we're|we've|ours)\b")
 _OPTIONAL = re.compile(
     r"\b(?:a plus|nice to have|nice-to-have|optional|bonus|an advantage|differentiator|preferred|preferabl\w*|"
     r"ideally|would be nice|if possible|appreciat\w*|welcomed?|valued|"
-    r"not (?:a )?(?:hard |strict |firm |formal |real )?(?:mandatory|required|a must|must|compulsory|requirement))\b"
+    r"not (?:a )?(?:really |strictly |actually |hard |strict |firm |formal |real )?"
+    r"(?:mandatory|required|a must|must|compulsory|requirement))\b"
 )
 
 _SENTENCE = re.compile(r"[.;!?\n]+(?=\s|$)|[;!?\n]+")
@@ -611,7 +624,9 @@ _GOAL_PATTERNS = (
         "market_access",
         r"\b(?:market access|win\w*|bid\w*|contracts?|tenders?|rfps?|eligib\w*|qualify\w*|sales|"
         r"new customers|new clients|deals?|access|compliance|compliant|grow\w*|expand\w*|"
-        r"get in the door|more customers|more clients|enterprise customers)\b",
+        r"get in the door|more customers|more clients|enterprise customers|"
+        r"keep (?:the |our |this |that )?(?:\w+ )?(?:client|customer|contract|account)s?|more like them|"
+        r"pass (?:the |an? )?(?:\w+ )?(?:assessment|audit|appraisal))\b",
     ),
     (
         "process_maturity",
@@ -802,6 +817,8 @@ def extract_profile(
         found["rec_customers"] = "commercial"
     elif asked == "rec_customers" and is_skip(raw_norm):
         found["rec_customers"] = UNKNOWN
+    elif asked == "rec_customers" and _BUSINESSES.search(raw_norm) and not _NEGATION.search(_masked(raw_norm)):
+        found["rec_customers"] = "commercial"  # "appliance companies, big ones", "german car OEMs"
 
     # frameworks: required or held, by the verb of their clause
     required: list[str] = []
@@ -811,8 +828,9 @@ def extract_profile(
     roles: list[Optional[str]] = []
     for n, clause in enumerate(clauses):
         role = _role(clause.text)
-        if role is None and n > 0 and clauses[n - 1].sentence == clause.sentence and roles[-1]:
-            role = roles[-1]
+        inherited = role is None and n > 0 and clauses[n - 1].sentence == clause.sentence and bool(roles[-1])
+        if inherited:
+            role = roles[-1]  # "contracts require: neither"
         if role == "require" and _FUTURE.search(clause.text):
             role = None  # "and if later a defence client asks for cmmi?": not a requirement yet
         roles.append(role)
@@ -836,7 +854,7 @@ def extract_profile(
         if role == "hold" and _held_by_someone_else(clause.text):
             role = None  # "the founder worked at a company with cmmi level 3", "our competitor got cmmi": not ours
         qualified = _with_its_qualifier(clauses, n, mentions)
-        if role in ("require", "hold") and (_OPTIONAL.search(qualified) or _UNSURE.search(qualified)):
+        if frameworks and role in ("require", "hold") and (_OPTIONAL.search(qualified) or _UNSURE.search(qualified)):
             role = None  # "a couple of RFPs list CMMI as a plus but not mandatory", "nice to have", "iso maybe"
         if role == "hold" and _LAPSED.search(text_l[same_sentence[0].start : same_sentence[-1].end]):
             role = None  # "we had an ML3 benchmark in 2021 but didn't do anything after"
@@ -853,9 +871,11 @@ def extract_profile(
                 not_held = True
             elif role == "hold":
                 held.append(mention.value)
-        if not frameworks and negated_clause:
+        # "we have nothing with defense": a clause about customers or industry holds nothing
+        about_others = any(m.clause == n and m.entity in ("customer_type", "industry") for m in mentions)
+        if not frameworks and negated_clause and not about_others:
             if (
-                re.search(r"\bcert(?:s|if\w*)?\b", clause.text)
+                _NO_CERTIFICATES.search(clause.text)
                 and not _REQUIRE_STRONG.search(clause.text)
                 and asked != "rec_requirement"
             ):
@@ -863,6 +883,7 @@ def extract_profile(
             elif role == "require" and (
                 _REQUIRE_STRONG.search(clause.text)
                 or _REQUIRE.search(clause.text)
+                or (inherited and _is_bare_none(clause.text.strip()))
                 or (asked == "rec_requirement" and len(raw_norm.split()) <= BARE_NONE_WORDS)
             ):
                 not_required = True  # "not software, only metal parts" at that prompt says nothing of contracts
@@ -1060,7 +1081,7 @@ _RECOMMENDATION_REQUEST = re.compile(
     r"|\bwhat (?:should|shall|must|would|do|can) (?:we|i) (?:do|pursue|go for|choose|pick|start with)\b"
     r"|\bwhich (?:should|shall|do|would) (?:we|i) (?:do|pursue|go for|go with|choose|pick|get|start with)\b"
     r"|\b(?:iso|iso 9001|9001|cmmi) or (?:iso|iso 9001|9001|cmmi)\b[^.!]{0,30}\?"
-    r"|\brecommend|\bsuggest|\badvi[cs]e (?:us|me)\b|\bhelp (?:me|us) (?:choose|decide)"
+    r"|(?<!did you )\brecommend(?!ed)|\bsuggest(?!ed)|\badvi[cs]e (?:us|me)\b|\bhelp (?:me|us) (?:choose|decide)"
 )
 
 
@@ -1069,6 +1090,18 @@ def asks_for_recommendation(text: object) -> bool:
     for their own organization (a "we" or "our" in the message)."""
     lowered = str(text or "").lower()
     return bool(_RECOMMENDATION_REQUEST.search(lowered) and _FIRST_PERSON.search(lowered))
+
+
+# "we are a software house", "industry is aerospace": the user's own industry, not a client's
+_OWN_INDUSTRY = re.compile(
+    r"\b(?:we are|we're|we r|i am|i'm|our (?:company|firm|business|industry|sector) is|industry(?: is|:)|"
+    r"sector(?: is|:)|we work in|we make|we build|we develop|we are in|we're in)\b"
+)
+
+
+def states_own_industry(text: object) -> bool:
+    """The message says what industry the user's organization is in, in so many words."""
+    return bool(_OWN_INDUSTRY.search(norm(text)))
 
 
 def user_statements(store: KnowledgeStore, text: object, entities: Optional[list[dict]] = None) -> dict[str, str]:

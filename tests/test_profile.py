@@ -12,10 +12,12 @@ from bot import recommendation as rec
 from bot.nlu.questions import asks_at_prompt
 from bot.profile import (
     _months_until_named_month,
+    asks_for_recommendation,
     date_given,
     describe_found,
     extract_profile,
     requirement_after_correction,
+    states_own_industry,
 )
 
 
@@ -174,6 +176,23 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
             {"rec_industry": "aerospace", "rec_size": "18"},
         ),
         (None, "customers are government banks only, not private", {"rec_customers": "federal"}),
+        # corrections in the words people use; "nothing" about customers is not about certificates
+        (None, "contracts require: neither", {"rec_requirement": "none"}),
+        (
+            None,
+            "you got that wrong, i said its NOT required, client just asked if we have it",
+            {"rec_requirement": "none"},
+        ),
+        (
+            None,
+            "hmm not really required, but one big client asked in a tender if we have iso 9001",
+            {"rec_requirement": "none"},
+        ),
+        (None, "Now management is asking should we go for CMMI also", {}),
+        (None, "why? we have nothing with defense or goverment", {"rec_customers": "commercial"}),
+        (None, "no, its not a deadline for certification, no rush really", {"rec_timeline": "flexible"}),
+        ("rec_goal", "we want to keep the american client and get more like them", {"rec_goal": "market_access"}),
+        ("rec_customers", "appliance companies, big ones", {"rec_customers": "commercial"}),
         # several sites
         (None, "150 employes in 2 sites", {"rec_size": "150", "rec_sites": "2"}),
         (None, "we have three plants in ohio", {"rec_sites": "3"}),
@@ -521,3 +540,22 @@ def test_what_asks_something_at_a_form_prompt(text, asks):
 )
 def test_what_stays_required_after_a_correction(sqlite_store, previous, text, kept):
     assert requirement_after_correction(sqlite_store, previous, text) == kept
+
+
+@pytest.mark.parametrize(
+    "text,asks",
+    [
+        ("what do you recommend for us", True),
+        ("just to check, whats my name and what did you recommend?", False),
+    ],
+)
+def test_asking_for_a_recommendation_is_not_asking_what_was_recommended(text, asks):
+    assert asks_for_recommendation(text) is asks
+
+
+@pytest.mark.parametrize(
+    "text,own",
+    [("we are a software house", True), ("industry is aerospace", True), ("some US bank RFPs ask for CMMI", False)],
+)
+def test_a_message_that_states_the_users_own_industry(text, own):
+    assert states_own_industry(text) is own

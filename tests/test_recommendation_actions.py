@@ -693,3 +693,10 @@ def test_a_question_asked_with_the_consultant_request_is_answered_before_the_nam
     messages, _ = run(ask_name(), t)
     assert messages[0]["text"].startswith("Not for CMMI: the article's authors do not offer CMMI consulting")
     assert messages[1]["text"].startswith("What name should the consultant use?")
+
+
+def test_a_question_about_consulting_never_withdraws_a_stored_request(sqlite_store):
+    contact.save_request(sqlite_store.engine, "test-user", "Linh Tran", "linh@example.vn", "CMMI (appraisal)")
+    text = "wait, i read on your site you dont do cmmi consulting?? then who will help us with cmmi"
+    run(rasa_actions.ActionAnswerQuestion(), tracker("ask_question", text, loop=None))
+    assert [r.name for r in contact.requests_for(sqlite_store.engine, "test-user")] == ["Linh Tran"]
