@@ -151,6 +151,8 @@ def named_subjects(tracker: Tracker) -> list[str]:
     return list(dict.fromkeys(subjects))
 
 
+# An unclear message that says this much about the user starts the recommendation
+RICH_OPENING_FACTS = 3
 CONSULTANT_BUTTON = {"title": "Talk to a consultant", "payload": "/request_consultant"}
 _CERTIFICATE = re.compile(r"\b(?:certificates?|certs?)\b", re.I)
 
@@ -533,6 +535,11 @@ async def answer_question(
     unclear = reply is None or bool(reply.candidates) or not reply.found
     if unclear and unusable_form_answer(dispatcher, tracker):
         return events
+    if unclear and len(updates) >= RICH_OPENING_FACTS and not tracker.active_loop.get("name"):
+        # "Pune IT firm, 400 engineers, RFP needs CMMI L3, we hold ISO 27001": no clear question,
+        # but enough about them to start the recommendation with it noted
+        dispatcher.utter_message(text=describe_found(default_store(), updates))
+        return events + [FollowupAction(RECOMMENDATION_FORM)]
     contradicted = (
         await asyncio.to_thread(profile_updates, tracker, True)
         if (unclear or _OBJECTION.search(text)) and not known and not tracker.active_loop.get("name")

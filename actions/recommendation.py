@@ -219,9 +219,13 @@ class ValidateRecommendationForm(FormValidationAction):
         if requested is not None and is_real_question(_intent(tracker), text):
             # "cmmi l3 for sure. btw is cmmi a certification?", "wait, not required. also: is
             # cmmi only for software?": what it states is taken, and the question answered here
-            found = statements(default_store(), text, entities, asked=requested)
+            found = {
+                slot: value
+                for slot, value in statements(default_store(), text, entities, asked=requested).items()
+                if tracker.get_slot(slot) != value
+            }
             if not found or not answer_unrouted_question(dispatcher, tracker):
-                return []  # only a question: the rules answer it and the form asks again
+                return []  # only a question (or nothing new beside it): the rules answer it, the form asks again
             _turn.get().answered_aside = True
         elif requested is None:  # the opening message: its statements, not its question
             found = statements(default_store(), text, entities)

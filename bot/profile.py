@@ -125,6 +125,7 @@ _RESET = re.compile(r"\b(?:only|just|solely|exclusively|purely|mainly|mostly|pri
 
 _REQUIRE = re.compile(
     r"\b(?:requir\w*|mandat\w*|demand\w*|need\w*|wants?|wanted|ask(?:s|ed|ing)?(?: for| about)?|insist\w*|must have|"
+    r"must be|must hold|has to be|have to be|"
     r"call(?:s|ed)? for|expect\w*|specif\w*|prerequisite|eligib\w*)\b"
 )
 _REQUIRE_STRONG = re.compile(
@@ -134,7 +135,7 @@ _REQUIRE_STRONG = re.compile(
 _HOLD = re.compile(
     # "have" as an auxiliary ("nobody has ever mentioned CMMI") holds nothing
     r"\b(?:(?:have|has|had)(?!\s+(?:ever\s+|never\s+|not\s+|already\s+|just\s+)?[a-z]+(?:ed|en)\b)|"
-    r"hold\w*|already|certified|got|maintain\w*|registered|achieved|carry|possess|we've|we're iso)\b"
+    r"hold\w*|having|already|certified|got|maintain\w*|registered|achieved|carry|possess|we've|we're iso)\b"
 )
 _HOLD_STRONG = re.compile(
     r"\b(?:already|certified|registered|we hold|we have|we've got|we've|we maintain|"
