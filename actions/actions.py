@@ -28,7 +28,9 @@ from bot.profile import (
     date_given,
     deadline_months,
     describe_found,
+    expiry_given,
     extract_profile,
+    statements,
     states_own_industry,
     user_statements,
 )
@@ -162,7 +164,10 @@ def profile_updates(tracker: Tracker, overwrite: bool = False) -> dict[str, str]
     about their own organization ("we're 45 people and already have ISO 9001").
     A remark in passing fills only what is not known yet ("customer asks are we CMMI
     certified?" does not undo "nobody requires anything"); overwrite: a correction."""
-    found = user_statements(default_store(), tracker.latest_message.get("text"), tracker.latest_message.get("entities"))
+    # a correction says what is wrong in any words ("contracts require nothing"); a remark in
+    # passing counts only where it is about the user ("we", "our")
+    read = statements if overwrite else user_statements
+    found = read(default_store(), tracker.latest_message.get("text"), tracker.latest_message.get("entities"))
     size = _values(tracker, "size")
     if size:
         found["rec_size"] = size[0]
@@ -823,4 +828,5 @@ def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Re
         profile_subjects=profile_subjects(slots),
         deadline_months=deadline,
         issued=date_given(message) if message else None,
+        expires=expiry_given(message) if message else None,
     )

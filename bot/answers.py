@@ -133,6 +133,14 @@ def validity_verdict(issued: tuple[int, Optional[int]], valid_months: int, today
     return f"{lead[state]} ({years} from {since}){unless}."
 
 
+def expiry_verdict(expires: tuple[int, Optional[int]], today: dt.date) -> str:
+    """ "It expired in 2019, unless it was renewed." from the expiry date the user gives."""
+    year, month = expires
+    until = f"{_MONTH_NAMES[month - 1]} {year}" if month else str(year)
+    past = (year, month or 12) < (today.year, today.month) if month else year < today.year
+    return f"It expired in {until}, unless it was renewed." if past else f"Valid until {until}, by that date."
+
+
 @dataclass(frozen=True)
 class Situation:
     """What the user said about themselves that changes an answer."""
@@ -336,6 +344,7 @@ class AnswerComposer:
         profile_subjects: Sequence[str] = (),
         deadline_months: Optional[int] = None,
         issued: Optional[tuple[int, Optional[int]]] = None,
+        expires: Optional[tuple[int, Optional[int]]] = None,
     ) -> Reply:
         """The reply to up to three questions of one message, in order. named: the
         subjects the message names; part_subjects: those named in each question's
@@ -343,7 +352,7 @@ class AnswerComposer:
         differ from ISO 9001?"). deadline_months: a deadline the message gives ("can we get
         ML3 in 4 months?"), compared first with the answer's duration. issued: the date of a
         certificate or rating the message gives ("ML2 from March 2021, expired?"), dated first
-        by the answer's validity."""
+        by the answer's validity; expires: its expiry date, when that is what it gives."""
         cite = Citations()
         shown: set[str] = set()
         paragraphs: list[str] = []
@@ -412,6 +421,8 @@ class AnswerComposer:
                 text = f"{self._verdict(deadline_months, timed)} {text}"
             elif issued and lasting is not None and lasting.valid_months and not answered[:-1]:
                 text = f"{validity_verdict(issued, lasting.valid_months, dt.date.today())} {text}"
+            elif expires and lasting is not None and not answered[:-1]:
+                text = f"{expiry_verdict(expires, dt.date.today())} {text}"  # "it says expire 2019"
             if len(kinds) > 1:
                 text = f"**{kind.title}** {text}"
             paragraphs.append(text)

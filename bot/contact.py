@@ -45,7 +45,7 @@ def clean_name(text: object) -> Optional[str]:
         raw,
         flags=re.I,
     )
-    raw = raw.strip(" .,!")
+    raw = re.sub(r"\s*\([^)]*\)", "", raw).strip(" .,!")  # "Will Price (he is our quality head)"
     if not raw or len(raw) > 200 or "@" in raw or raw.startswith("/"):
         return None
     if not re.search(r"[^\W\d_]", raw):  # needs at least one letter

@@ -78,7 +78,7 @@ _BARE_NONE = re.compile(
 _NOT_NEGATION = re.compile(
     rf"\b(?:{_SKIP_WORDS}|no rush|no hurry|not urgent|no pressure|no deadline|no time pressure|not only|"
     r"no matter|non-stop|not (?:even |really |quite |totally |entirely )?(?:sure|certain)|"
-    r"not what (?:i|we) (?:asked|meant|said|wanted|wrote)|"
+    r"not what (?:i|we) (?:asked|meant|said|wanted|wrote)|not \d+|"
     r"(?:don'?t|do not) (?:really |even )?know)\b"
 )
 _NEGATION = re.compile(
@@ -421,7 +421,9 @@ def parse_size(text: object, bare_number: bool = True) -> Optional[str]:
     # the numbers of standards, editions and years ("iso 9001", "9001:2015", "2026") are not sizes
     raw = _STANDARD_NUMBERS.sub(" ", raw)
     raw = _words_to_digits(raw)
-    raw = re.sub(rf"\bnot\s+(?:{_NUMBER})\b", " ", raw)  # "we're 40 not 400"
+    corrected = re.search(rf"(?<![\w.])({_NUMBER})\s*(?:(?:{_SIZE_UNITS})\s*)?,?\s+not\s+(?:{_NUMBER})\b", raw)
+    if corrected and _int(corrected.group(1)) > 0:
+        return str(_int(corrected.group(1)))  # "sorry typo, 40 not 400"
     # "a team under 25 people", "over 250 staff": a band, not the number
     bound = re.search(rf"\b(under|below|less than|fewer than|over|more than|above)\s+(\d+)\s*(?:{_SIZE_UNITS})\b", raw)
     if bound and int(bound.group(2)) > 1:
@@ -507,7 +509,7 @@ _BY_MONTH = re.compile(
 _DATED_MONTH = re.compile(
     rf"\b(?P<month>{_MONTH_NAME})(?:\s+|\s*,\s*)(?P<year>20\d\d|next year)\b|"
     rf"\bnext year(?:'s)?\s+(?:in\s+)?(?P<later>{_MONTH_NAME})\b|"
-    r"\b\d{1,2}\.(?P<dotted>\d{1,2})\.(?P<dotted_year>20\d\d)\b|"
+    r"\b\d{1,2}[./](?P<dotted>\d{1,2})[./](?P<dotted_year>20\d\d)\b|"
     r"\b(?P<iso_year>20\d\d)-(?P<iso_month>\d{2})-\d{2}\b"
 )
 
@@ -545,14 +547,31 @@ _DATED = re.compile(rf"\b(?:(?P<month>{_MONTH_NAME})\s*,?\s*)?(?P<year>20\d\d)\b
 _YEARS_OLD = re.compile(rf"\b(?P<n>{_NUMBER})\s*(?:years?|yrs?)\s+(?:old|ago)\b")
 
 
+_EXPIRY_WORDS = re.compile(
+    r"\b(?:expir\w*|valid (?:until|till|to|thru|through)|runs? out|ran out|ends?|until)\W*(?:\w+\W+){0,2}$"
+)
+
+
+def expiry_given(text: object) -> Optional[tuple[int, Optional[int]]]:
+    """(year, month or None) of an expiry date the message gives ("it says expire 2019")."""
+    raw = _words_to_digits(norm(text))
+    for match in _DATED.finditer(raw):
+        if _EXPIRY_WORDS.search(raw[: match.start()]):
+            month = _MONTHS.index(match.group("month")[:3]) + 1 if match.group("month") else None
+            return int(match.group("year")), month
+    return None
+
+
 def date_given(text: object, today: Optional[dt.date] = None) -> Optional[tuple[int, Optional[int]]]:
     """(year, month or None) of the first date in the message that is not in the future:
-    when a certificate or rating was issued."""
+    when a certificate or rating was issued (not "it says expire 2019": expiry_given)."""
     raw = _words_to_digits(norm(text))
     today = today or dt.date.today()
     for match in _DATED.finditer(raw):
         if re.search(r"(?:9001|27001|20000|9100|16949)\s*[:-]?\s*$", raw[: match.start()]):
             continue  # "ISO 9001:2015" names an edition
+        if _EXPIRY_WORDS.search(raw[: match.start()]):
+            continue  # an expiry date, not when it was issued
         year = int(match.group("year"))
         month = _MONTHS.index(match.group("month")[:3]) + 1 if match.group("month") else None
         if (year, month or 1) <= (today.year, today.month):

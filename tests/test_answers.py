@@ -16,6 +16,7 @@ from bot.answers import (
     SOURCES_SEPARATOR,
     AnswerComposer,
     Situation,
+    expiry_verdict,
     split_sources,
     validity_verdict,
 )
@@ -334,3 +335,15 @@ def test_an_organization_on_several_sites_gets_the_multi_site_estimate(composer)
     text = body(reply.text)
     assert text.startswith(FACTS["iso9001_time_251plus_answer"]["text"])
     assert FACTS["iso9001_time_25_250_answer"]["text"] not in text
+
+
+@pytest.mark.parametrize(
+    "expires,expected",
+    [
+        ((2019, None), "It expired in 2019, unless it was renewed."),
+        ((2027, 6), "Valid until June 2027, by that date."),
+        ((2026, 11), "It expired in November 2026, unless it was renewed."),
+    ],
+)
+def test_expiry_verdicts(expires, expected):
+    assert expiry_verdict(expires, dt.date(2026, 12, 2)) == expected

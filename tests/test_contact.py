@@ -96,3 +96,7 @@ def test_request_is_stored_and_forget_me_deletes_only_that_conversation(store):
     assert contact.requests_for(store.engine, mine) == []
     assert len(contact.requests_for(store.engine, other)) == 1
     assert contact.forget(store.engine, mine) == 0
+
+
+def test_a_name_with_an_explanation_in_brackets_is_the_name():
+    assert contact.clean_name("Will Price (he is our quality head, i am his assistant)") == "Will Price"

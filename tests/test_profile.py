@@ -15,6 +15,7 @@ from bot.profile import (
     asks_for_recommendation,
     date_given,
     describe_found,
+    expiry_given,
     extract_profile,
     requirement_after_correction,
     states_own_industry,
@@ -193,6 +194,11 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
         (None, "no, its not a deadline for certification, no rush really", {"rec_timeline": "flexible"}),
         ("rec_goal", "we want to keep the american client and get more like them", {"rec_goal": "market_access"}),
         ("rec_customers", "appliance companies, big ones", {"rec_customers": "commercial"}),
+        # corrected numbers, dates with slashes, a bare "private"
+        (None, "sorry typo, 40 not 400", {"rec_size": "40"}),
+        (None, "sorry my mistake, we are 140 not 1400 haha", {"rec_size": "140"}),
+        (None, "we need it in 6 months not 12", {"rec_deadline_months": "6", "rec_timeline": "urgent"}),
+        ("rec_customers", "only private, farms and cooperativas", {"rec_customers": "commercial"}),
         # several sites
         (None, "150 employes in 2 sites", {"rec_size": "150", "rec_sites": "2"}),
         (None, "we have three plants in ohio", {"rec_sites": "3"}),
@@ -493,6 +499,7 @@ def test_deadline_comparison_against_the_size_estimate(store):
         ("we got ml3 in march 2021", dt.date(2026, 12, 2), None),
         ("the contract starts 01.10.2027, we need the rating by then", dt.date(2026, 12, 2), 10),
         ("deadline 2027-06-30", dt.date(2026, 12, 2), 6),
+        ("prime wants it before 30/09/2027", dt.date(2026, 12, 2), 9),
     ],
 )
 def test_a_deadline_named_by_month_or_quarter(text, today, months):
@@ -559,3 +566,15 @@ def test_asking_for_a_recommendation_is_not_asking_what_was_recommended(text, as
 )
 def test_a_message_that_states_the_users_own_industry(text, own):
     assert states_own_industry(text) is own
+
+
+@pytest.mark.parametrize(
+    "text,issued,expires",
+    [
+        ("so my certificate is not valid anymore?? it says expire 2019", None, (2019, None)),
+        ("our cert is valid until june 2027", None, (2027, 6)),
+        ("ML2 appraised March 2021, expired?", (2021, 3), None),
+    ],
+)
+def test_an_expiry_date_is_not_an_issue_date(text, issued, expires):
+    assert date_given(text, dt.date(2026, 12, 2)) == issued and expiry_given(text) == expires

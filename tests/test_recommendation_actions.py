@@ -709,3 +709,25 @@ def test_an_unclear_message_that_describes_the_user_starts_the_recommendation(sq
         "Noted: 400 staff, industry: IT services / consulting, already hold ISO/IEC 27001."
     ]
     assert events[-1] == {"event": "followup", "name": "recommendation_form", "timestamp": None}
+
+
+def test_a_correction_after_the_result_applies_all_it_says(sqlite_store):
+    slots = {
+        "rec_industry": "software",
+        "rec_customers": "commercial",
+        "rec_requirement": "cmmi",
+        "rec_certifications": "iso9001",
+        "rec_size": "400",
+        "rec_timeline": "flexible",
+        "rec_goal": "customer_satisfaction",
+        "rec_outcome": "iso9001_held_add_cmmi",
+    }
+    text = "this is wrong. size is 40 people. contracts require nothing. goal is process maturity. pls redo"
+    messages, events = run(rec_actions.ActionComplaint(), tracker("complain_wrong", text, slots=slots, loop=None))
+    assert messages[0]["text"] == "Updated requirement: none; size: 40; goal: process maturity."
+    changed = {e["name"]: e["value"] for e in events if e["event"] == "slot" and e["name"].startswith("rec_")}
+    assert {k: changed.get(k) for k in ("rec_requirement", "rec_size", "rec_goal")} == {
+        "rec_requirement": "none",
+        "rec_size": "40",
+        "rec_goal": "process_maturity",
+    }
