@@ -361,8 +361,7 @@ def consultant_offer_open(tracker: Tracker) -> bool:
     return False
 
 
-# "thanks, no consultant needed" while the offer is open declines it
-# "no consultant needed": a decline when stated, not when asked ("you don't do cmmi
+# "thanks, no consultant needed": a decline when stated, not when asked ("you don't do cmmi
 # consulting?? then who helps us?" withdraws nothing)
 _NO_CONSULTANT = re.compile(r"\b(?:no|not|don'?t|dont|do not|nope|without)\b[^.?!]{0,30}\bconsultants?\b", re.I)
 # taking the request back in so many words, asked or stated
@@ -481,12 +480,8 @@ async def answer_question(
             from actions.recommendation import correct  # (it imports this module)
 
             return await correct(dispatcher, tracker, corrected)
-        if _WHY.match(text):
-            profile = Profile.from_slots(tracker.slots)
-            reasons = await asyncio.to_thread(lambda: render_reasons(recommend(default_store(), profile)))
-            dispatcher.utter_message(text=reasons)
-            return []
-    if intent in DETAIL_INTENTS and not _entities(tracker, "question") and _last_answer_was_recommendation(tracker):
+    asks_why = intent in DETAIL_INTENTS and not _entities(tracker, "question")
+    if _last_answer_was_recommendation(tracker) and (asks_why or (after_result and _WHY.match(text))):
         profile = Profile.from_slots(tracker.slots)
         reasons = await asyncio.to_thread(lambda: render_reasons(recommend(default_store(), profile)))
         dispatcher.utter_message(text=reasons)

@@ -137,8 +137,12 @@ def expiry_verdict(expires: tuple[int, Optional[int]], today: dt.date) -> str:
     """ "It expired in 2019, unless it was renewed." from the expiry date the user gives."""
     year, month = expires
     until = f"{_MONTH_NAMES[month - 1]} {year}" if month else str(year)
-    past = (year, month or 12) < (today.year, today.month) if month else year < today.year
-    return f"It expired in {until}, unless it was renewed." if past else f"Valid until {until}, by that date."
+    past = (year, month) < (today.year, today.month) if month else year < today.year
+    return (
+        f"It expired in {until}, unless it was renewed."
+        if past
+        else f"By the date you give, it is valid until {until}."
+    )
 
 
 @dataclass(frozen=True)

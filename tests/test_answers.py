@@ -341,7 +341,7 @@ def test_an_organization_on_several_sites_gets_the_multi_site_estimate(composer)
     "expires,expected",
     [
         ((2019, None), "It expired in 2019, unless it was renewed."),
-        ((2027, 6), "Valid until June 2027, by that date."),
+        ((2027, 6), "By the date you give, it is valid until June 2027."),
         ((2026, 11), "It expired in November 2026, unless it was renewed."),
     ],
 )
