@@ -36,6 +36,7 @@ from bot.profile import (
 )
 from bot.recommendation import (
     EXTRA_SLOTS,
+    HAS_ISO9001,
     SLOTS,
     Profile,
     recommend,
@@ -198,9 +199,12 @@ def profile_subjects(slots: Dict[str, Any]) -> list[str]:
 def situation(slots: Dict[str, Any]) -> Situation:
     staff = size_range(slots.get("rec_size"))
     held = str(slots.get("rec_certifications") or "")
+    keys = {k for k in held.split(",") if k and k not in ("none", "unknown")}
+    if keys & HAS_ISO9001:
+        keys.add("iso9001")  # AS9100, IATF 16949 and TL 9000 build on ISO 9001: answers for its holders fit
     return Situation(
         staff=staff,
-        held=frozenset(k for k in held.split(",") if k and k not in ("none", "unknown")),
+        held=frozenset(keys),
         multi_site=str(slots.get("rec_sites") or "").isdigit() and int(str(slots["rec_sites"])) > 1,
     )
 

@@ -95,7 +95,7 @@ _FUTURE = re.compile(
 )
 # "a distributor asked if we should", "client ask do we have iso": a question, not a requirement
 _ASKED_WHETHER = re.compile(
-    r"\bask(?:s|ed|ing)?\s+(?:us\s+|me\s+)?['\"“]?(?:if|whether|do|does|did|are|is|have|can|could|should|shall)\b|"
+    r"\bask(?:s|ed|ing)?\s+(?:us\s+|me\s+)?['\"“]?(?:if|whether|do|does|did|are|is|have|can|could|should|shall|which|what)\b|"
     r"\bask(?:s|ed|ing)?\b[^.?!,]{0,30}\b(?:if|whether)\b"
 )
 # "no certs", "without any certification", "none of the certificates" (not "not a
@@ -106,7 +106,7 @@ _NO_CERTIFICATES = re.compile(
 )
 # "my boss keeps saying 'cmmi certified'", "my question is about cmmi": neither holds anything
 _NOT_A_STATEMENT_OF_OURS = re.compile(
-    r"(?<!\bi )(?<!\bwe )\b(?:keeps? saying|keeps? calling|says|said|saying|claims?|claiming|thinks?)\b|"
+    r"(?<!\bi )(?<!\bwe )\b(?:keeps? saying|keeps? calling|says?|said|saying|claims?|claiming|thinks?)\b|"
     r"\b(?:question|questions|asking|asked|talking|talk|ask) (?:is |was |are )?(?:about|regarding)\b"
 )
 # "tenders ask either cmmi l3 or iso 9001", "cmmi OR iso, not both": one of them will do
@@ -266,8 +266,12 @@ def _masked(text: str) -> str:
     return _NOT_NEGATION.sub(lambda m: " " * len(m.group(0)), text)
 
 
-# "cmmi nobody asks for", "only iso nobody ask": a negation right after the framework's name
-_NOBODY_AFTER = re.compile(r"\W*(?:\w+\W+)?(?:nobody|no one|noone|no customer|no client)\b")
+# "cmmi nobody asks for", "only iso nobody ask", "cmmi no", "iso 9001 is not asked": a
+# negation right after the framework's name
+_NOBODY_AFTER = re.compile(
+    r"\W*(?:\w+\W+)?(?:nobody|no one|noone|no customer|no client)\b|"
+    r"\s*,?\s*(?:is\s+|are\s+)?(?:no|not)\b(?!\s+(?:only|just)\b)"
+)
 
 
 def _negated(text: str, clause: Clause, start: int) -> bool:
@@ -548,7 +552,7 @@ _YEARS_OLD = re.compile(rf"\b(?P<n>{_NUMBER})\s*(?:years?|yrs?)\s+(?:old|ago)\b"
 
 
 _EXPIRY_WORDS = re.compile(
-    r"\b(?:expir\w*|valid (?:until|till|to|thru|through)|runs? out|ran out|ends?|until)\W*(?:\w+\W+){0,2}$"
+    r"\b(?:expir\w*|lapsed?|valid (?:until|till|to|thru|through)|runs? out|ran out|ends?|until)\W*(?:\w+\W+){0,2}$"
 )
 
 
@@ -862,7 +866,9 @@ def extract_profile(
             bool(QUESTION_LIKE.search(sentence.strip().rstrip("?! "))) or len(sentence.split()) > HEDGED_WORDS
         )
         if _ASKED_WHETHER.search(clause.text) or _NOT_A_STATEMENT_OF_OURS.search(clause.text):
-            role = None  # "they only ask 'do you have cmmi'" answers nothing, even at the prompt
+            # "they only ask 'do you have cmmi'" answers nothing, even at the prompt, nor does
+            # the clause after it ("i ask which one should we do, cmmi or iso 9001")
+            role = roles[-1] = None
         elif role is None and asks:
             pass  # "btw is cmmi actually a certification?" typed at the prompt is a question
         elif role is None and asked == "rec_requirement":
@@ -876,7 +882,11 @@ def extract_profile(
         qualified = _with_its_qualifier(clauses, n, mentions)
         if frameworks and role in ("require", "hold") and (_OPTIONAL.search(qualified) or _UNSURE.search(qualified)):
             role = None  # "a couple of RFPs list CMMI as a plus but not mandatory", "nice to have", "iso maybe"
-        if role == "hold" and _LAPSED.search(text_l[same_sentence[0].start : same_sentence[-1].end]):
+        if (
+            role == "hold"
+            and not _is_bare_none(clause.text.strip())
+            and _LAPSED.search(text_l[same_sentence[0].start : same_sentence[-1].end])
+        ):
             role = None  # "we had an ML3 benchmark in 2021 but didn't do anything after"
         masked = _masked(clause.text)
         negated_clause = bool(_NEGATION.search(masked))
@@ -910,9 +920,10 @@ def extract_profile(
             elif role == "hold" and (
                 re.search(r"\b(?:certif\w*|registered|standards?|iso|anything|any|nothing|none)\b", clause.text)
                 or (asked == "rec_certifications" and len(raw_norm.split()) <= BARE_NONE_WORDS)
+                or (asked == "rec_certifications" and _is_bare_none(clause.text.strip()))
             ):
                 not_held = True
-    if asked == "rec_requirement" and not required:
+    if asked == "rec_requirement" and not required and not not_required:
         if _EITHER.search(raw_norm):
             found["rec_requirement"] = EITHER
         elif _BOTH.search(raw_norm):
@@ -1101,6 +1112,7 @@ _RECOMMENDATION_REQUEST = re.compile(
     r"|\bwhat (?:should|shall|must|would|do|can) (?:we|i) (?:do|pursue|go for|choose|pick|start with)\b"
     r"|\bwhich (?:should|shall|do|would) (?:we|i) (?:do|pursue|go for|go with|choose|pick|get|start with)\b"
     r"|\b(?:iso|iso 9001|9001|cmmi) or (?:iso|iso 9001|9001|cmmi)\b[^.!]{0,30}\?"
+    r"|\bbest (?:path|option|way|approach|route|choice|plan)\b"
     r"|(?<!did you )\brecommend(?!ed)|\bsuggest(?!ed)|\badvi[cs]e (?:us|me)\b|\bhelp (?:me|us) (?:choose|decide)"
 )
 

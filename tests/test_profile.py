@@ -194,6 +194,24 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
         (None, "no, its not a deadline for certification, no rush really", {"rec_timeline": "flexible"}),
         ("rec_goal", "we want to keep the american client and get more like them", {"rec_goal": "market_access"}),
         ("rec_customers", "appliance companies, big ones", {"rec_customers": "commercial"}),
+        # negations after the name; nothing required though "either is ok"; a lapsed certificate is none
+        (
+            "rec_requirement",
+            "as9100 yes is in all contracts. cmmi no, only this one client ask in email, is not in contract",
+            {"rec_requirement": "as9100"},
+        ),
+        (
+            "rec_requirement",
+            "no, contract requires cmmi level 3, i said already. iso 9001 is not asked",
+            {"rec_requirement": "cmmi", "rec_target_level": "3"},
+        ),
+        ("rec_requirement", "contracts dont require anything, either is ok", {"rec_requirement": "none"}),
+        ("rec_certifications", "none now, we had iso 9001 but it lapsed in 2019", {"rec_certifications": "none"}),
+        (
+            "rec_certifications",
+            "before i answer, is cmmi a certificate like iso? my partner say we can be cmmi certified",
+            {},
+        ),
         # corrected numbers, dates with slashes, a bare "private"
         (None, "sorry typo, 40 not 400", {"rec_size": "40"}),
         (None, "sorry my mistake, we are 140 not 1400 haha", {"rec_size": "140"}),
@@ -553,6 +571,7 @@ def test_what_stays_required_after_a_correction(sqlite_store, previous, text, ke
     "text,asks",
     [
         ("what do you recommend for us", True),
+        ("40 developers, client needs cmmi l3. what is best path for us?", True),
         ("just to check, whats my name and what did you recommend?", False),
     ],
 )
@@ -574,6 +593,7 @@ def test_a_message_that_states_the_users_own_industry(text, own):
         ("so my certificate is not valid anymore?? it says expire 2019", None, (2019, None)),
         ("our cert is valid until june 2027", None, (2027, 6)),
         ("ML2 appraised March 2021, expired?", (2021, 3), None),
+        ("we had iso 9001 but it lapsed in 2019", None, (2019, None)),
     ],
 )
 def test_an_expiry_date_is_not_an_issue_date(text, issued, expires):
