@@ -347,3 +347,9 @@ def test_an_organization_on_several_sites_gets_the_multi_site_estimate(composer)
 )
 def test_expiry_verdicts(expires, expected):
     assert expiry_verdict(expires, dt.date(2026, 12, 2)) == expected
+
+
+def test_no_fact_shows_an_internal_name():
+    # what a user reads: "the article", never the project's names for its inputs
+    internal = re.compile(r"seed article|FACTS\.md|domain reference|shared/", re.I)
+    assert [k for k, f in FACTS.items() if internal.search(f["text"])] == []
