@@ -244,7 +244,9 @@ class AnswerComposer:
 
     def not_covered(self, message: str) -> list[str]:
         """Topics the message asks about that no source covers ("TISAX", "AS9100 costs")."""
-        return [p.no_source_on for p in self.snapshot.premises if p.no_source_on and p.held_by(message)]
+        return list(
+            dict.fromkeys(p.no_source_on for p in self.snapshot.premises if p.no_source_on and p.held_by(message))
+        )
 
     def subjects_for(
         self,

@@ -322,6 +322,12 @@ def test_a_deadline_is_judged_only_by_the_subjects_own_estimate(composer):
         ("how much does cmmc level 2 cost and how long?", ["CMMC costs or timelines"]),
         ("is as9100 more expensive than iso 9001?", ["AS9100 costs"]),
         ("we have iatf 16949, how long for iso 9001?", []),
+        (
+            "ok and how long take to get iatf if we have iso 9001 already?",
+            ["costs or timelines for IATF 16949, TL 9000, ISO 13485 or Automotive SPICE"],
+        ),
+        ("does our 27001 help with cmmc at all?", ["how ISO 27001 relates to CMMC"]),
+        ("can we do cmmi appraisal just for the software dept?", ["appraising only part of an organization"]),
         ("is cmmi the same as cmmc?", []),
     ],
 )
