@@ -154,7 +154,7 @@ def named_subjects(tracker: Tracker) -> list[str]:
     return list(dict.fromkeys(subjects))
 
 
-# An unclear message that says this much about the user starts the recommendation
+# An unclear question in a message that says this much about the user starts the recommendation
 RICH_OPENING_FACTS = 3
 CONSULTANT_BUTTON = {"title": "Talk to a consultant", "payload": "/request_consultant"}
 _CERTIFICATE = re.compile(r"\b(?:certificates?|certs?)\b", re.I)
@@ -539,7 +539,12 @@ async def answer_question(
     unclear = reply is None or bool(reply.candidates) or not reply.found
     if unclear and unusable_form_answer(dispatcher, tracker):
         return events
-    if unclear and len(updates) >= RICH_OPENING_FACTS and not tracker.active_loop.get("name"):
+    if (
+        unclear
+        and len(updates) >= RICH_OPENING_FACTS
+        and reads_as_question(text)
+        and not tracker.active_loop.get("name")
+    ):
         # "Pune IT firm, 400 engineers, RFP needs CMMI L3, we hold ISO 27001": no clear question,
         # but enough about them to start the recommendation with it noted
         dispatcher.utter_message(text=describe_found(default_store(), updates))
@@ -631,10 +636,13 @@ def unusable_form_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     return True
 
 
-def answer_unrouted_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+def answer_unrouted_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, follow_up: Optional[List[EventType]] = None
+) -> bool:
     """Answer a message the NLU took for something else although it reads as a
     question ("what about cost?" typed at a form prompt); False if it has no
-    likely question kind."""
+    likely question kind. follow_up, if given, receives the events that let "and
+    what would it cost?" follow the answer (its question kind and subject)."""
     ranking = tracker.latest_message.get("question_ranking") or []
     if ranking and ranking[0].get("confidence", 0) < QUESTION_CONFIDENCE:
         # "what do u guys actually sell? toolkits? price?": unclear, but a question, not an answer
@@ -653,6 +661,8 @@ def answer_unrouted_question(dispatcher: CollectingDispatcher, tracker: Tracker)
     if not reply.found:
         return False
     dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
+    if follow_up is not None and reply.questions:
+        follow_up += [SlotSet("last_question", reply.questions[-1]), SlotSet("subject", reply.subject)]
     return True
 
 

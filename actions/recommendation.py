@@ -224,7 +224,7 @@ class ValidateRecommendationForm(FormValidationAction):
                 for slot, value in statements(default_store(), text, entities, asked=requested).items()
                 if tracker.get_slot(slot) != value
             }
-            if not found or not answer_unrouted_question(dispatcher, tracker):
+            if not found or not answer_unrouted_question(dispatcher, tracker, _turn.get().extra):
                 return []  # only a question (or nothing new beside it): the rules answer it, the form asks again
             _turn.get().answered_aside = True
         elif requested is None:  # the opening message: its statements, not its question
@@ -273,7 +273,7 @@ class ValidateRecommendationForm(FormValidationAction):
             return {slot: parsed}
         if tracker.get_slot("requested_slot") != slot or _turn.get(_FormTurn()).corrected:
             return {slot: None}
-        if reads_as_question(_text(tracker)) and answer_unrouted_question(dispatcher, tracker):
+        if reads_as_question(_text(tracker)) and answer_unrouted_question(dispatcher, tracker, _turn.get().extra):
             return {slot: None}  # a question after all: answered, and the form asks again
         failures = _failures(tracker, slot) + 1
         question = default_store().question(slot)

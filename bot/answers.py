@@ -280,6 +280,8 @@ class AnswerComposer:
             return ["cmmi"]
         if current in available:
             return [current]
+        if current and re.fullmatch(r"ml[1-5]", current) and "cmmi" in available:
+            return ["cmmi"]  # "a bidder's rating is from 2021, still valid?" after a question on level 3
         from_profile = [s for s in profile if s in available]
         if from_profile:
             return from_profile[:1]

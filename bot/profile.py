@@ -812,8 +812,10 @@ def extract_profile(
         and any(o.value != SOFTWARE and o.end <= m.start and not text_l[o.end : m.start].strip() for o in stated)
     ]
     industries = [m.value for m in made + stated]
-    if "aerospace" in industries and "manufacturing" in industries:
-        industries.insert(0, "aerospace")  # "a machining shop, tier 2 for safran": an aerospace supplier
+    if "manufacturing" in industries and len(set(industries)) > 1:
+        # "a machining shop, tier 2 for safran", "infusion pumps (medical devices)": the sector
+        # they make things for says more than "manufacturing"
+        industries = [i for i in industries if i != "manufacturing"]
     if industries:
         found["rec_industry"] = industries[0]
 

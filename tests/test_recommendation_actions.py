@@ -703,7 +703,7 @@ def test_a_question_about_consulting_never_withdraws_a_stored_request(sqlite_sto
 
 
 def test_an_unclear_message_that_describes_the_user_starts_the_recommendation(sqlite_store):
-    text = "hi. we are an IT services company in Pune, 400 engineers, we hold ISO 27001 only"
+    text = "hi. we are an IT services company in Pune, 400 engineers, we hold ISO 27001 only. what now?"
     messages, events = run(rasa_actions.ActionAnswerQuestion(), tracker("ask_question", text, loop=None))
     assert [m.get("text") for m in messages] == [
         "Noted: 400 staff, industry: IT services / consulting, already hold ISO/IEC 27001."
