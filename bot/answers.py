@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from calendar import month_name
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
 
@@ -100,22 +101,6 @@ def compare_deadline(months: int, low: int, high: int) -> str:
     return f"{month_count(months)} is {_RELATIONS[deadline_band(months, low, high)]} the {low}–{high} month estimate"
 
 
-_MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
 def validity_verdict(issued: tuple[int, Optional[int]], valid_months: int, today: dt.date) -> str:
     """ "Expired in March 2025 (3 years from March 2022), unless it was renewed or extended." """
     year, month = issued
@@ -126,7 +111,7 @@ def validity_verdict(issued: tuple[int, Optional[int]], valid_months: int, today
         state = "expired" if end_year < today.year else "running out" if end_year == today.year else "valid"
     else:
         end = year * 12 + month - 1 + valid_months
-        since, until = f"{_MONTH_NAMES[month - 1]} {year}", f"{_MONTH_NAMES[end % 12]} {end // 12}"
+        since, until = f"{month_name[month]} {year}", f"{month_name[end % 12 + 1]} {end // 12}"
         state = "expired" if end <= today.year * 12 + today.month - 1 else "valid"
     lead = {"expired": f"Expired in {until}", "running out": f"It runs out in {until}", "valid": f"Valid until {until}"}
     unless = ", unless it was renewed or extended" if state != "valid" else ""
@@ -136,7 +121,7 @@ def validity_verdict(issued: tuple[int, Optional[int]], valid_months: int, today
 def expiry_verdict(expires: tuple[int, Optional[int]], today: dt.date) -> str:
     """ "It expired in 2019, unless it was renewed." from the expiry date the user gives."""
     year, month = expires
-    until = f"{_MONTH_NAMES[month - 1]} {year}" if month else str(year)
+    until = f"{month_name[month]} {year}" if month else str(year)
     past = (year, month) < (today.year, today.month) if month else year < today.year
     return (
         f"It expired in {until}, unless it was renewed."

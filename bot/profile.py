@@ -30,7 +30,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Iterator, Optional
 
 from bot.store import KnowledgeStore
 
@@ -532,12 +532,12 @@ def _months_until_named_month(raw: str, today: Optional[dt.date] = None) -> Opti
             if not 1 <= month <= 12:
                 return None
         else:
-            month = _MONTHS.index((dated.group("month") or dated.group("later"))[:3]) + 1
+            month = _month_number(dated.group("month") or dated.group("later"))
             next_year = dated.group("later") or dated.group("year") == "next year"
             year = today.year + 1 if next_year else int(dated.group("year"))
         ahead = (year - today.year) * 12 + month - today.month
         return ahead if 0 < ahead <= 120 else None
-    month = _MONTHS.index(match.group("month")[:3]) + 1 if match.group("month") else int(match.group("quarter")) * 3
+    month = _month_number(match.group("month")) if match.group("month") else int(match.group("quarter")) * 3
     stated = re.match(r"\s*,?\s*(?P<year>(?:19|20)\d\d)\b", raw[match.end() :])
     if stated:
         # "a benchmark in march 2021": a date in the past is not a deadline
@@ -556,14 +556,24 @@ _EXPIRY_WORDS = re.compile(
 )
 
 
+def _month_number(name: str) -> int:
+    return _MONTHS.index(name[:3]) + 1
+
+
+def _dates(raw: str) -> Iterator[tuple[int, Optional[int], bool]]:
+    """(year, month or None, is it an expiry date) of each date in the message, leaving
+    out editions ("ISO 9001:2015")."""
+    for match in _DATED.finditer(raw):
+        before = raw[: match.start()]
+        if re.search(r"(?:9001|27001|20000|9100|16949)\s*[:-]?\s*$", before):
+            continue
+        month = _month_number(match.group("month")) if match.group("month") else None
+        yield int(match.group("year")), month, bool(_EXPIRY_WORDS.search(before))
+
+
 def expiry_given(text: object) -> Optional[tuple[int, Optional[int]]]:
     """(year, month or None) of an expiry date the message gives ("it says expire 2019")."""
-    raw = _words_to_digits(norm(text))
-    for match in _DATED.finditer(raw):
-        if _EXPIRY_WORDS.search(raw[: match.start()]):
-            month = _MONTHS.index(match.group("month")[:3]) + 1 if match.group("month") else None
-            return int(match.group("year")), month
-    return None
+    return next(((y, m) for y, m, expiry in _dates(_words_to_digits(norm(text))) if expiry), None)
 
 
 def date_given(text: object, today: Optional[dt.date] = None) -> Optional[tuple[int, Optional[int]]]:
@@ -571,14 +581,8 @@ def date_given(text: object, today: Optional[dt.date] = None) -> Optional[tuple[
     when a certificate or rating was issued (not "it says expire 2019": expiry_given)."""
     raw = _words_to_digits(norm(text))
     today = today or dt.date.today()
-    for match in _DATED.finditer(raw):
-        if re.search(r"(?:9001|27001|20000|9100|16949)\s*[:-]?\s*$", raw[: match.start()]):
-            continue  # "ISO 9001:2015" names an edition
-        if _EXPIRY_WORDS.search(raw[: match.start()]):
-            continue  # an expiry date, not when it was issued
-        year = int(match.group("year"))
-        month = _MONTHS.index(match.group("month")[:3]) + 1 if match.group("month") else None
-        if (year, month or 1) <= (today.year, today.month):
+    for year, month, expiry in _dates(raw):
+        if not expiry and (year, month or 1) <= (today.year, today.month):
             return year, month
     old = _YEARS_OLD.search(raw)
     if old and float(old.group("n")) <= 50:
@@ -862,11 +866,7 @@ def extract_profile(
         roles.append(role)
         frameworks = [m for m in mentions if m.entity == "framework" and m.clause == n]
         same_sentence = [c for c in clauses if c.sentence == clause.sentence]
-        sentence = text_l[same_sentence[0].start : same_sentence[-1].end + 1]
-        # a question, not a hedged answer ("cmmi?", "kind of both?")
-        asks = "?" in sentence and (
-            bool(QUESTION_LIKE.search(sentence.strip().rstrip("?! "))) or len(sentence.split()) > HEDGED_WORDS
-        )
+        asks = sentence_asks(text_l[same_sentence[0].start : same_sentence[-1].end + 1])
         if _ASKED_WHETHER.search(clause.text) or _NOT_A_STATEMENT_OF_OURS.search(clause.text):
             # "they only ask 'do you have cmmi'" answers nothing, even at the prompt, nor does
             # the clause after it ("i ask which one should we do, cmmi or iso 9001")
@@ -1068,6 +1068,13 @@ QUESTION_LIKE = re.compile(
     r"do|does|did|should|would|will|which|who|whom|whose|when|where|why|any|tell me|explain)\b|\?\s*$",
     re.I,
 )
+
+
+def sentence_asks(sentence: str) -> bool:
+    """The sentence asks something: it starts like a question, or ends with "?" and is
+    longer than a hedged answer ("kind of both?", "cmmi?")."""
+    bare = sentence.strip().rstrip("?! ")
+    return bool(QUESTION_LIKE.search(bare)) or ("?" in sentence and len(bare.split()) > HEDGED_WORDS)
 
 
 _SENTENCE_WITH_END = re.compile(r"[^.!?\n]+[.!?\n]*")

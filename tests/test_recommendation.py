@@ -469,7 +469,7 @@ def test_a_machining_shop_holding_as9100_is_read_against_the_aerospace_row(store
 
 
 def test_a_plan_for_several_sites_uses_the_multi_site_estimate(store):
-    p = profile(industry="manufacturing", customers="commercial", requirement="iso9001", size="200")
-    plan = rec.render_brief(rec.recommend(store, rec.Profile(**{**p.__dict__, "sites": 3})), p)
+    p = profile(industry="manufacturing", customers="commercial", requirement="iso9001", size="200", sites="3")
+    plan = rec.render_brief(rec.recommend(store, p), p)
     # content/timelines.yml: "250+ staff or multi-site" is 9–12 months, 25–250 staff 6–9
     assert "ISO 9001 certification process: 9–12 months" in plan

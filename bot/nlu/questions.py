@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from bot.nlu.intent_model import IntentModel
-from bot.profile import HEDGED_WORDS, QUESTION_LIKE, asks_for_recommendation
+from bot.profile import QUESTION_LIKE, asks_for_recommendation, sentence_asks
 
 QUESTION_INTENT = "ask_question"
 PREFIX = QUESTION_INTENT + "/"
@@ -68,11 +68,7 @@ def asks_at_prompt(text: str) -> bool:
     """reads_as_question, except that a short sentence which only ends with a question
     mark ("kind of both? keep the customer happy") asks nothing."""
     sentences = [p.strip() for s in _SENTENCES.split(text) if s for p in re.split(r":\s+", s) if p.strip()]
-    for sentence in sentences:
-        bare = sentence.rstrip("?! ")
-        if QUESTION_LIKE.search(bare) or ("?" in sentence and len(bare.split()) > HEDGED_WORDS):
-            return True
-    return False
+    return any(sentence_asks(sentence) for sentence in sentences)
 
 
 @dataclass(frozen=True)
