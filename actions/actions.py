@@ -21,6 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import contact
 from bot.answers import PRIMARY_FRAMEWORKS, SOURCES_HEADING, AnswerComposer, Reply, Situation, subjects_in_parts
+from bot.contact import stated_name
 from bot.lookup import closest_fact
 from bot.nlu.questions import asks_at_prompt, reads_as_question
 from bot.profile import (
@@ -76,6 +77,8 @@ DOMINANT_RATIO = 2.5
 # A follow-up of at most SHORT_FOLLOWUP_WORDS whose likeliest kind is below CONTEXT_DECIDES_BELOW
 # and not dominant is read in the context of the last answer.
 SHORT_FOLLOWUP_WORDS = 8
+# ...and one that only names its subject ("and for TL 9000?") this short
+SUBJECT_ONLY_WORDS = 5
 CONTEXT_DECIDES_BELOW = 0.35
 MAX_CANDIDATES = 3
 # The catalogue's "what is it?" kind: a follow-up about a framework nothing else answers gets it.
@@ -93,6 +96,9 @@ UNPLACED_ANSWER_CONFIDENCE = 0.25
 # states one of them is taken as the last question again, asked for the user's case.
 SITUATION_SLOTS = ("rec_size", "rec_certifications", "rec_sites")
 RESTATED_CONFIDENCE = 0.5
+# a statement about the user ("we are 35 people, commercial only") is answered as a
+# question only when it plainly implies one ("we need iso 9001 within 6 months")
+STATEMENT_ANSWER_CONFIDENCE = 0.6
 
 _snapshots: Optional[SnapshotCache] = None
 
@@ -268,12 +274,26 @@ def answers_the_form(tracker: Tracker) -> bool:
     return requested in extract_profile(default_store(), text, tracker.latest_message.get("entities"), asked=requested)
 
 
-def last_bot_text(tracker: Tracker) -> Optional[str]:
-    """The text of the bot's last message in the conversation."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "bot" and event.get("text"):
-            return str(event["text"])
+def earlier_question(tracker: Tracker, bot_text: str) -> Optional[str]:
+    """The user's message that bot_text answered earlier in the conversation, or None."""
+    asked: Optional[str] = None
+    for event in tracker.events:
+        if event.get("event") == "user":
+            asked = str(event.get("text") or "")
+        elif event.get("event") == "bot" and event.get("text") == bot_text:
+            return asked or ""
     return None
+
+
+def same_words(one: str, other: str) -> bool:
+    return re.findall(r"\w+", one.lower()) == re.findall(r"\w+", other.lower())
+
+
+def gist(reply_text: str) -> str:
+    """The first sentence of a reply, without its citation marks and sources."""
+    body = reply_text.split(SOURCES_HEADING, 1)[0]
+    first = re.split(r"(?<=[.!?])\s+", re.sub(r"\s*\[\d+\]", "", body).strip(), maxsplit=1)[0]
+    return first.split("\n")[0]
 
 
 OFFER = "utter_offer_consultant"
@@ -306,6 +326,13 @@ def contact_outside_form(dispatcher: CollectingDispatcher, tracker: Tracker, int
 
 
 _ASKS_WHAT_IS_NOTED = re.compile(r"\b(?:noted|know|remember)\b", re.I)
+STORED_DATA_INTENT = "ask_stored_data"
+# "you wrote my name wrong, it is Grace Long", "my name is Grace Long, not Its Grace Long"
+_NAME_CORRECTION = re.compile(
+    r"\b(?:wrong|wrote|spel\w*|typo|mistake|correct\w*|fix\w*|not|actually|change)\b[^.?!]{0,60}\bname\b|"
+    r"\bname\b[^.?!]{0,60}\b(?:wrong|wrote|spel\w*|typo|mistake|correct\w*|fix\w*|not|actually)\b",
+    re.I,
+)
 
 
 def consultant_request_reply(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
@@ -317,24 +344,38 @@ def consultant_request_reply(dispatcher: CollectingDispatcher, tracker: Tracker)
     declines = bool(_DECLINES_CONSULTANT.search(text)) or (
         bool(_NO_CONSULTANT.search(text)) and not reads_as_question(text)
     )
-    status = bool(_ASKS_REQUEST_STATUS.search(text))
-    if not declines and not status:
+    asks_stored = (tracker.latest_message.get("intent") or {}).get("name") == STORED_DATA_INTENT
+    status = asks_stored or bool(_ASKS_REQUEST_STATUS.search(text))
+    renamed = stated_name(text) if _NAME_CORRECTION.search(text) else None
+    if not declines and not status and not renamed:
         return False
     engine = default_store().engine
     stored = contact.requests_for(engine, tracker.sender_id)
+    if renamed and stored and not declines:
+        # "you wrote my name as 'its Grace Long'. name is Grace Long"
+        contact.correct_name(engine, tracker.sender_id, renamed)
+        dispatcher.utter_message(response="utter_name_corrected", name=renamed)
+        return True
     if not declines or (not stored and reads_as_question(text) and not consultant_offer_open(tracker)):
         if not status:
             return False  # "can we do it without a consultant?" is a question
-        # "is my consultant request withdrawn?": what is stored now; "what do you have noted
-        # about us?": what the conversation holds about their organization, too
-        if _ASKS_WHAT_IS_NOTED.search(text):
-            noted = {k: str(tracker.get_slot(k)) for k in SLOTS + EXTRA_SLOTS if tracker.get_slot(k)}
+        # "what do you store about me?": what the conversation holds about their
+        # organization, and the consultant request with the values stored
+        noted = {k: str(tracker.get_slot(k)) for k in SLOTS + EXTRA_SLOTS if tracker.get_slot(k)}
+        if asks_stored or _ASKS_WHAT_IS_NOTED.search(text):
             dispatcher.utter_message(
                 text=describe_found(default_store(), noted) or "Nothing is noted about your organization."
             )
-        dispatcher.utter_message(
-            response="utter_consultant_request_stored" if stored else "utter_no_consultant_request"
-        )
+        if stored:
+            request = stored[-1]
+            dispatcher.utter_message(
+                response="utter_consultant_request_stored",
+                name=request.name,
+                email=request.email,
+                summary=request.recommendation,
+            )
+        else:
+            dispatcher.utter_message(response="utter_no_consultant_request")
         return True
     already_sent = contact.count_sent(engine, tracker.sender_id)
     deleted = contact.forget(engine, tracker.sender_id)
@@ -508,9 +549,27 @@ async def answer_question(
     if intent == OUT_OF_SCOPE and not referred_ranking(tracker):
         dispatcher.utter_message(response="utter_out_of_scope")  # "how tall is mount everest?"
         return [SlotSet(slot, value) for slot, value in updates.items()]
-    reply = await asyncio.to_thread(compose, tracker, intent, slots)
     events: List[EventType] = [SlotSet(slot, value) for slot, value in updates.items()]
+    if (
+        updates
+        and not decide
+        and not tracker.get_slot("last_question")  # "we have 45 staff" after an answer: it again, for them
+        and not tracker.active_loop.get("name")
+        and not text.startswith("/")
+        and not reads_as_question(text)
+        and not _values(tracker, "framework") + _values(tracker, "maturity_level")
+        and asked_confidence(tracker) < STATEMENT_ANSWER_CONFIDENCE
+    ):
+        # "we are a 35 person software house, commercial clients only" as an opening asks nothing yet
+        dispatcher.utter_message(text=describe_found(default_store(), updates))
+        dispatcher.utter_message(response="utter_noted_what_next")
+        return events
+    reply = await asyncio.to_thread(compose, tracker, intent, slots)
     gaps = AnswerComposer(snapshot_cache().get()).not_covered(text) if not decide else []
+    if not gaps and not decide and reply is not None and reply.unsourced:
+        gaps = [reply.unsourced]  # "how long does it take?" after a turn on CMMC
+        # ...and "and 13485?" next asks the same of that standard
+        events += [SlotSet("last_question", reply.questions[-1]), SlotSet("subject", reply.subject)]
     if gaps:
         # "is 27001 enough for TISAX?": no source covers it; an answer about 27001 would mislead
         buttons = (reply.buttons if reply is not None and reply.found else []) + [CONSULTANT_BUTTON]
@@ -580,13 +639,16 @@ async def answer_question(
         plan = await asyncio.to_thread(lambda: render_order(recommend(default_store(), profile), profile))
         dispatcher.utter_message(text=plan)
         return events + [SlotSet("last_question", kind.key)]
-    if reply.text == last_bot_text(tracker) and intent not in DETAIL_INTENTS and not asked_again:
-        # the same answer to an unclear message would not help ("for the software side,
-        # aspice or cmmi?"): its detail, or the honest reply. A question plainly asked
-        # again ("is 13485 the same as iso 9001?") gets its answer again.
-        again = await asyncio.to_thread(compose, tracker, "more_detail", slots)
-        if again is None or not again.found or again.text == reply.text:
-            dispatcher.utter_message(response="utter_cannot_answer", buttons=reply.buttons or None)
+    asked_before = earlier_question(tracker, reply.text)
+    if asked_before is not None and intent not in DETAIL_INTENTS and not same_words(asked_before, text):
+        # an answer given before, to another message ("who does the cmmc assessment?" after
+        # "is cmmc cmmi?"), would not answer this one: its detail if new, else the honest reply.
+        # The same message typed again gets its answer again.
+        again = await asyncio.to_thread(compose, tracker, "more_detail", slots) if not asked_again else None
+        if again is None or not again.found or earlier_question(tracker, again.text) is not None:
+            dispatcher.utter_message(
+                response="utter_said_before", gist=gist(reply.text), buttons=[CONSULTANT_BUTTON] + reply.buttons
+            )
             return events
         reply = again
     dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
@@ -724,7 +786,7 @@ def on_subject(snapshot, key: str, ranking: list[dict], subject: Optional[str]) 
     return key
 
 
-def sibling_question(snapshot, key: str, named: list[str]) -> str:
+def sibling_question(snapshot, key: str, named: list[str], asks: bool) -> str:
     """A question naming a subject its kind has no answer for ("and for CMMI?" after "how
     do I check an ISO certificate?"; "how is AS9100 different from ISO 9001?"): the
     related question about that subject, by title, else one that answers it."""
@@ -744,8 +806,14 @@ def sibling_question(snapshot, key: str, named: list[str]) -> str:
         if wanted[0] in other.subjects("answer"):
             return other.key
     general = snapshot.questions.get(GENERAL_QUESTION)
-    # "what about TL 9000?" after a timeline answer: what it is
-    return GENERAL_QUESTION if general is not None and wanted[0] in general.subjects("answer") else key
+    # "customer says we need TL 9000": what it is; a question ("who certifies AS9100?",
+    # "and TL 9000?" after a timeline) keeps its kind, and the composer says what no
+    # source answers
+    return GENERAL_QUESTION if not asks and general is not None and wanted[0] in general.subjects("answer") else key
+
+
+# a follow-up that only names what it is about: "and 13485?", "what about for TL 9000?"
+_SUBJECT_ONLY = re.compile(r"^\s*(?:and|what about|how about|same for|also)\b[^?.!]{0,40}\??\s*$", re.I)
 
 
 def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Reply]:
@@ -769,6 +837,9 @@ def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Re
     ]
     questions = [str(g["value"]) for g in guesses]
     last = tracker.get_slot("last_question")
+    if last and _SUBJECT_ONLY.match(message) and len(message.split()) <= SUBJECT_ONLY_WORDS and named_subjects(tracker):
+        # "and 13485?" after "how long for 27001?": the last question, of what it names
+        guesses, questions, intent = [{"value": last, "confidence_entity": 1.0}], [last], "ask_followup"
     if intent in FOLLOWUP_INTENTS and not questions and last:
         questions = [last]
     # "thats a big range. for 45 ppl whats realistic?": a new fact about the user with
@@ -780,10 +851,11 @@ def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Re
     # a follow-up may name any framework; a new question only one beyond ISO 9001 and CMMI
     # ("what is the difference between as9100 and iso 9001?")
     beyond = [s for s in named if s not in PRIMARY_FRAMEWORKS]
+    asks = reads_as_question(message) if message else True
     questions = [
-        sibling_question(snapshot, q, named)
+        sibling_question(snapshot, q, named, asks)
         if q == last and intent == "ask_followup"
-        else sibling_question(snapshot, q, beyond)
+        else sibling_question(snapshot, q, beyond, asks)
         if len(questions) == 1 and beyond
         else q
         for q in questions

@@ -182,6 +182,8 @@ class Reply:
     starts_recommendation: bool = False
     # an unclear message: the question kinds it most likely asks ("did you mean")
     candidates: list[str] = field(default_factory=list)
+    # what no source answers ("that for ISO 13485"): the caller gives the honest reply
+    unsourced: Optional[str] = None
 
 
 SUBJECT_ENTITIES = ("framework", "maturity_level", "industry", "customer_type")
@@ -275,6 +277,44 @@ class AnswerComposer:
         primary = [s for s in PRIMARY_FRAMEWORKS if s in available]
         return primary or available[:1]
 
+    def beyond_sources(
+        self, question: QuestionKind, named: Sequence[str], current: Optional[str], held: frozenset[str] = frozenset()
+    ) -> list[m.Framework]:
+        """The related standards the question is about when it has no answer for them:
+        "how long does it take?" after a turn on IATF 16949, or "who certifies AS9100?",
+        is not a question about ISO 9001 and CMMI, as subjects_for() would answer it."""
+        available = question.subjects("answer")
+        asked = [s for s in named if s not in held]
+        if any(s in available and s != "iso9001" for s in asked):
+            return []
+        if "" in available:
+            # a general answer covers what it is about: "one system can serve both ISO 9001
+            # and CMMI" answers nothing on ISO 27001 and ISO 13485
+            about_general = self.general_about(question)
+            if not about_general or any(s in about_general for s in asked):
+                return []
+            available = available + sorted(about_general)
+        frameworks = self.snapshot.frameworks
+        about = [s for s in asked if s in frameworks] or ([current] if current and not named else [])
+        beyond = [
+            frameworks[s]
+            for s in about
+            if s in frameworks and frameworks[s].category == "related" and s not in available
+        ]
+        if "iso9001" in asked and not all(f.includes_iso9001 for f in beyond):
+            return []  # "is 27001 needed beside iso 9001?": the ISO 9001 answer
+        return beyond
+
+    def general_about(self, question: QuestionKind) -> set[str]:
+        """The frameworks a question's general answer is about: those its facts belong to
+        or name; none for an answer about any framework ("a gap analysis is ...")."""
+        facts = question.for_subject("answer", "")
+        return {f.framework_key for f in facts if f.framework_key} | {
+            key
+            for key, framework in self.snapshot.frameworks.items()
+            if any(framework.name.lower() in f.text.lower() for f in facts)
+        }
+
     def _facts(self, question: QuestionKind, role: str, subject: str, situation: Situation) -> list[m.Fact]:
         facts = question.for_subject(role, subject)
         if subject and "" in question.subjects(role):
@@ -358,6 +398,7 @@ class AnswerComposer:
         answered: list[str] = []
         subject: Optional[str] = None
         needs_size = False
+        unsourced: Optional[str] = None
         # several answers (or a correction first) in one message: the direct answer of each
         short = short or len(kinds) > 1 or bool(corrections)
         for kind in kinds:
@@ -366,6 +407,28 @@ class AnswerComposer:
             )
             role = "detail" if detail else "answer"
             parts: list[tuple[str, list[str]]] = []
+            lead = ""
+            beyond = self.beyond_sources(
+                kind, own.get(kind.key) or list(dict.fromkeys(named)), current_subject, situation.held
+            )
+            general = "" in kind.subjects("answer") and self.general_about(kind) <= {"iso9001"}
+            iso_answer = "iso9001" if "iso9001" in kind.subjects("answer") else "" if general else None
+            if beyond and all(f.includes_iso9001 for f in beyond) and iso_answer is not None:
+                # "what about cost?" after AS9100: what ISO 9001, which it builds on, costs
+                subjects = [iso_answer]
+                names = " and ".join(f.name for f in beyond)
+                marks = "".join(dict.fromkeys(cite.mark(f.source) for f in beyond))
+                lead = f"My sources don't answer this for {names} itself; it builds on ISO 9001 {marks}. For ISO 9001:"
+            elif beyond:
+                # "can we run 27001 and 13485 as one system?": no source answers it for them
+                names = " and ".join(f.name for f in beyond)
+                if len(kinds) > 1:
+                    paragraphs.append(f"**{kind.title}** My sources don't answer this for {names}, so I won't guess.")
+                else:
+                    unsourced = f"this question for {names}"
+                answered.append(kind.key)
+                subject = beyond[-1].key
+                continue
             said_by_correction = bool(corrections)
             timed: Optional[m.Fact] = None
             lasting: Optional[m.Fact] = None
@@ -416,6 +479,8 @@ class AnswerComposer:
                 text = f"{validity_verdict(issued, lasting.valid_months, dt.date.today())} {text}"
             elif expires and lasting is not None and not answered[:-1]:
                 text = f"{expiry_verdict(expires, dt.date.today())} {text}"  # "it says expire 2019"
+            if lead:
+                text = f"{lead} {text}"
             if len(kinds) > 1:
                 text = f"**{kind.title}** {text}"
             paragraphs.append(text)
@@ -426,7 +491,10 @@ class AnswerComposer:
         # paragraph of a reply without buttons as a message of its own
         body = "\n".join(paragraphs)
         last = self.snapshot.questions[answered[-1]] if answered else None
-        buttons = self._buttons(last, subject, detail, situation) if last else []
+        # no "More detail" or "And for CMMI?" on a standard no source answers this for
+        buttons = (
+            self._buttons(last, None if unsourced else subject, detail or bool(unsourced), situation) if last else []
+        )
         if needs_size and not short:
             buttons = []  # the caller asks for the size instead
         return Reply(
@@ -436,6 +504,7 @@ class AnswerComposer:
             subject=subject,
             needs_size=needs_size and not short,
             starts_recommendation=bool(last and last.starts_recommendation),
+            unsourced=unsourced if not paragraphs else None,
         )
 
     def closest(self, fact: m.Fact) -> Reply:

@@ -40,7 +40,9 @@ def clean_name(text: object) -> Optional[str]:
     """A usable name from what the user wrote ("I'm Jane Smith"), or None."""
     raw = " ".join(str(text or "").split())
     raw = re.sub(
-        r"^(?:my name is|my name's|my name|i am|i'm|im|it's|it is|this is|name is|name:|name|call me)\s+",
+        r"^(?:(?:ok|okay|sure|yes|yeah|hi|hello)[,.!]?\s+)?"
+        r"(?:my name is|my name's|my name|i am called|i'm called|im called|i am|i'm|im|it's|its|it is|this is|"
+        r"name is|name's|name:|name|call me)\s+",
         "",
         raw,
         flags=re.I,
@@ -139,6 +141,18 @@ def save_request(engine: Engine, conversation_id: str, name: str, email: str, re
         session.add(request)
         session.flush()
         return request.id
+
+
+def correct_name(engine: Engine, conversation_id: str, name: str) -> int:
+    """Store the corrected name on the conversation's requests; how many were changed."""
+    with session_scope(engine) as session:
+        rows = session.execute(
+            select(ConsultantRequest).where(ConsultantRequest.conversation_id == conversation_id)
+        ).scalars()
+        changed = 0
+        for row in rows:
+            row.name, changed = name, changed + 1
+        return changed
 
 
 def requests_for(engine: Engine, conversation_id: str) -> list[ConsultantRequest]:

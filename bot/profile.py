@@ -109,6 +109,11 @@ _NOT_A_STATEMENT_OF_OURS = re.compile(
     r"(?<!\bi )(?<!\bwe )\b(?:keeps? saying|keeps? calling|says?|said|saying|claims?|claiming|thinks?)\b|"
     r"\b(?:question|questions|asking|asked|talking|talk|ask) (?:is |was |are )?(?:about|regarding)\b"
 )
+# ...unless someone without a say in the contract says it ("my colleague says DoD requires CMMI")
+_HEARSAY = re.compile(
+    r"\b(?:boss|colleague|coworker|co-worker|friend|partner|consultant|someone|somebody|people|he|she|they|"
+    r"internet|google|chatgpt|article|blog|forum|linkedin|sales ?guy|vendor)\b[^.?!,]{0,15}\b(?:says?|said|claims?)\b"
+)
 # "tenders ask either cmmi l3 or iso 9001", "cmmi OR iso, not both": one of them will do
 _ONE_OF_THEM = re.compile(
     r"\beither\b|\bnot both\b|\bone or the other\b|\bwhichever\b|"
@@ -164,6 +169,8 @@ _OPTIONAL = re.compile(
     r"(?:mandatory|required|a must|must|compulsory|requirement))\b"
 )
 
+# "nobody asked us for it": the framework named before
+_PRONOUN_OBJECT = re.compile(r"\b(?:for|about|need|needs|want|wants|require|requires|mention\w*) (?:it|that|this)\b")
 _SENTENCE = re.compile(r"[.;!?\n]+(?=\s|$)|[;!?\n]+")
 _CLAUSE = re.compile(
     r",|:|\s[-–—]\s|\b(?:but|however|although|though|whereas|except|apart from)\b|"
@@ -326,10 +333,13 @@ _CUSTOMER_AFTER = re.compile(
 
 def _mentions(store: KnowledgeStore, text: str, clauses: list[Clause], entities: Optional[list[dict]]) -> list[Mention]:
     found: list[Mention] = []
+    standards: list[tuple[int, int]] = []  # every framework named, those not in the form's choices too
     for entity in ("industry", "customer_type", "framework"):
         for start, end, value in _find(store, entity, text):
-            if entity == "framework" and value not in FRAMEWORK_CHOICES:
-                continue
+            if entity == "framework":
+                standards.append((start, end))
+                if value not in FRAMEWORK_CHOICES:
+                    continue
             found.append(Mention(entity, value, start, end))
     # NLU entities (typos the alias scan misses), where they don't overlap a scanned mention.
     for e in entities or []:
@@ -342,6 +352,12 @@ def _mentions(store: KnowledgeStore, text: str, clauses: list[Clause], entities:
         if any(m.entity == kind and m.start < until and at < m.end for m in found):
             continue
         found.append(Mention(kind, resolved, at, until))
+    # "the prime wants ML3", "L3 is mandatory": a CMMI level names CMMI, unless it is
+    # another model's level ("aspice L2", "cmmc level 2")
+    for level in _LEVEL.finditer(text):
+        start, end = level.span()
+        if not any(at < end and start < until or 0 <= start - until <= 3 for at, until in standards):
+            found.append(Mention("framework", "cmmi", start, end))
     customer_spans = [(m.start, m.end) for m in found if m.entity == "customer_type"]
     kept = []
     for mention in sorted(found, key=lambda m: (m.start, m.entity)):
@@ -508,6 +524,9 @@ _BY_MONTH = re.compile(
     rf"\b(?:by|before|until|till|in|due|end of)\s+(?:the\s+)?(?:end\s+of\s+)?(?:(?P<month>{_MONTH_NAME})"
     r"|q(?P<quarter>[1-4]))\b"
 )
+_BY_YEAR = re.compile(
+    r"\b(?P<word>by|before|until|till|end of)\s+(?:the\s+)?(?:end\s+of\s+)?(?P<year>20\d\d|next year)\b(?![-:/.]\d)"
+)
 # "deadline is march 2027", "april next year", "next year in april", "starts 01.10.2027",
 # "2027-10-01": a dated deadline without "by"
 _DATED_MONTH = re.compile(
@@ -524,6 +543,14 @@ def _months_until_named_month(raw: str, today: Optional[dt.date] = None) -> Opti
     today = today or dt.date.today()
     if match is None:
         dated = _DATED_MONTH.search(raw)
+        by_year = _BY_YEAR.search(raw)
+        if dated is None and by_year is not None:
+            # "by end of 2027", "before next year": until the end of that year
+            year = today.year + 1 if by_year.group("year") == "next year" else int(by_year.group("year"))
+            if by_year.group("word") == "before":
+                year -= 1  # "before 2028": by the end of 2027
+            ahead = max(1, (year - today.year) * 12 + 12 - today.month) if year >= today.year else 0
+            return ahead if 0 < ahead <= 120 else None
         if dated is None or not _DEADLINE_CONTEXT.search(raw):
             return None
         numeric = dated.group("dotted") or dated.group("iso_month")
@@ -653,7 +680,7 @@ _GOAL_PATTERNS = (
         r"\b(?:market access|win\w*|bid\w*|contracts?|tenders?|rfps?|eligib\w*|qualify\w*|sales|"
         r"new customers|new clients|deals?|access|compliance|compliant|grow\w*|expand\w*|"
         r"get in the door|more customers|more clients|enterprise customers|"
-        r"keep (?:the |our |this |that )?(?:\w+ )?(?:client|customer|contract|account)s?|more like them|"
+        r"keep (?:the |our |this |that )?(?:\w+ )?(?:client|customer|contract|account|work|business)s?|more like them|"
         r"pass (?:the |an? )?(?:\w+ )?(?:assessment|audit|appraisal))\b",
     ),
     (
@@ -665,7 +692,8 @@ _GOAL_PATTERNS = (
     (
         "customer_satisfaction",
         r"\b(?:customer satisfaction|satisf\w*|quality|happy customers|complaints|"
-        r"product quality|support|reputation|credibility|trust|happ\w*)\b",
+        r"product quality|support|reputation|credib\w*|trust\w*|happ\w*|image|"
+        r"look (?:more )?(?:serious|professional|credible|legit\w*|trustworthy))\b",
     ),
 )
 _GOAL_CUE = re.compile(
@@ -867,7 +895,10 @@ def extract_profile(
         frameworks = [m for m in mentions if m.entity == "framework" and m.clause == n]
         same_sentence = [c for c in clauses if c.sentence == clause.sentence]
         asks = sentence_asks(text_l[same_sentence[0].start : same_sentence[-1].end + 1])
-        if _ASKED_WHETHER.search(clause.text) or _NOT_A_STATEMENT_OF_OURS.search(clause.text):
+        reported = bool(_NOT_A_STATEMENT_OF_OURS.search(clause.text))
+        if reported and role == "require" and _REQUIRE_STRONG.search(clause.text) and not _HEARSAY.search(clause.text):
+            reported = False  # "raytheon says ML3 is mandatory": the customer states the requirement
+        if _ASKED_WHETHER.search(clause.text) or reported:
             # "they only ask 'do you have cmmi'" answers nothing, even at the prompt, nor does
             # the clause after it ("i ask which one should we do, cmmi or iso 9001")
             role = roles[-1] = None
@@ -905,6 +936,7 @@ def extract_profile(
                 held.append(mention.value)
         # "we have nothing with defense": a clause about customers or industry holds nothing
         about_others = any(m.clause == n and m.entity in ("customer_type", "industry") for m in mentions)
+        earlier = [m for m in mentions if m.entity == "framework" and m.clause < n]
         if not frameworks and negated_clause and not about_others:
             if (
                 _NO_CERTIFICATES.search(clause.text)
@@ -912,10 +944,14 @@ def extract_profile(
                 and asked != "rec_requirement"
             ):
                 not_held = True  # "..., no certifications": a clause of its own about what is held
+            elif role == "require" and _PRONOUN_OBJECT.search(clause.text) and earlier:
+                # "why cmmi at all? nobody asked us for it": CMMI is not required, nothing else is said
+                if ruled_out is not None:
+                    ruled_out.add(earlier[-1].value)
             elif role == "require" and (
                 _REQUIRE_STRONG.search(clause.text)
                 or _REQUIRE.search(clause.text)
-                or (inherited and _is_bare_none(clause.text.strip()))
+                or ((inherited or asked == "rec_requirement") and _is_bare_none(clause.text.strip()))
                 or (asked == "rec_requirement" and len(raw_norm.split()) <= BARE_NONE_WORDS)
             ):
                 not_required = True  # "not software, only metal parts" at that prompt says nothing of contracts

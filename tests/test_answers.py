@@ -359,3 +359,29 @@ def test_no_fact_shows_an_internal_name():
     # what a user reads: "the article", never the project's names for its inputs
     internal = re.compile(r"seed article|FACTS\.md|domain reference|shared/", re.I)
     assert [k for k, f in FACTS.items() if internal.search(f["text"])] == []
+
+
+def test_a_follow_up_on_a_standard_built_on_iso_9001_says_so_and_answers_for_iso_9001(composer):
+    # "how long does it take?" after a turn on IATF 16949: no source gives its timeline
+    reply = composer.reply(["how_long"], current_subject="iatf16949")
+    iso_first = FACTS[answer_keys(QUESTIONS["how_long"], "iso9001")[0]]["text"]
+    assert body(reply.text) == (
+        f"My sources don't answer this for IATF 16949 itself; it builds on ISO 9001 [1]. For ISO 9001: {iso_first} [2]"
+    )
+    assert reply.unsourced is None
+
+
+def test_a_question_no_source_answers_for_a_standard_gets_no_answer_about_another(composer):
+    # "can we run 27001 and 13485 as one system?": the ISO 9001 + CMMI answer would mislead
+    reply = composer.reply(["integrated"], named=["iso27001", "iso13485"])
+    assert reply.unsourced == "this question for ISO/IEC 27001 and ISO 13485"
+    assert body(reply.text) == ""
+    assert all(b["title"] != "More detail" for b in reply.buttons)
+    # the same for a follow-up on ISO 13485 ("and 13485?" after "how long for 27001?")
+    assert composer.reply(["how_long"], named=["iso13485"]).unsourced == "this question for ISO 13485"
+
+
+def test_a_question_on_iso_9001_beside_another_standard_is_answered_for_iso_9001(composer):
+    reply = composer.reply(["how_long"], named=["iso9001", "iso27001"])
+    assert reply.unsourced is None
+    assert FACTS[answer_keys(QUESTIONS["how_long"], "iso9001")[0]]["text"] in reply.text

@@ -44,6 +44,9 @@ def test_email_addresses(text, expected):
         ("Will Price", "Will Price"),
         ("Hope Best", "Hope Best"),
         ("Grace Stop", "Grace Stop"),
+        # lead-ins without the apostrophe
+        ("its Grace Long", "Grace Long"),
+        ("ok im called Rose Hill", "Rose Hill"),
     ],
 )
 def test_names(text, expected):
@@ -100,3 +103,12 @@ def test_request_is_stored_and_forget_me_deletes_only_that_conversation(store):
 
 def test_a_name_with_an_explanation_in_brackets_is_the_name():
     assert contact.clean_name("Will Price (he is our quality head, i am his assistant)") == "Will Price"
+
+
+def test_a_corrected_name_replaces_the_stored_one_of_that_conversation_only(store):
+    mine, other = f"c-{uuid.uuid4().hex}", f"c-{uuid.uuid4().hex}"
+    contact.save_request(store.engine, mine, "its Grace Long", "grace@example.com", "CMMI (appraisal)")
+    contact.save_request(store.engine, other, "Bob", "bob@example.com", "CMMI (appraisal)")
+    assert contact.correct_name(store.engine, mine, "Grace Long") == 1
+    assert [r.name for r in contact.requests_for(store.engine, mine)] == ["Grace Long"]
+    assert [r.name for r in contact.requests_for(store.engine, other)] == ["Bob"]

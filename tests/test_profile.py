@@ -228,6 +228,26 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
             "japanese customer REQUIRE cmmi level 3. only iso nobody ask",
             {"rec_requirement": "cmmi", "rec_target_level": "3"},
         ),
+        # a CMMI level names CMMI; another model's level does not
+        (None, "raytheon says ML3 is mandatory", {"rec_requirement": "cmmi", "rec_target_level": "3"}),
+        (
+            None,
+            "prime wants ML3. other clients mostly dont care, few ask iso",
+            {"rec_requirement": "cmmi,iso9001", "rec_target_level": "3"},
+        ),
+        (None, "our customer asks for aspice L2", {}),
+        (None, "we had ML3 appraised, still valid", {"rec_certifications": "cmmi"}),
+        # "it" is the framework named before: not required, and nothing else is said
+        (None, "why cmmi at all? nobody asked us for it", {}),
+        ("rec_requirement", "none of those, they require aspice L2 only", {"rec_requirement": "none"}),
+        # goals and customers in free text
+        ("rec_goal", "like i said, look more credible to clients", {"rec_goal": "customer_satisfaction"}),
+        ("rec_goal", "keep the federal work, thats it", {"rec_customers": "federal", "rec_goal": "market_access"}),
+        (
+            "rec_customers",
+            "mostly tier1s like safran. one small job for a us defense prime too",
+            {"rec_industry": "aerospace", "rec_customers": "commercial,defense"},
+        ),
     ],
 )
 def test_what_a_message_states(sqlite_store, asked, text, expected):
@@ -598,3 +618,17 @@ def test_a_message_that_states_the_users_own_industry(text, own):
 )
 def test_an_expiry_date_is_not_an_issue_date(text, issued, expires):
     assert date_given(text, dt.date(2026, 12, 2)) == issued and expiry_given(text) == expires
+
+
+@pytest.mark.parametrize(
+    "text,months",
+    [("by end of 2027", 13), ("we need it before 2028", 13), ("by end of next year", 13), ("certified by 2019", None)],
+)
+def test_a_deadline_given_as_a_year_runs_to_its_end(text, months):
+    assert _months_until_named_month(text, today=dt.date(2026, 11, 15)) == months
+
+
+def test_a_framework_ruled_out_by_it_is_the_one_named_before(sqlite_store):
+    ruled_out: set[str] = set()
+    assert extract_profile(sqlite_store, "why cmmi at all? nobody asked us for it", ruled_out=ruled_out) == {}
+    assert ruled_out == {"cmmi"}

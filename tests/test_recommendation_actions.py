@@ -731,3 +731,29 @@ def test_a_correction_after_the_result_applies_all_it_says(sqlite_store):
         "rec_size": "40",
         "rec_goal": "process_maturity",
     }
+
+
+def test_what_is_stored_shows_the_stored_values_and_the_noted_profile(sqlite_store):
+    sender = f"t-{uuid.uuid4().hex}"
+    contact.save_request(sqlite_store.engine, sender, "Rose Hill", "rose@example.mx", "AS9100 (certification)")
+    t = tracker("ask_stored_data", "what u got saved on me?", slots={"rec_size": "120"}, loop=None, sender=sender)
+    messages, events = run(rasa_actions.ActionAnswerQuestion(), t)
+    assert events == []
+    assert messages[0]["text"] == "Noted: 120 staff."
+    assert messages[1]["response"] == "utter_consultant_request_stored"
+    assert (messages[1]["name"], messages[1]["email"], messages[1]["summary"]) == (
+        "Rose Hill",
+        "rose@example.mx",
+        "AS9100 (certification)",
+    )
+
+
+def test_a_stored_name_is_corrected_in_words(sqlite_store):
+    sender = f"t-{uuid.uuid4().hex}"
+    contact.save_request(sqlite_store.engine, sender, "its Grace Long", "grace@example.in", "CMMI (appraisal)")
+    text = "u wrote my name wrong. my name is Grace Long"
+    messages, events = run(
+        rec_actions.ActionCorrectRecommendation(), tracker("correct_recommendation", text, loop=None, sender=sender)
+    )
+    assert events == [] and messages[0]["response"] == "utter_name_corrected" and messages[0]["name"] == "Grace Long"
+    assert [r.name for r in contact.requests_for(sqlite_store.engine, sender)] == ["Grace Long"]

@@ -54,7 +54,7 @@ def _digression_rules(form: str) -> set[str]:
 
 def test_every_question_intent_has_a_digression_rule_in_both_forms():
     asks = _question_intents()
-    assert asks == {"ask_question", "ask_followup", "more_detail", "ask_shorter"}
+    assert asks == {"ask_question", "ask_followup", "more_detail", "ask_shorter", "ask_stored_data"}
     for form in FORMS:
         missing = asks - _digression_rules(form)
         assert not missing, f"question intents without a digression rule for {form}: {sorted(missing)}"
