@@ -440,11 +440,15 @@ class AnswerComposer:
                     ]
                 if situation.conditioned:
                     facts = self._most_specific(facts)  # the user's own case first
+                # only the direct answer's own range: "AS9100 in 8 months?" is not judged by ISO 9001's;
+                # "holding ISO 9001 helps", for those who hold it, may come before it
+                direct = next((f for f in facts if not (f.when_held and f.min_months is None)), None)
+                ranged = direct if direct is not None and direct.min_months is not None else None
                 if short or (len(subjects) > 1 and not detail):
                     facts = facts[:1]
-                # only the direct answer's own range: "AS9100 in 8 months?" is not judged by ISO 9001's
-                first = facts[0] if facts and facts[0].key not in shown else None
-                timed = timed or (first if first is not None and first.min_months is not None else None)
+                if deadline_months and ranged is not None and not timed and ranged.key not in shown:
+                    timed = ranged
+                    facts = facts if ranged in facts else facts + [ranged]  # the verdict's figure, cited
                 lasting = lasting or next((f for f in facts if f.valid_months and f.key not in shown), None)
                 said_by_correction = said_by_correction and bool(facts) and all(f.key in shown for f in facts)
                 lines = self._lines(facts, cite, shown)

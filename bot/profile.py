@@ -1137,7 +1137,8 @@ def statements(
     kept = []
     for sentence in _SENTENCE_WITH_END.findall(lowered):
         body = sentence.strip()
-        if not body or (first_person and not _FIRST_PERSON.search(body)):
+        # "15 ppl saas startup in pune": a sentence that gives a headcount describes the user too
+        if not body or (first_person and not _FIRST_PERSON.search(body) and not parse_size(body, bare_number=False)):
             continue
         # "we sell to retailers, nothing for government: which one should we do?" and
         # "we already have iso 9001, what about cmmi cost": the question parts go

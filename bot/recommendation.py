@@ -475,6 +475,8 @@ _OUTCOME_FACTS = {
 _INDUSTRY_FACTS = {"automotive": ["aspice_counterpart"]}
 # Outcome facts that say again what the article's table row already says.
 _SAID_BY_THE_ROW = {"cmmi_contract_requirement"}
+# Outcome facts that argue from defense and government work
+_ABOUT_GOVERNMENT = {"bottom_line"}
 # Outcome facts that make the same point as another fact (key -> the other's key).
 _SAME_POINT = {"iso9001_reduces_cmmi_time": "transfer_faster_cheaper"}
 
@@ -516,7 +518,8 @@ def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:
         raise ValueError(f"the content has no outcome {outcome_key!r} (content/outcomes.yml)")
     cite = Citations()
     reasons: list[str] = []
-    answers = describe_answers(store, profile)
+    # what decided it, as the user stated it (their pace and goal change the plan, not the choice)
+    answers = [a for a in describe_answers(store, profile) if not a.startswith(("timeline:", "main goal:"))]
     if answers:
         reasons.append("You told me: " + "; ".join(answers) + ".")
     if row is not None:
@@ -558,6 +561,8 @@ def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:
         fact = store.fact(fact_key)
         if fact_key in _SAID_BY_THE_ROW and row is not None:
             continue
+        if fact_key in _ABOUT_GOVERNMENT and row is not None and _not_government(profile):
+            continue  # "if you bid on defense contracts..." to a supplier of private banks
         twin = store.fact(_SAME_POINT.get(fact_key, ""))
         if twin is not None and twin.text in " ".join(reasons):
             continue  # "ISO 9001 makes CMMI faster" is said once
