@@ -218,3 +218,34 @@ def test_an_unclear_message_that_contradicts_the_profile_corrects_it(monkeypatch
     assert events[0] == SlotSet("rec_certifications", "none")
     assert dispatcher.messages[0]["text"] == "Updated certifications: none."
     assert events[1:] == [SlotSet("rec_outcome", "iso9001_only")]  # the article's commercial software company
+
+
+def test_an_answer_given_to_another_message_before_is_not_repeated():
+    # "is cmmc the same as cmmi?", then "just who does the cmmc assessment?" read as the same kind
+    first_text = "is cmmc the same as cmmi?"
+    dispatcher, _ = run(make_tracker("ask_question", first_text, entities=[question("cmmi_vs_cmmc")]))
+    answer = dispatcher.messages[0]["text"]
+    history = [{"event": "user", "text": first_text}, {"event": "bot", "text": answer}]
+    dispatcher, _ = run(
+        make_tracker(
+            "ask_question",
+            "just who does the cmmc assessment?",
+            entities=[question("cmmi_vs_cmmc")],
+            events=history,
+        )
+    )
+    assert responses(dispatcher) == ["utter_said_before"]
+    assert dispatcher.messages[0]["gist"] == "No: CMMC is not CMMI."
+    # the same question typed again gets its answer again
+    dispatcher, _ = run(make_tracker("ask_question", first_text, entities=[question("cmmi_vs_cmmc")], events=history))
+    assert [m["text"] for m in dispatcher.messages] == [answer]
+
+
+def test_and_a_standard_asks_the_last_question_of_it():
+    # "and 13485?" after "how long for 27001?": not what ISO 13485 is, and no timeline invented
+    entities = [question("medical_devices"), {"entity": "framework", "value": "iso13485"}]
+    slots = {"last_question": "how_long", "subject": "iso27001"}
+    dispatcher, events = run(make_tracker("ask_question", "and 13485?", slots=slots, entities=entities))
+    assert responses(dispatcher) == ["utter_no_source_on"]
+    assert dispatcher.messages[0]["topic"] == "this question for ISO 13485"
+    assert events == [SlotSet("last_question", "how_long"), SlotSet("subject", "iso13485")]
