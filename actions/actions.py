@@ -166,6 +166,10 @@ CONSULTANT_BUTTON = {"title": "Talk to a consultant", "payload": "/request_consu
 _CERTIFICATE = re.compile(r"\b(?:certificates?|certs?)\b", re.I)
 
 
+# Numbers a user restates in passing replace the old ones ("our deadline is in 5 months")
+RESTATED_IN_PASSING = ("rec_size", "rec_deadline_months", "rec_timeline")
+
+
 def profile_updates(tracker: Tracker, overwrite: bool = False) -> dict[str, str]:
     """Profile slots the message fills: a size button, or what the user says
     about their own organization ("we're 45 people and already have ISO 9001").
@@ -184,7 +188,7 @@ def profile_updates(tracker: Tracker, overwrite: bool = False) -> dict[str, str]
     return {
         slot: value
         for slot, value in found.items()
-        if tracker.get_slot(slot) != value and (overwrite or slot not in known or slot == "rec_size")
+        if tracker.get_slot(slot) != value and (overwrite or slot not in known or slot in RESTATED_IN_PASSING)
     }
 
 

@@ -164,7 +164,7 @@ _FIRST_PERSON_WORD = re.compile(r"\b(?:we|our|us|i|my|we're|we've|ours)\b")
 # "CMMI is a plus, not mandatory": asked for, but not required
 _OPTIONAL = re.compile(
     r"\b(?:a plus|nice to have|nice-to-have|optional|bonus|an advantage|differentiator|preferred|preferabl\w*|"
-    r"ideally|would be nice|if possible|appreciat\w*|welcomed?|valued|"
+    r"ideally|would be nice|if possible|appreciat\w*|welcomed?|valued|prospects?|surveys?|questionnaires?|"
     r"not (?:a )?(?:really |strictly |actually |hard |strict |firm |formal |real )?"
     r"(?:mandatory|required|a must|must|compulsory|requirement))\b"
 )

@@ -268,7 +268,8 @@ def decide(store: KnowledgeStore, profile: Profile) -> tuple[str, Optional[m.Ind
     aerospace = profile.industry == "aerospace" or "as9100" in required or "as9100" in held
     cmmi_required = "cmmi" in required
     cmmi_likely = profile.requirement == UNKNOWN and row is not None and row.cmmi_recommendation == "often_required"
-    if aerospace and "as9100" in held and "cmmi" not in required:
+    if aerospace and "as9100" in held:
+        # never "close the gap to AS9100" for its holder; CMMI joins the plan where required
         return "as9100_held", row, assumptions
     if aerospace:
         return "iso9001_as9100", row, assumptions

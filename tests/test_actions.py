@@ -221,7 +221,7 @@ def test_an_unclear_message_that_contradicts_the_profile_corrects_it(monkeypatch
 
 
 def test_an_answer_given_to_another_message_before_is_not_repeated():
-    # "is cmmc the same as cmmi?", then "just who does the cmmc assessment?" read as the same kind
+    # "is cmmc the same as cmmi?", then "ok but what does cmmc mean for a supplier?" read as the same kind
     first_text = "is cmmc the same as cmmi?"
     dispatcher, _ = run(make_tracker("ask_question", first_text, entities=[question("cmmi_vs_cmmc")]))
     answer = dispatcher.messages[0]["text"]
@@ -229,7 +229,7 @@ def test_an_answer_given_to_another_message_before_is_not_repeated():
     dispatcher, _ = run(
         make_tracker(
             "ask_question",
-            "just who does the cmmc assessment?",
+            "ok but what does cmmc mean for a supplier?",
             entities=[question("cmmi_vs_cmmc")],
             events=history,
         )
