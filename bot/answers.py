@@ -285,7 +285,7 @@ class AnswerComposer:
         is not a question about ISO 9001 and CMMI, as subjects_for() would answer it."""
         available = question.subjects("answer")
         asked = [s for s in named if s not in held]
-        if any(s in available and s != "iso9001" for s in asked):
+        if not available or any(s in available and s != "iso9001" for s in asked):
             return []
         if "" in available:
             # a general answer covers what it is about: "one system can serve both ISO 9001
@@ -296,12 +296,15 @@ class AnswerComposer:
             available = available + sorted(about_general)
         frameworks = self.snapshot.frameworks
         about = [s for s in asked if s in frameworks] or ([current] if current and not named else [])
+        # a related standard, or ISO 9001 or CMMI named to a question only about the other
+        # ("our ISO certificate expired, start from zero?" is not the CMMI answer)
         beyond = [
             frameworks[s]
             for s in about
-            if s in frameworks and frameworks[s].category == "related" and s not in available
+            if s in frameworks and s not in available and (frameworks[s].category == "related" or s in asked)
         ]
-        if "iso9001" in asked and not all(f.includes_iso9001 for f in beyond):
+        related = [f for f in beyond if f.category == "related"]
+        if "iso9001" in asked and "iso9001" in available and not all(f.includes_iso9001 for f in related):
             return []  # "is 27001 needed beside iso 9001?": the ISO 9001 answer
         return beyond
 

@@ -105,6 +105,8 @@ _NO_CERTIFICATES = re.compile(
     r"(?:\w+\s+)?cert(?:s|ificat\w*|ification\w*)?\b|\bcert(?:s|ificat\w*|ification\w*)?\s*:?\s*(?:none|no)\b"
 )
 # "my boss keeps saying 'cmmi certified'", "my question is about cmmi": neither holds anything
+# "i didnt ask that", "i didnt say they require it": about the conversation, not the contracts
+_NOT_WHAT_I_SAID = re.compile(r"\bi (?:didn'?t|did not|never|don'?t|do not) (?:ask|say|said|mean|write|wrote)\b")
 _NOT_A_STATEMENT_OF_OURS = re.compile(
     r"(?<!\bi )(?<!\bwe )\b(?:keeps? saying|keeps? calling|says?|said|saying|claims?|claiming|thinks?)\b|"
     r"\b(?:question|questions|asking|asked|talking|talk|ask) (?:is |was |are )?(?:about|regarding)\b"
@@ -155,7 +157,8 @@ _SOMEONE_ELSE = re.compile(
 # A rating or certificate that was held and is not any more
 _LAPSED = re.compile(
     r"\b(?:expired|lapsed|ran out|run out|no longer valid|not valid any ?more|let it go)\b|"
-    r"\b(?:let (?:it|them) lapse|lapse|used to (?:have|hold|be)|never renewed|not renewed|didn'?t renew|"
+    r"\b(?:let (?:it|them) (?:lapse|expire)|lapse|used to (?:have|hold|be)|never renewed|not renewed|didn'?t renew|"
+    r"expired? (?:in|since|back in) (?:19|20)\d\d|"
     r"did not renew|no longer (?:certified|hold|have))\b|"
     r"\bhad\b[^.;!?]*\bbut\b[^.;!?]*\b(?:didn'?t|did not|never|not)\b"
 )
@@ -450,6 +453,9 @@ def parse_size(text: object, bare_number: bool = True) -> Optional[str]:
         n = int(bound.group(2))
         return f"1-{n - 1}" if bound.group(1) in ("under", "below", "less than", "fewer than") else f"{n + 1}+"
     patterns = (
+        # "around 120, incl. 70 engineers": the whole before its part
+        rf"(?<![\w.])({_NUMBER})\s*(?:(?:{_SIZE_UNITS})\s*)?,?\s*\(?(?:incl\.?|including|of (?:them|which|whom))\s+"
+        rf"(?:about |around |~)?(?:{_NUMBER})\b",
         # "12 devs plus 3 biz so 15 total": the total wins over its parts
         rf"(?<![\w.])({_NUMBER})\s+(?:(?:{_SIZE_UNITS})\s+)?(?:in )?total\b",
         rf"\b(?:total|altogether|all together|in all)(?: of| is| are|:)?\s+(?:about |around |~)?({_NUMBER})\b",
@@ -547,8 +553,8 @@ def _months_until_named_month(raw: str, today: Optional[dt.date] = None) -> Opti
         if dated is None and by_year is not None:
             # "by end of 2027", "before next year": until the end of that year
             year = today.year + 1 if by_year.group("year") == "next year" else int(by_year.group("year"))
-            if by_year.group("word") == "before":
-                year -= 1  # "before 2028": by the end of 2027
+            if by_year.group("word") == "before" and "end" not in by_year.group(0):
+                year -= 1  # "before 2028": by the end of 2027 ("before end of next year" is not)
             ahead = max(1, (year - today.year) * 12 + 12 - today.month) if year >= today.year else 0
             return ahead if 0 < ahead <= 120 else None
         if dated is None or not _DEADLINE_CONTEXT.search(raw):
@@ -579,7 +585,9 @@ _YEARS_OLD = re.compile(rf"\b(?P<n>{_NUMBER})\s*(?:years?|yrs?)\s+(?:old|ago)\b"
 
 
 _EXPIRY_WORDS = re.compile(
-    r"\b(?:expir\w*|lapsed?|valid (?:until|till|to|thru|through)|runs? out|ran out|ends?|until)\W*(?:\w+\W+){0,2}$"
+    r"\b(?:expir\w*|lapsed?|valid (?:until|till|to|thru|through)|runs? out|ran out|ends?|until)\W*"
+    # "expires when? appraised march 2022": the date after an issue word is the issue date
+    r"(?:(?!(?:appraised|issued|certified|rated|awarded|from|since|got|obtained|dated|achieved)\b)\w+\W+){0,2}$"
 )
 
 
@@ -898,7 +906,7 @@ def extract_profile(
         reported = bool(_NOT_A_STATEMENT_OF_OURS.search(clause.text))
         if reported and role == "require" and _REQUIRE_STRONG.search(clause.text) and not _HEARSAY.search(clause.text):
             reported = False  # "raytheon says ML3 is mandatory": the customer states the requirement
-        if _ASKED_WHETHER.search(clause.text) or reported:
+        if _ASKED_WHETHER.search(clause.text) or reported or _NOT_WHAT_I_SAID.search(clause.text):
             # "they only ask 'do you have cmmi'" answers nothing, even at the prompt, nor does
             # the clause after it ("i ask which one should we do, cmmi or iso 9001")
             role = roles[-1] = None

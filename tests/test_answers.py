@@ -385,3 +385,9 @@ def test_a_question_on_iso_9001_beside_another_standard_is_answered_for_iso_9001
     reply = composer.reply(["how_long"], named=["iso9001", "iso27001"])
     assert reply.unsourced is None
     assert FACTS[answer_keys(QUESTIONS["how_long"], "iso9001")[0]]["text"] in reply.text
+
+
+def test_iso_9001_named_to_a_question_answered_only_for_cmmi_gets_no_cmmi_answer(composer):
+    # "our iso 9001 certificate expired, start from zero?" read as the expired CMMI rating
+    reply = composer.reply(["expired_rating_sustainment"], named=["iso9001"])
+    assert reply.unsourced == "this question for ISO 9001"

@@ -236,6 +236,10 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
             {"rec_requirement": "cmmi,iso9001", "rec_target_level": "3"},
         ),
         (None, "our customer asks for aspice L2", {}),
+        # about the conversation, not the contracts; a certificate let expire is not held
+        (None, "?? i didnt ask that. i want a recommendation for my company", {}),
+        (None, "wait i didnt say they require it, im not sure", {}),
+        (None, "we had iso 9001 long ago but we let it expire in 2017", {}),
         (None, "we had ML3 appraised, still valid", {"rec_certifications": "cmmi"}),
         # "it" is the framework named before: not required, and nothing else is said
         (None, "why cmmi at all? nobody asked us for it", {}),
@@ -268,6 +272,7 @@ def test_what_a_message_states(sqlite_store, asked, text, expected):
         ("1,200 employees", "1200"),
         ("12 devs plus 3 biz so 15 total", "15"),
         ("we are 40 in total", "40"),
+        ("around 120 people, incl. 70 engineers", "120"),
     ],
 )
 def test_sizes_in_passing(sqlite_store, text, size):
@@ -622,7 +627,13 @@ def test_an_expiry_date_is_not_an_issue_date(text, issued, expires):
 
 @pytest.mark.parametrize(
     "text,months",
-    [("by end of 2027", 13), ("we need it before 2028", 13), ("by end of next year", 13), ("certified by 2019", None)],
+    [
+        ("by end of 2027", 13),
+        ("we need it before 2028", 13),
+        ("by end of next year", 13),
+        ("customer want it before end of next year", 13),
+        ("certified by 2019", None),
+    ],
 )
 def test_a_deadline_given_as_a_year_runs_to_its_end(text, months):
     assert _months_until_named_month(text, today=dt.date(2026, 11, 15)) == months
@@ -632,3 +643,9 @@ def test_a_framework_ruled_out_by_it_is_the_one_named_before(sqlite_store):
     ruled_out: set[str] = set()
     assert extract_profile(sqlite_store, "why cmmi at all? nobody asked us for it", ruled_out=ruled_out) == {}
     assert ruled_out == {"cmmi"}
+
+
+def test_the_date_after_an_issue_word_is_the_issue_date():
+    text = "our cmmi ml3 expires when? appraised march 2022"
+    assert (date_given(text), expiry_given(text)) == ((2022, 3), None)
+    assert expiry_given("valid until march 2025") == (2025, 3)
