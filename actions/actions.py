@@ -294,10 +294,9 @@ def same_words(one: str, other: str) -> bool:
 
 
 def gist(reply_text: str) -> str:
-    """The first sentence of a reply, without its citation marks and sources."""
+    """A reply's text without its citation marks and sources: what was said, in one line."""
     body = reply_text.split(SOURCES_HEADING, 1)[0]
-    first = re.split(r"(?<=[.!?])\s+", re.sub(r"\s*\[\d+\]", "", body).strip(), maxsplit=1)[0]
-    return first.split("\n")[0]
+    return " ".join(re.sub(r"\s*\[\d+\]|\*\*", "", body).split())
 
 
 OFFER = "utter_offer_consultant"
@@ -841,8 +840,14 @@ def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Re
     ]
     questions = [str(g["value"]) for g in guesses]
     last = tracker.get_slot("last_question")
-    if last and _SUBJECT_ONLY.match(message) and len(message.split()) <= SUBJECT_ONLY_WORDS and named_subjects(tracker):
-        # "and 13485?" after "how long for 27001?": the last question, of what it names
+    if (
+        last
+        and _SUBJECT_ONLY.match(message)
+        and len(message.split()) <= SUBJECT_ONLY_WORDS
+        and _values(tracker, "framework")
+    ):
+        # "and 13485?" after "how long for 27001?": the last question, of the standard it names
+        # ("and the IT services provider?" after an example is another example)
         guesses, questions, intent = [{"value": last, "confidence_entity": 1.0}], [last], "ask_followup"
     if intent in FOLLOWUP_INTENTS and not questions and last:
         questions = [last]

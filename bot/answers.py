@@ -298,10 +298,15 @@ class AnswerComposer:
         about = [s for s in asked if s in frameworks] or ([current] if current and not named else [])
         # a related standard, or ISO 9001 or CMMI named to a question only about the other
         # ("our ISO certificate expired, start from zero?" is not the CMMI answer)
+        only_the_other = [p for p in PRIMARY_FRAMEWORKS if p not in asked and p in available] == [
+            a for a in available if a
+        ]
         beyond = [
             frameworks[s]
             for s in about
-            if s in frameworks and s not in available and (frameworks[s].category == "related" or s in asked)
+            if s in frameworks
+            and s not in available
+            and (frameworks[s].category == "related" or (s in asked and only_the_other))
         ]
         related = [f for f in beyond if f.category == "related"]
         if "iso9001" in asked and "iso9001" in available and not all(f.includes_iso9001 for f in related):

@@ -235,7 +235,7 @@ def test_an_answer_given_to_another_message_before_is_not_repeated():
         )
     )
     assert responses(dispatcher) == ["utter_said_before"]
-    assert dispatcher.messages[0]["gist"] == "No: CMMC is not CMMI."
+    assert dispatcher.messages[0]["gist"] == FACTS["cmmc_not_cmmi_answer"]["text"]
     # the same question typed again gets its answer again
     dispatcher, _ = run(make_tracker("ask_question", first_text, entities=[question("cmmi_vs_cmmc")], events=history))
     assert [m["text"] for m in dispatcher.messages] == [answer]
