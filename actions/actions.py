@@ -644,8 +644,8 @@ async def answer_question(
         return events + [SlotSet("last_question", kind.key)]
     asked_before = earlier_question(tracker, reply.text)
     if asked_before is not None and intent not in DETAIL_INTENTS and not same_words(asked_before, text):
-        # an answer given before, to another message ("who does the cmmc assessment?" after
-        # "is cmmc cmmi?"), would not answer this one: its detail if new, else the honest reply.
+        # an answer given before, to another message ("what does cmmc mean for a supplier?"
+        # after "is cmmc cmmi?"), would not answer this one: its detail if new, else the honest reply.
         # The same message typed again gets its answer again.
         again = await asyncio.to_thread(compose, tracker, "more_detail", slots) if not asked_again else None
         if again is None or not again.found or earlier_question(tracker, again.text) is not None:
