@@ -48,6 +48,10 @@ def clean_name(text: object) -> Optional[str]:
         flags=re.I,
     )
     raw = re.sub(r"\s*\([^)]*\)", "", raw).strip(" .,!")  # "Will Price (he is our quality head)"
+    raw = re.sub(r"\s+(?:only|here|please|pls|thanks|thank you)$", "", raw, flags=re.I)  # "Amber Stone only"
+    last = re.split(r"[.!?;]\s+", raw)[-1]
+    if last != raw and _BARE_NAME.fullmatch(last):
+        return last  # "i already told you. Amber Stone"
     if not raw or len(raw) > 200 or "@" in raw or raw.startswith("/"):
         return None
     if not re.search(r"[^\W\d_]", raw):  # needs at least one letter
@@ -61,8 +65,8 @@ def clean_name(text: object) -> Optional[str]:
 
 # "... my name is Faith Stop", "I'm Will Price": capitalised words after the lead-in
 _STATED_NAME = re.compile(
-    r"\b(?i:my name is|my name's|name is|i am|i'm|im|this is)\s+"
-    r"((?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+){0,3})(?=\s*(?:[.,;!]|$))"
+    r"\b(?i:my name is|my name's|name is|i am|i'm|im|this is|it's|its|it is)\s+"
+    r"((?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+){0,3})(?=\s*(?:[.,;!]|$|\s+(?i:only|here|please|pls)\b))"
 )
 
 

@@ -47,6 +47,9 @@ def test_email_addresses(text, expected):
         # lead-ins without the apostrophe
         ("its Grace Long", "Grace Long"),
         ("ok im called Rose Hill", "Rose Hill"),
+        # the name after a remark, and a trailing "only"
+        ("i already told you. Amber Stone", "Amber Stone"),
+        ("its Amber Stone only", "Amber Stone"),
     ],
 )
 def test_names(text, expected):
@@ -112,3 +115,15 @@ def test_a_corrected_name_replaces_the_stored_one_of_that_conversation_only(stor
     assert contact.correct_name(store.engine, mine, "Grace Long") == 1
     assert [r.name for r in contact.requests_for(store.engine, mine)] == ["Grace Long"]
     assert [r.name for r in contact.requests_for(store.engine, other)] == ["Bob"]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("lol my name is not 'i already told you'. its Amber Stone only", "Amber Stone"),
+        ("its ISO 9001 we need", None),
+        ("i am looking for help", None),
+    ],
+)
+def test_a_name_stated_in_a_sentence(text, expected):
+    assert contact.stated_name(text) == expected
