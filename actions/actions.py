@@ -198,9 +198,14 @@ ISO_ONLY_INDUSTRIES = ("manufacturing", "services", "construction", "healthcare"
 
 def profile_subjects(slots: Dict[str, Any]) -> list[str]:
     """What the user's profile makes a question about when it names nothing: their
-    industry and customers (industry fit), and ISO 9001 where CMMI is not needed."""
+    industry and customers (industry fit), the one framework their contracts require
+    ("tender asks for ML3", then "how long will it take us?": ML3), and ISO 9001 where
+    CMMI is not needed."""
     subjects = [str(slots[k]).split(",")[0] for k in ("rec_industry", "rec_customers") if slots.get(k)]
     required = str(slots.get("rec_requirement") or "")
+    if required == "cmmi":
+        level = str(slots.get("rec_target_level") or "")
+        subjects += ([f"ml{level}"] if level in "2345" and level else []) + ["cmmi"]
     if slots.get("rec_industry") in ISO_ONLY_INDUSTRIES or required == "iso9001":
         subjects.append("iso9001")
     return subjects
@@ -330,6 +335,7 @@ def contact_outside_form(dispatcher: CollectingDispatcher, tracker: Tracker, int
 
 _ASKS_WHAT_IS_NOTED = re.compile(r"\b(?:noted|know|remember)\b", re.I)
 STORED_DATA_INTENT = "ask_stored_data"
+_NAMES_A_NAME = re.compile(r"\bname\b", re.I)
 # "you wrote my name wrong, it is Grace Long", "my name is Grace Long, not Its Grace Long"
 _NAME_CORRECTION = re.compile(
     r"\b(?:wrong|wrote|spel\w*|typo|mistake|correct\w*|fix\w*|not|actually|change)\b[^.?!]{0,60}\bname\b|"
@@ -349,7 +355,8 @@ def consultant_request_reply(dispatcher: CollectingDispatcher, tracker: Tracker)
     )
     asks_stored = (tracker.latest_message.get("intent") or {}).get("name") == STORED_DATA_INTENT
     status = asks_stored or bool(_ASKS_REQUEST_STATUS.search(text))
-    renamed = stated_name(text) if _NAME_CORRECTION.search(text) else None
+    # "my name is William Stopczynski" once a request is stored, as its reply suggests
+    renamed = stated_name(text) if _NAME_CORRECTION.search(text) or _NAMES_A_NAME.search(text) else None
     if not declines and not status and not renamed:
         return False
     engine = default_store().engine
@@ -869,6 +876,7 @@ def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Re
         else q
         for q in questions
     ]
+    questions = [composer.for_holder(q, situation(slots).held) for q in questions]
     confident = any(float(g.get("confidence_entity", 1.0)) >= QUESTION_CONFIDENCE for g in guesses)
     # "and the audit itself?" after a cost answer: a short follow-up with no clear kind
     # of its own is the related question the last answer offered, if it is a likely one
@@ -906,6 +914,9 @@ def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Re
     if deadline and deadline > 1:
         # "can we make as9100 in 8 month?": a deadline to check, not "certified in a month?"
         questions = ["deadline_fit" if q == "certified_in_a_month" else q for q in questions]
+    known_deadline = str(slots.get("rec_deadline_months") or "")
+    if deadline is None and known_deadline.isdigit():
+        deadline = int(known_deadline)  # "tender closes in 7 months" earlier, now "how long will it take us?"
     return composer.reply(
         questions,
         message=message,

@@ -313,6 +313,17 @@ class AnswerComposer:
             return []  # "is 27001 needed beside iso 9001?": the ISO 9001 answer
         return beyond
 
+    def for_holder(self, key: str, held: frozenset[str]) -> str:
+        """The question a holder of a framework asks with words the catalogue reads as
+        another's ("we hold ISO 9001: do we need CMMI too or is ISO enough?" read as
+        "we have CMMI, why ISO?"). Someone holding both asks it as read."""
+        kind = self.snapshot.questions.get(key)
+        for framework, other in kind.for_holders_of.items() if kind is not None else ():
+            back = self.snapshot.questions[other].for_holders_of if other in self.snapshot.questions else {}
+            if framework in held and not any(f in held for f in back):
+                return other
+        return key
+
     def general_about(self, question: QuestionKind) -> set[str]:
         """The frameworks a question's general answer is about: those its facts belong to
         or name; none for an answer about any framework ("a gap analysis is ...")."""

@@ -65,7 +65,7 @@ def clean_name(text: object) -> Optional[str]:
 
 # "... my name is Faith Stop", "I'm Will Price": capitalised words after the lead-in
 _STATED_NAME = re.compile(
-    r"\b(?i:my name is|my name's|name is|i am|i'm|im|this is|it's|its|it is)\s+"
+    r"\b(?i:my name is|my name's|name is|name should be|name to|i am|i'm|im|this is|it's|its|it is)\s+"
     r"((?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+){0,3})(?=\s*(?:[.,;!]|$|\s+(?i:only|here|please|pls)\b))"
 )
 

@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 import actions.actions as rasa_actions
 from bot.store.snapshot import SnapshotCache
 from tests import test_recommendation_actions
-from tests.test_answers import FACTS, QUESTIONS, answer_keys
+from tests.test_answers import FACTS, QUESTIONS, answer_keys, body
 
 
 def make_tracker(
@@ -249,3 +249,28 @@ def test_and_a_standard_asks_the_last_question_of_it():
     assert responses(dispatcher) == ["utter_no_source_on"]
     assert dispatcher.messages[0]["topic"] == "this question for ISO 13485"
     assert events == [SlotSet("last_question", "how_long"), SlotSet("subject", "iso13485")]
+
+
+def test_a_holder_of_iso9001_asking_about_cmmi_gets_the_answer_for_holders_of_iso9001():
+    # "already ISO 9001 certified. do we need cmmi lvl 3 too or is iso enough?" read as "we have CMMI, why ISO?"
+    text = "we're already ISO 9001 certified. do we need cmmi lvl 3 too or is iso enough?"
+    entities = [question("already_cmmi_why_iso")]
+    dispatcher, _ = run(make_tracker("ask_question", text, slots={"rec_certifications": "iso9001"}, entities=entities))
+    assert body(dispatcher.messages[0]["text"]).startswith(first_fact("already_iso_why_cmmi"))
+    # holding both, the question is the one read
+    dispatcher, _ = run(
+        make_tracker("ask_question", text, slots={"rec_certifications": "iso9001,cmmi"}, entities=entities)
+    )
+    assert body(dispatcher.messages[0]["text"]).startswith(FACTS["already_cmmi_why_iso_answer"]["text"])
+
+
+def test_a_question_that_names_nothing_is_about_the_required_level_and_judged_by_the_known_deadline():
+    # "tender closes in 7 months and asks for cmmi ml3", later "how long will it take us?"
+    slots = {"rec_requirement": "cmmi", "rec_target_level": "3", "rec_deadline_months": "7"}
+    text = "how long will it take us?"
+    dispatcher, events = run(make_tracker("ask_question", text, slots=slots, entities=[question("how_long")]))
+    ml3 = first_fact("how_long", "ml3")
+    assert body(dispatcher.messages[0]["text"]) == (
+        f"Tight: 7 months is at the short end of the 6–12 month estimate. {ml3} [1]"
+    )
+    assert SlotSet("subject", "ml3") in events

@@ -33,6 +33,10 @@ def found(matcher, text):
         ("a manufactring firm", [("industry", "manufacturing")]),
         ("we sell to defence contractors", [("industry", "defense")]),
         ("federal agencies", [("customer_type", "federal")]),
+        # another model's level is not a CMMI maturity level
+        ("should we do automotive spice level 2", [("framework", "aspice")]),
+        ("cmmc level 2 how long", [("framework", "cmmc")]),
+        ("aspice L2 or cmmi ml2", [("framework", "aspice"), ("framework", "cmmi"), ("maturity_level", "2")]),
     ],
 )
 def test_aliases_typos_and_abbreviations_resolve_to_store_keys(matcher, text, expected):

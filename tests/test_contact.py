@@ -123,6 +123,8 @@ def test_a_corrected_name_replaces_the_stored_one_of_that_conversation_only(stor
         ("lol my name is not 'i already told you'. its Amber Stone only", "Amber Stone"),
         ("its ISO 9001 we need", None),
         ("i am looking for help", None),
+        ("wait typo, name should be Hope Forgett", "Hope Forgett"),
+        ("change name to Hope Forgett pls", "Hope Forgett"),
     ],
 )
 def test_a_name_stated_in_a_sentence(text, expected):

@@ -88,6 +88,11 @@ def test_it_in_a_later_part_is_the_framework_named_before(reader):
     assert [q.key for q in reader.read(text).questions] == ["cmmi_required_defense", "main_difference"]
 
 
+def test_a_question_about_a_correction_just_made_is_that_question(reader):
+    text = "sorry correction, i checked with HR we're actually 80 ppl not 40, does that change the timeline?"
+    assert [q.key for q in reader.read(text).questions] == ["how_long"]
+
+
 def test_and_what_about_x_asks_the_question_before_about_x(reader):
     keys = [q.key for q in reader.read("do government contracts require cmmi, and what about iso 9001").questions]
     assert keys == ["cmmi_required_defense", "iso_required_government"]

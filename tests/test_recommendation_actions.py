@@ -757,3 +757,19 @@ def test_a_stored_name_is_corrected_in_words(sqlite_store):
     )
     assert events == [] and messages[0]["response"] == "utter_name_corrected" and messages[0]["name"] == "Grace Long"
     assert [r.name for r in contact.requests_for(sqlite_store.engine, sender)] == ["Grace Long"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my name is William Stopczynski",
+        "change name to William Stopczynski",
+        "wait typo, name should be William Stopczynski",
+    ],
+)
+def test_a_stored_name_is_corrected_the_way_the_reply_suggests(sqlite_store, text):
+    sender = f"t-{uuid.uuid4().hex}"
+    contact.save_request(sqlite_store.engine, sender, "Will Stop", "will@example.pl", "CMMI (appraisal)")
+    messages, events = run(rasa_actions.ActionAnswerQuestion(), tracker("ask_question", text, loop=None, sender=sender))
+    assert events == [] and messages[0]["response"] == "utter_name_corrected"
+    assert [r.name for r in contact.requests_for(sqlite_store.engine, sender)] == ["William Stopczynski"]

@@ -149,7 +149,16 @@ class AliasMatcher:
                 owners = self._closest(token.lower_)
             if owners:
                 matches.append(self._to_match(doc[token.i : token.i + 1], owners))
-        return sorted(matches, key=lambda mt: mt.start)
+        others = [mt for mt in matches if mt.entity == "framework" and mt.value != "cmmi"]
+        # "aspice level 2", "cmmc L2": another model's level, not a CMMI maturity level
+        return sorted(
+            (
+                mt
+                for mt in matches
+                if mt.entity != "maturity_level" or not any(0 <= mt.start - o.end <= 3 for o in others)
+            ),
+            key=lambda mt: mt.start,
+        )
 
     def _owners(self, span) -> list[tuple[str, str]]:
         for key in (span.text.lower(), " ".join(t.lower_ for t in span), self.nlp.make_doc(span.text.lower()).text):

@@ -32,6 +32,8 @@ SHORT_PART_WORDS = 2
 SHORT_PART_CONFIDENCE = 0.6
 # The question sentences of a message weigh as much as the whole only from this many words.
 FOCUS_MIN_WORDS = 4
+# a part whose "that" is the context still wins when it is this many times surer than the whole
+CONTEXT_OUTWEIGHED = 5
 # "what about cost?" reads as a follow-up; its question kind counts at this probability.
 FOLLOWUP_QUESTION_CONFIDENCE = 0.3
 FOLLOWUP_INTENT = "ask_followup"
@@ -269,7 +271,10 @@ class QuestionReader:
         refers_to_context = _PRONOUN.search(text[part.start : part.end]) and not self._last_named(text[: part.start])
         # "...CMMC level 2 and CMMI. Are those the same thing? Do we need both?": another question counts too
         asks_more = len([s for s in _question_spans(text) if QUESTION_LIKE.search(text[s[0] : s[1]].strip())]) > 1
-        return whole if refers_to_context or asks_more else part
+        # ...unless the whole message hardly reads as any kind ("we're actually 80 ppl not
+        # 40, does that change the timeline?": the timeline, for the size just told)
+        counts = refers_to_context and best[1] * CONTEXT_OUTWEIGHED > part.confidence
+        return whole if counts or asks_more else part
 
     def _parts(self, text: str) -> list[QuestionGuess]:
         """The questions of a multi-part message, or [] if it asks one."""

@@ -133,6 +133,7 @@ def _catalogue_objects(files: list[tuple[str, dict]], fact_keys: set[str]) -> li
     objects: list[object] = []
     questions: dict[str, str] = {}
     related: list[tuple[str, str, str]] = []
+    held_by: list[tuple[str, str]] = []
     position = 0
     for filename, doc in files:
         for n, raw in enumerate(doc.get("questions") or [], start=1):
@@ -152,7 +153,9 @@ def _catalogue_objects(files: list[tuple[str, dict]], fact_keys: set[str]) -> li
                 starts_recommendation=bool(raw.get("starts_recommendation")),
                 answered_by_plan=bool(raw.get("answered_by_plan")),
                 asked_only_if=raw.get("asked_only_if"),
+                for_holders_of=",".join(f"{k}={v}" for k, v in (raw.get("for_holders_of") or {}).items()) or None,
             )
+            held_by += [(where, str(v)) for v in (raw.get("for_holders_of") or {}).values()]
             if not question.title:
                 raise ContentError(f"{where}: no title")
             if question.asked_only_if is not None:
@@ -200,6 +203,9 @@ def _catalogue_objects(files: list[tuple[str, dict]], fact_keys: set[str]) -> li
     for where, _key, other in related:
         if other not in questions:
             raise ContentError(f"{where}: related question {other!r} is not in the catalogue")
+    for where, other in held_by:
+        if other not in questions:
+            raise ContentError(f"{where}: for_holders_of question {other!r} is not in the catalogue")
     return objects
 
 

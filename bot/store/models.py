@@ -393,6 +393,9 @@ class CatalogueQuestion(Base):
     # a pattern the message must match for this kind to be read from it: "level 6" is
     # about levels above 5, "CMMI for 6 people" is not (the classifier sees digits alike)
     asked_only_if: Mapped[Optional[str]] = Column(Text, nullable=True)
+    # what it asks when the user holds a framework it assumes they lack: "iso9001=already_iso_why_cmmi"
+    # ("we hold ISO 9001, do we need CMMI too or is ISO enough?" is not "we have CMMI, why ISO?")
+    for_holders_of: Mapped[Optional[str]] = Column(Text, nullable=True)
     examples: Mapped[list[QuestionExample]] = parts("QuestionExample")
     facts: Mapped[list[QuestionFact]] = parts("QuestionFact")
     related: Mapped[list[QuestionRelated]] = parts("QuestionRelated")

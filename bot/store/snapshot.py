@@ -29,6 +29,8 @@ class QuestionKind:
     examples: list[str]
     starts_recommendation: bool = False
     answered_by_plan: bool = False
+    # framework held -> the question it is then (content's for_holders_of)
+    for_holders_of: dict[str, str] = field(default_factory=dict)
 
     def subjects(self, role: str = "answer") -> list[str]:
         return list(self.facts.get(role, {}))
@@ -115,6 +117,7 @@ def read_snapshot(store: KnowledgeStore, digest: str) -> ContentSnapshot:
                 examples=[e.text for e in row.examples],
                 starts_recommendation=row.starts_recommendation,
                 answered_by_plan=row.answered_by_plan,
+                for_holders_of=dict(pair.split("=", 1) for pair in (row.for_holders_of or "").split(",") if pair),
             )
         premises = [
             Premise(
