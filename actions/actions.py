@@ -484,8 +484,8 @@ def _recommendation_shown(tracker: Tracker) -> bool:
 
 # After a result: "why both?", "why? competitors have it" ask for its reasons; "you got that
 # wrong", "i told you we don't work for government" object to what it was built on
-_WHY = re.compile(r"^\W*(?:but |so |and |ok,? )?why\b", re.I)
-_OBJECTION = re.compile(
+ASKS_WHY = re.compile(r"^\W*(?:but |so |and |ok,? )?why\b", re.I)
+OBJECTION = re.compile(
     r"\b(?:wrong|not what (?:i|we) (?:said|meant|told)|i (?:said|told you|wrote)|already (?:said|told|wrote)|"
     r"as i said|where (?:did )?you got|not (?:only |just )?(?:general manufacturing|manufacturing|government|"
     r"defen[cs]e|federal|software|it services))\b|!!",
@@ -527,7 +527,7 @@ async def answer_question(
     decide = not tracker.active_loop.get("name") and asks_for_recommendation(tracker.latest_message.get("text"))
     text = str(tracker.latest_message.get("text") or "")
     after_result = not tracker.active_loop.get("name") and _last_answer_was_recommendation(tracker)
-    if after_result and known is None and (_WHY.match(text) or _OBJECTION.search(text)):
+    if after_result and known is None and (ASKS_WHY.match(text) or OBJECTION.search(text)):
         # "why both?? we dont work for government": the correction in it changes the result;
         # a bare "why? competitors have it" gets the reasons
         corrected = await asyncio.to_thread(profile_updates, tracker, True)
@@ -536,7 +536,7 @@ async def answer_question(
 
             return await correct(dispatcher, tracker, corrected)
     asks_why = intent in DETAIL_INTENTS and not _entities(tracker, "question")
-    if _last_answer_was_recommendation(tracker) and (asks_why or (after_result and _WHY.match(text))):
+    if _last_answer_was_recommendation(tracker) and (asks_why or (after_result and ASKS_WHY.match(text))):
         profile = Profile.from_slots(tracker.slots)
         reasons = await asyncio.to_thread(lambda: render_reasons(recommend(default_store(), profile)))
         dispatcher.utter_message(text=reasons)
@@ -620,7 +620,7 @@ async def answer_question(
         return events + [FollowupAction(RECOMMENDATION_FORM)]
     contradicted = (
         await asyncio.to_thread(profile_updates, tracker, True)
-        if (unclear or _OBJECTION.search(text)) and not known and not tracker.active_loop.get("name")
+        if (unclear or OBJECTION.search(text)) and not known and not tracker.active_loop.get("name")
         else {}
     )
     if contradicted.keys() - updates.keys():

@@ -17,8 +17,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.actions import (
+    ASKS_WHY,
+    OBJECTION,
     answer_question,
     answer_unrouted_question,
+    asked_confidence,
     asks_clearly,
     consultant_offer_open,
     consultant_request_reply,
@@ -33,7 +36,7 @@ from actions.actions import (
 from bot import contact, leads
 from bot import recommendation as rec
 from bot.answers import month_count
-from bot.nlu.questions import reads_as_question
+from bot.nlu.questions import asking_sentences, reads_as_question
 from bot.profile import (
     asks_for_recommendation,
     describe_found,
@@ -496,16 +499,38 @@ async def correct(dispatcher: CollectingDispatcher, tracker: Tracker, found: Dic
         # "we're about 45 people" after an answer: note it and answer again for it
         dispatcher.utter_message(text=describe_found(store, found))
         return events + await answer_question(dispatcher, tracker, "ask_followup", known=found)
-    dispatcher.utter_message(text="Updated " + "; ".join(_describe_change(s, v) for s, v in found.items()) + ".")
-    if in_form:
-        return events
+    updated = "Updated " + "; ".join(_describe_change(s, v) for s, v in found.items()) + "."
     slots = dict(tracker.slots)
     slots.update(found)
+    if not in_form and tracker.get_slot("rec_outcome") and asks_beside_correction(tracker):
+        # "we are NOT government. ok different q: valid forever?": the result's new title, then the question
+        profile = rec.Profile.from_slots(slots)
+        result = await asyncio.to_thread(rec.recommend, store, profile)
+        verb = "stays" if result.key == tracker.get_slot("rec_outcome") else "is now"
+        dispatcher.utter_message(text=f"{updated} The recommendation {verb}: {result.outcome.title}.")
+        events.append(SlotSet("rec_outcome", result.key))
+        return events + await answer_question(dispatcher, tracker, "ask_question", known=found)
+    dispatcher.utter_message(text=updated)
+    if in_form:
+        return events
     if all(slots.get(slot) not in (None, "") for slot in rec.SLOTS):
         profile = rec.Profile.from_slots(slots)
         return events + show_result(dispatcher, tracker, profile)
     # Not enough for a result yet: continue with the questions.
     return events + [FollowupAction(FORM)]
+
+
+# A question asked this plainly beside a correction is answered, not only the result again
+SIDE_QUESTION_CONFIDENCE = 0.5
+
+
+def asks_beside_correction(tracker: Tracker) -> bool:
+    """ "we are NOT government. ok different q: valid forever?" asks a question of its own;
+    "we are not government, does that change anything?" and "why both??" ask about the result."""
+    text = _text(tracker)
+    if ASKS_WHY.match(text) or asked_confidence(tracker) < SIDE_QUESTION_CONFIDENCE:
+        return False
+    return any(not OBJECTION.search(sentence) for sentence in asking_sentences(text))
 
 
 class ActionComplaint(Action):

@@ -773,3 +773,45 @@ def test_a_stored_name_is_corrected_the_way_the_reply_suggests(sqlite_store, tex
     messages, events = run(rasa_actions.ActionAnswerQuestion(), tracker("ask_question", text, loop=None, sender=sender))
     assert events == [] and messages[0]["response"] == "utter_name_corrected"
     assert [r.name for r in contact.requests_for(sqlite_store.engine, sender)] == ["William Stopczynski"]
+
+
+def test_a_correction_with_a_question_of_its_own_updates_the_result_and_answers_the_question(sqlite_store):
+    slots = {
+        "rec_industry": "software",
+        "rec_customers": "federal,commercial",
+        "rec_requirement": "none",
+        "rec_certifications": "none",
+        "rec_size": "40",
+        "rec_timeline": "within_year",
+        "rec_goal": "market_access",
+        "rec_outcome": "iso_first_cmmi_later",
+    }
+    text = "we are NOT government. ok different q: is a cmmi rating valid forever?"
+    t = Tracker.from_dict(
+        {
+            "sender_id": "test-user",
+            "slots": slots,
+            "latest_message": {
+                "text": text,
+                "intent": {"name": "ask_question", "confidence": 0.93},
+                "entities": [
+                    {"entity": "question", "value": "validity", "confidence_entity": 0.65},
+                    {"entity": "customer_type", "value": "federal", "start": 11, "end": 21},
+                    {"entity": "framework", "value": "cmmi", "start": 44, "end": 55},
+                ],
+            },
+            "events": [
+                {"event": "action", "name": "action_show_recommendation"},
+                {"event": "user", "text": text, "parse_data": {"intent": {"name": "ask_question"}}},
+            ],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        }
+    )
+    messages, events = run(rasa_actions.ActionAnswerQuestion(), t)
+    # the outcome for a software company with commercial customers only (content/outcomes.yml)
+    assert messages[0]["text"] == "Updated customers: commercial. The recommendation is now: ISO 9001 only."
+    assert messages[1]["text"].startswith("3 years from a Benchmark appraisal.")  # content: cmmi validity
+    assert events[:2] == [SlotSet("rec_customers", "commercial"), SlotSet("rec_outcome", "iso9001_only")]

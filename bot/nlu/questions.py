@@ -66,11 +66,15 @@ def reads_as_question(text: str) -> bool:
     return "?" in text or any(QUESTION_LIKE.search(s.strip()) for s in sentences if s.strip())
 
 
-def asks_at_prompt(text: str) -> bool:
-    """reads_as_question, except that a short sentence which only ends with a question
-    mark ("kind of both? keep the customer happy") asks nothing."""
+def asking_sentences(text: str) -> list[str]:
+    """The sentences of the message that ask something; a short one which only ends with
+    a question mark ("kind of both? keep the customer happy") asks nothing."""
     sentences = [p.strip() for s in _SENTENCES.split(text) if s for p in re.split(r":\s+", s) if p.strip()]
-    return any(sentence_asks(sentence) for sentence in sentences)
+    return [sentence for sentence in sentences if sentence_asks(sentence)]
+
+
+def asks_at_prompt(text: str) -> bool:
+    return bool(asking_sentences(text))
 
 
 @dataclass(frozen=True)
