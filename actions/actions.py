@@ -61,6 +61,10 @@ FOLLOWUP_INTENTS = (
 )
 DETAIL_INTENTS = ("more_detail", "explain_recommendation")
 OUT_OF_SCOPE = "out_of_scope"
+# At a prompt of the form, a message of at most this many words that asks nothing, with
+# no question kind this likely, is an attempt to answer it ("either one", "depends")
+FORM_ANSWER_WORDS = 4
+ATTEMPTED_ANSWER_BELOW = 0.8
 UNPLACED_INTENTS = ("nlu_fallback", OUT_OF_SCOPE)
 # A question kind guessed below this confidence is unclear: answered only when the
 # context settles it (a related kind, one far ahead), else "did you mean", the
@@ -524,6 +528,10 @@ async def answer_question(
     if why:
         dispatcher.utter_message(text=why)
         return []
+    if attempted_form_answer(tracker):
+        # "either one" or "depends" at the timeline question answers it, badly: not a
+        # question about the need for both
+        return unusable_form_answer(dispatcher, tracker) or []
     decide = not tracker.active_loop.get("name") and asks_for_recommendation(tracker.latest_message.get("text"))
     text = str(tracker.latest_message.get("text") or "")
     after_result = not tracker.active_loop.get("name") and _last_answer_was_recommendation(tracker)
@@ -554,8 +562,9 @@ async def answer_question(
     contact_events = contact_outside_form(dispatcher, tracker, intent)
     if contact_events is not None:
         return [SlotSet(slot, value) for slot, value in updates.items()] + contact_events
-    if intent in UNPLACED_INTENTS and unusable_form_answer(dispatcher, tracker):
-        return [SlotSet(slot, value) for slot, value in updates.items()]
+    unusable = unusable_form_answer(dispatcher, tracker) if intent in UNPLACED_INTENTS else None
+    if unusable is not None:
+        return [SlotSet(slot, value) for slot, value in updates.items()] + unusable
     if intent == OUT_OF_SCOPE and not referred_ranking(tracker):
         dispatcher.utter_message(response="utter_out_of_scope")  # "how tall is mount everest?"
         return [SlotSet(slot, value) for slot, value in updates.items()]
@@ -606,8 +615,9 @@ async def answer_question(
                 events += [SlotSet("last_question", reply.questions[-1]), SlotSet("subject", reply.subject)]
         return events + [FollowupAction(RECOMMENDATION_FORM)]
     unclear = reply is None or bool(reply.candidates) or not reply.found
-    if unclear and unusable_form_answer(dispatcher, tracker):
-        return events
+    unusable = unusable_form_answer(dispatcher, tracker) if unclear else None
+    if unusable is not None:
+        return events + unusable
     if (
         unclear
         and len(updates) >= RICH_OPENING_FACTS
@@ -693,19 +703,32 @@ def asks_clearly(tracker: Tracker) -> bool:
     )
 
 
-def unusable_form_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+def attempted_form_answer(tracker: Tracker) -> bool:
+    """A few words at a prompt of the form that ask nothing, and no clear question kind."""
+    text = str(tracker.latest_message.get("text") or "")
+    return (
+        tracker.active_loop.get("name") == RECOMMENDATION_FORM
+        and bool(tracker.get_slot("requested_slot"))
+        and not text.startswith("/")
+        and len(text.split()) <= FORM_ANSWER_WORDS
+        and not asks_at_prompt(text)
+        and asked_confidence(tracker) < ATTEMPTED_ANSWER_BELOW
+    )
+
+
+def unusable_form_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[EventType]]:
     """ "underwater basket weaving" at the industry question, which the NLU could not
-    place: an answer the form cannot use, so its re-ask line (the form asks again)."""
+    place: an answer the form cannot use, so its re-ask line (the form asks again), and
+    after the second the assumed value. None when it is no answer to the form."""
     requested = tracker.get_slot("requested_slot")
     if tracker.active_loop.get("name") != RECOMMENDATION_FORM or not requested:
-        return False
+        return None
     if reads_as_question(tracker.latest_message.get("text") or ""):
-        return False
-    question = default_store().question(requested)
-    if question is None:
-        return False
-    dispatcher.utter_message(text=question.reask)
-    return True
+        return None
+    from actions.recommendation import unusable_answer  # (it imports this module)
+
+    value, events = unusable_answer(dispatcher, tracker, requested)
+    return events + ([SlotSet(requested, value)] if value is not None else [])
 
 
 def answer_unrouted_question(

@@ -71,6 +71,20 @@ def _failures(tracker: Tracker, slot: str) -> int:
     return int(count) if name == slot and count.isdigit() else 0
 
 
+def unusable_answer(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> tuple[Any, List[EventType]]:
+    """An answer to the question of `slot` that could not be used: its re-ask line; the
+    second time, go on with what "not sure" assumes ("no loops"). The value to set
+    (None: ask again) and the events that count the failures."""
+    failures = _failures(tracker, slot) + 1
+    if failures >= MAX_FAILED_ANSWERS:
+        dispatcher.utter_message(text='I\'ll go on assuming "not sure" for that; you can correct it later.')
+        return rec.ASSUMED_WHEN_UNSURE.get(slot, rec.UNKNOWN), [SlotSet(FAILED_SLOT, None)]
+    question = default_store().question(slot)
+    if question is not None:
+        dispatcher.utter_message(text=question.reask)
+    return None, [SlotSet(FAILED_SLOT, f"{slot}:{failures}")]
+
+
 def ask(dispatcher: CollectingDispatcher, slot: str, reask: bool = False, not_sure: bool = False) -> None:
     """Send a question with its buttons (and its re-ask line first if asked;
     a "Not sure" button too after an answer that could not be used)."""
@@ -287,16 +301,9 @@ class ValidateRecommendationForm(FormValidationAction):
             dispatcher.utter_message(response="utter_form_help", why=question.why)
             _turn.get().extra.append(SlotSet(FAILED_SLOT, f"{slot}:{failures}"))
             return {slot: None}
-        if failures >= MAX_FAILED_ANSWERS:
-            # the second unusable answer: go on, saying what is assumed
-            assumed = rec.ASSUMED_WHEN_UNSURE.get(slot, rec.UNKNOWN)
-            dispatcher.utter_message(text='I\'ll go on assuming "not sure" for that; you can correct it later.')
-            _turn.get().extra.append(SlotSet(FAILED_SLOT, None))
-            return {slot: assumed}
-        if question is not None:
-            dispatcher.utter_message(text=question.reask)
-        _turn.get().extra.append(SlotSet(FAILED_SLOT, f"{slot}:{failures}"))
-        return {slot: None}
+        value, events = unusable_answer(dispatcher, tracker, slot)
+        _turn.get().extra.extend(events)
+        return {slot: value}
 
     def validate_rec_industry(self, value, dispatcher, tracker, domain):
         return self._validate("rec_industry", value, dispatcher, tracker)

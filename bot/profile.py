@@ -162,6 +162,9 @@ _LAPSED = re.compile(
     r"did not renew|no longer (?:certified|hold|have))\b|"
     r"\bhad\b[^.;!?]*\bbut\b[^.;!?]*\b(?:didn'?t|did not|never|not)\b"
 )
+_HOLDS_NOW = re.compile(
+    r"\b(?:yes|valid|current|active|hold|holds|have|has|we'?re certified|are certified|is certified|still)\b"
+)
 _WISHED = re.compile(r"\b(?:hopes?|hoping|wish\w*|would like to|want to say|wants to say|plan to have|by then)\b")
 _FIRST_PERSON_WORD = re.compile(r"\b(?:we|our|us|i|my|we're|we've|ours)\b")
 # "CMMI is a plus, not mandatory": asked for, but not required
@@ -926,9 +929,18 @@ def extract_profile(
         if (
             role == "hold"
             and not _is_bare_none(clause.text.strip())
-            and _LAPSED.search(text_l[same_sentence[0].start : same_sentence[-1].end])
+            and (
+                _LAPSED.search(clause.text)
+                or (
+                    _LAPSED.search(text_l[same_sentence[0].start : same_sentence[-1].end])
+                    and not _HOLDS_NOW.search(clause.text)  # "we hold iso 9001, our cmmi ml2 lapsed"
+                )
+            )
         ):
-            role = None  # "we had an ML3 benchmark in 2021 but didn't do anything after"
+            # "we had an ML3 benchmark in 2021 but didn't do anything after": held no more, and
+            # at the question of what is held, "we had iso but it lapsed in 2019" answers none
+            role = None
+            not_held = not_held or (bool(frameworks) and asked == "rec_certifications")
         masked = _masked(clause.text)
         negated_clause = bool(_NEGATION.search(masked))
         for mention in frameworks:

@@ -139,6 +139,16 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
         (None, "we have iso 9001 since 2 years", {"rec_certifications": "iso9001"}),
         (None, "we were iso 9001 certified but let it lapse", {}),
         (None, "we used to have iso 9001", {}),
+        ("rec_certifications", "we had iso but it lapsed in 2019", {"rec_certifications": "none"}),
+        ("rec_certifications", "we hold iso 9001, our cmmi ml2 lapsed", {"rec_certifications": "iso9001"}),
+        ("rec_certifications", "iso 9001 yes, cmmi expired", {"rec_certifications": "iso9001"}),
+        # state and local government are government customers
+        (
+            "rec_customers",
+            "mostly commercial, a couple of state agencies",
+            {"rec_customers": "commercial,federal"},
+        ),
+        ("rec_customers", "municipalities and local authorities", {"rec_customers": "federal"}),
         # held standards that change no plan still answer the certification question
         ("rec_certifications", "just 27001 and soc2", {"rec_certifications": "iso27001"}),
         (None, "we hold iso 9001 and iso 27001", {"rec_certifications": "iso9001,iso27001"}),

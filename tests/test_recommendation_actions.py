@@ -815,3 +815,19 @@ def test_a_correction_with_a_question_of_its_own_updates_the_result_and_answers_
     assert messages[0]["text"] == "Updated customers: commercial. The recommendation is now: ISO 9001 only."
     assert messages[1]["text"].startswith("3 years from a Benchmark appraisal.")  # content: cmmi validity
     assert events[:2] == [SlotSet("rec_customers", "commercial"), SlotSet("rec_outcome", "iso9001_only")]
+
+
+@pytest.mark.parametrize("text", ["either one", "depends"])
+def test_a_few_words_at_a_form_prompt_are_an_answer_not_a_question(sqlite_store, text):
+    # the NLU guessed a question kind, unsure: at the timeline prompt it is an answer the
+    # form cannot use, re-asked once, then the form goes on assuming "not sure"
+    t = tracker("ask_question", text, requested="rec_timeline")
+    t.latest_message["entities"] = [{"entity": "question", "value": "need_both", "confidence_entity": 0.55}]
+    messages, events = run(rasa_actions.ActionAnswerQuestion(), t)
+    assert texts(messages) == [sqlite_store.question("rec_timeline").reask]
+    assert events == [SlotSet("rec_failed", "rec_timeline:1")]
+    t = tracker("ask_question", text, requested="rec_timeline", slots={"rec_failed": "rec_timeline:1"})
+    t.latest_message["entities"] = [{"entity": "question", "value": "need_both", "confidence_entity": 0.55}]
+    messages, events = run(rasa_actions.ActionAnswerQuestion(), t)
+    assert texts(messages) == ['I\'ll go on assuming "not sure" for that; you can correct it later.']
+    assert events == [SlotSet("rec_failed", None), SlotSet("rec_timeline", "unknown")]
