@@ -585,10 +585,14 @@ async def answer_question(
         return events
     reply = await asyncio.to_thread(compose, tracker, intent, slots)
     gaps = AnswerComposer(snapshot_cache().get()).not_covered(text) if not decide else []
+    standards = [f for f in _values(tracker, "framework") if f not in ("iso9001", "cmmi")]
     if not gaps and not decide and reply is not None and reply.unsourced:
         gaps = [reply.unsourced]  # "how long does it take?" after a turn on CMMC
         # ...and "and 13485?" next asks the same of that standard
         events += [SlotSet("last_question", reply.questions[-1]), SlotSet("subject", reply.subject)]
+    elif gaps and standards:
+        # "iatf. do we need that instead of iso9k?": "and cost?" next asks about IATF 16949
+        events += [SlotSet("last_question", None), SlotSet("subject", standards[0])]
     if gaps:
         # "is 27001 enough for TISAX?": no source covers it; an answer about 27001 would mislead
         buttons = (reply.buttons if reply is not None and reply.found else []) + [CONSULTANT_BUTTON]

@@ -251,6 +251,23 @@ def test_and_a_standard_asks_the_last_question_of_it():
     assert events == [SlotSet("last_question", "how_long"), SlotSet("subject", "iso13485")]
 
 
+def test_a_standard_no_source_covers_becomes_the_subject_of_the_follow_up():
+    # "and cost?" next is asked of IATF 16949, not of the ISO 9001 the message also names
+    text = "our tier1 customer mention iatf. do we need that instead of iso9k?"
+    entities = [
+        question("builds_on_iso", 0.5),
+        {"entity": "framework", "value": "iatf16949"},
+        {"entity": "framework", "value": "iso9001"},
+    ]
+    dispatcher, events = run(make_tracker("ask_question", text, entities=entities))
+    assert responses(dispatcher) == ["utter_no_source_on"]
+    assert (
+        dispatcher.messages[0]["topic"]
+        == "whether IATF 16949, TL 9000 or ISO 13485 can stand in for an ISO 9001 certificate"
+    )
+    assert events == [SlotSet("last_question", None), SlotSet("subject", "iatf16949")]
+
+
 def test_a_holder_of_iso9001_asking_about_cmmi_gets_the_answer_for_holders_of_iso9001():
     # "already ISO 9001 certified. do we need cmmi lvl 3 too or is iso enough?" read as "we have CMMI, why ISO?"
     text = "we're already ISO 9001 certified. do we need cmmi lvl 3 too or is iso enough?"
