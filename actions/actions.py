@@ -12,6 +12,7 @@ are taken as such whatever the NLU read in them (contact_answer)."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import re
 from typing import Any, Dict, List, Optional, Sequence, Text
 
@@ -90,8 +91,6 @@ GENERAL_QUESTION = "what_is"
 RECOMMENDATION_ACTIONS = ("action_show_recommendation", "action_explain_recommendation")
 RECOMMENDATION_FORM = "recommendation_form"
 CONSULTANT_FORM = "consultant_form"
-# Actions of a turn that only asks a form's question (starting the form, or going on with it).
-FORM_TURN_ACTIONS = ("action_listen", None, RECOMMENDATION_FORM, CONSULTANT_FORM, "action_reset_recommendation")
 CONTACT_PROMPTS = ("contact_name", "contact_email")
 # A message the NLU could not place (nlu_fallback) is still answered as the
 # question kind it most likely asks at this probability.
@@ -465,14 +464,11 @@ def why_this_question(tracker: Tracker) -> Optional[str]:
         return None
     events = list(reversed(tracker.events))
     latest = next((i for i, e in enumerate(events) if e.get("event") == "user"), len(events))
-    for event in events[latest + 1 :]:  # the bot's turn before the "why?"
-        if event.get("event") == "user":
-            break
-        if event.get("event") == "action" and event.get("name") not in FORM_TURN_ACTIONS:
-            return None  # the last turn also answered something: "why?" is about that
-        text = (event.get("text") or "") if event.get("event") == "bot" else ""
-        if SOURCES_HEADING in text:
-            return None  # ...or the form itself answered a question typed at its prompt
+    turn = list(itertools.takewhile(lambda e: e.get("event") != "user", events[latest + 1 :]))  # the bot's, before
+    if any(e.get("event") == "slot" and e.get("name") == "last_question" and e.get("value") for e in turn):
+        return None  # the last turn also answered something: "why?" is about that (an opening it noted is not)
+    if any(SOURCES_HEADING in (e.get("text") or "") for e in turn if e.get("event") == "bot"):
+        return None  # ...or the form itself answered a question typed at its prompt
     return question.why
 
 

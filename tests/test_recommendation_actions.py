@@ -831,3 +831,21 @@ def test_a_few_words_at_a_form_prompt_are_an_answer_not_a_question(sqlite_store,
     messages, events = run(rasa_actions.ActionAnswerQuestion(), t)
     assert texts(messages) == ['I\'ll go on assuming "not sure" for that; you can correct it later.']
     assert events == [SlotSet("rec_failed", None), SlotSet("rec_timeline", "unknown")]
+
+
+def test_why_after_an_opening_the_form_took_in_is_why_its_question_is_asked(sqlite_store):
+    opening = "we build inventory software for retail chains, 45 ppl, no certs. which one should we do?"
+    turn = [
+        {"event": "user", "text": opening},
+        {"event": "action", "name": "action_answer_question"},
+        {"event": "slot", "name": "rec_size", "value": "45"},
+        {"event": "bot", "text": "Noted: 45 staff, industry: Software development, no certification yet."},
+        {"event": "action", "name": "recommendation_form"},
+        {"event": "bot", "text": sqlite_store.question("rec_timeline").text},
+    ]
+    t = _with_history(tracker("more_detail", "why?", requested="rec_timeline"), turn)
+    assert rasa_actions.why_this_question(t) == sqlite_store.question("rec_timeline").why
+    # a turn that also answered a question: "why?" asks about that answer
+    answered = turn[:2] + [{"event": "slot", "name": "last_question", "value": "how_long"}] + turn[2:]
+    t = _with_history(tracker("more_detail", "why?", requested="rec_timeline"), answered)
+    assert rasa_actions.why_this_question(t) is None
