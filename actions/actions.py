@@ -12,12 +12,13 @@ are taken as such whatever the NLU read in them (contact_answer)."""
 from __future__ import annotations
 
 import asyncio
+import copy
 import itertools
 import re
 from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import contact
@@ -454,6 +455,18 @@ _ASKS_REQUEST_STATUS = re.compile(
 )
 
 
+def request_taken_back(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[EventType]]:
+    """ "cancel that, i dont want a consultant call" at a contact prompt, typed with a question
+    the form would leave to this action: nothing stored, the form ends (and does not ask
+    again after the answer). None when the message takes nothing back."""
+    text = str(tracker.latest_message.get("text") or "")
+    if tracker.active_loop.get("name") != CONSULTANT_FORM or not (contact.withdraws(text) or _refuses_consultant(text)):
+        return None
+    dispatcher.utter_message(response="utter_contact_not_stored")
+    cleared = [SlotSet(slot, None) for slot in ("contact_name", "contact_email", "requested_slot")]
+    return [ActiveLoop(None), *cleared, FollowupAction("action_listen")]
+
+
 def why_this_question(tracker: Tracker) -> Optional[str]:
     """ "why?" typed right after a form's question: why the question is asked (content/questions.yml)."""
     requested = tracker.get_slot("requested_slot")
@@ -516,6 +529,14 @@ async def answer_question(
         return contact_given  # "Will Price" at the name prompt is a name, not a cost question
     if consultant_request_reply(dispatcher, tracker):
         return []
+    taken_back = request_taken_back(dispatcher, tracker)
+    if taken_back is not None:
+        if not reads_as_question(str(tracker.latest_message.get("text") or "")):
+            return taken_back
+        # "cancel that, i dont want a consultant call. do you offer cmmi consulting?": and its answer
+        outside = copy.copy(tracker)
+        outside.active_loop, outside.slots = {}, {**tracker.slots, "requested_slot": None}
+        return taken_back[:-1] + await answer_question(dispatcher, outside, intent, known) + taken_back[-1:]
     why = (
         await asyncio.to_thread(why_this_question, tracker)
         if intent in DETAIL_INTENTS and not _entities(tracker, "question")

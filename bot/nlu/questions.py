@@ -55,7 +55,11 @@ _CLAUSE_BREAKS = re.compile(r",\s*|;\s*|\s+(?:and|but|or)\s+", re.I)
 
 
 _INTERJECTION = re.compile(
-    r"^\s*(?:wait|hold on|hang on|hmm+|um+|uh+|oh|ah|sorry|btw|by the way)\b[\s,.!:;-]+(?=\w)", re.I
+    r"^\s*(?:(?:wait|hold on|hang on|hmm+|um+|uh+|oh|ah|sorry|btw|by the way)\b[\s,.!:;-]+|"
+    # "Quick q: what are the CMMI levels?"
+    r"(?:(?:a |one )?(?:quick|short|simple|small|another|other|different|last|next) )?(?:q|qn|question)\s*[:,.-]\s*)"
+    r"(?=\w)",
+    re.I,
 )
 
 
