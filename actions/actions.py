@@ -601,8 +601,10 @@ async def answer_question(
         dispatcher.utter_message(response="utter_noted_what_next")
         return events
     reply = await asyncio.to_thread(compose, tracker, intent, slots)
-    gaps = AnswerComposer(snapshot_cache().get()).not_covered(text) if not decide else []
+    composer = AnswerComposer(snapshot_cache().get())
+    gaps = composer.not_covered(text) if not decide else []
     standards = [f for f in _values(tracker, "framework") if f not in ("iso9001", "cmmi")]
+    known_beside = composer.known_beside_gaps(text) if gaps else None
     if not gaps and not decide and reply is not None and reply.unsourced:
         gaps = [reply.unsourced]  # "how long does it take?" after a turn on CMMC
         # ...and "and 13485?" next asks the same of that standard
@@ -613,6 +615,8 @@ async def answer_question(
     if gaps:
         # "is 27001 enough for TISAX?": no source covers it; an answer about 27001 would mislead
         buttons = (reply.buttons if reply is not None and reply.found else []) + [CONSULTANT_BUTTON]
+        if known_beside:
+            dispatcher.utter_message(text=known_beside)  # what the sources do say, first
         dispatcher.utter_message(response="utter_no_source_on", topic=" or ".join(gaps), buttons=buttons)
         return events
     if decide:

@@ -9,7 +9,7 @@ import json
 import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
@@ -682,11 +682,34 @@ def forget_me_reply(deleted: int, already_sent: int) -> str:
     return reply
 
 
+# Something typed as an email address, valid or not ("dana.forget@gmail")
+_ADDRESS_LIKE = re.compile(r"\S+@\S*")
+
+
+def _mistyped_address(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[EventType]]:
+    """ "dana.forget@gmail", read as "forget me": an email address mistyped, never an
+    erasure. At the email prompt it is re-asked, elsewhere it is not stored. None when
+    the message is no such address, or also asks in words to be forgotten."""
+    text = _text(tracker)
+    if not _ADDRESS_LIKE.search(text) or explicit_erasure(_ADDRESS_LIKE.sub(" ", text)):
+        return None
+    if tracker.active_loop.get("name") == "consultant_form" and tracker.get_slot("requested_slot") == "contact_email":
+        question = default_store().question("contact_email")
+        if question is not None:
+            dispatcher.utter_message(text=question.reask)
+        return [FollowupAction("action_listen")]  # the form goes on asking for the email
+    dispatcher.utter_message(response="utter_contact_outside_form")
+    return []
+
+
 class ActionForgetMe(_ContactCommand, Action):
     def name(self) -> Text:
         return "action_forget_me"
 
     def command(self, dispatcher, tracker):
+        mistyped = _mistyped_address(dispatcher, tracker)
+        if mistyped is not None:
+            return mistyped
         if not explicit_erasure(_text(tracker)) and consultant_request_reply(dispatcher, tracker):
             return []  # "is my data still stored?" asks; it does not erase
         contact_events = (

@@ -235,6 +235,15 @@ class AnswerComposer:
             dict.fromkeys(p.no_source_on for p in self.snapshot.premises if p.no_source_on and p.held_by(message))
         )
 
+    def known_beside_gaps(self, message: str) -> Optional[str]:
+        """What the sources do say beside a topic they do not cover ("IATF 16949 builds on
+        ISO 9001", before "no sourced information on whether it can stand in for ISO 9001"):
+        the corrections of the no-source premises the message holds, cited; None if none."""
+        cite = Citations()
+        facts = [f for p in self.snapshot.premises if p.no_source_on and p.held_by(message) for f in p.corrections]
+        lines = self._lines(facts, cite, set())
+        return cite.below(" ".join(lines)) if lines else None
+
     def subjects_for(
         self,
         question: QuestionKind,

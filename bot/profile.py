@@ -64,9 +64,10 @@ def keys_of(value: object) -> list[str]:
 # -- phrases -----------------------------------------------------------------
 _SKIP_WORDS = (
     r"skip|pass|not sure|unsure|no idea|don'?t know|do not know|dunno|not certain|no clue|idk|n/?a|"
-    r"unknown|whatever|next|no preference|doesn'?t matter|can'?t say|hard to say"
+    r"unknown|whatever|next|no preference|doesn'?t matter|can'?t say|hard to say|(?:it )?depends"
 )
-_SKIP = re.compile(rf"^\s*(?:i\s+)?(?:{_SKIP_WORDS})\b", re.I)
+# "timeline: whatever, no idea": after the name of what is asked
+_SKIP = re.compile(rf"^\s*(?:[a-z ]{{2,20}}:\s*)?(?:i\s+)?(?:{_SKIP_WORDS})\b", re.I)
 _SKIP_ANYWHERE = re.compile(rf"\b(?:{_SKIP_WORDS})\b")
 _BARE_NONE = re.compile(
     r"^\s*(?:none|no|nope|nah|nothing|neither|no one|nobody|not yet|not really|zero|0|none yet|not any|"
@@ -79,7 +80,9 @@ _NOT_NEGATION = re.compile(
     rf"\b(?:{_SKIP_WORDS}|no rush|no hurry|not urgent|no pressure|no deadline|no time pressure|not only|"
     r"no matter|non-stop|not (?:even |really |quite |totally |entirely )?(?:sure|certain)|"
     r"not what (?:i|we) (?:asked|meant|said|wanted|wrote)|not \d+|"
-    r"(?:don'?t|do not) (?:really |even )?know)\b"
+    r"(?:don'?t|do not) (?:really |even )?know|"
+    # "you didnt answer. is CMMI the same as CMMC yes or no?" says nothing of contracts
+    r"yes or no|(?:didn'?t|did not|don'?t|do not|never) (?:answer\w*|get (?:it|me)|understand\w*|listen\w*|read\w*))\b"
 )
 _NEGATION = re.compile(
     r"\b(?:no|not|none|never|nothing|neither|nor|without|non|nobody|zero|nope|nah|dont|doesnt|arent|isnt|"
@@ -107,6 +110,15 @@ _NO_CERTIFICATES = re.compile(
 # "my boss keeps saying 'cmmi certified'", "my question is about cmmi": neither holds anything
 # "i didnt ask that", "i didnt say they require it": about the conversation, not the contracts
 _NOT_WHAT_I_SAID = re.compile(r"\bi (?:didn'?t|did not|never|don'?t|do not) (?:ask|say|said|mean|write|wrote)\b")
+# "we need to pick between cmmi and iso9k": the choice asked for, nothing required or held
+_CHOOSING = re.compile(
+    r"\b(?:pick\w*|choos\w*|chose|decid\w*|select\w*|compar\w*|torn)\b[^.?!]{0,10}\b(?:between|among)\b"
+)
+# "we dont know if the rfp requires cmmi or iso": what is required, not known yet
+_REQUIREMENT_UNKNOWN = re.compile(
+    r"\b(?:(?:don'?t|do not|dont) (?:yet |really |even )?know|not sure|unsure|no idea)\b[^.?!]{0,15}"
+    r"\b(?:if|whether|what|which)\b"
+)
 _NOT_A_STATEMENT_OF_OURS = re.compile(
     r"(?<!\bi )(?<!\bwe )\b(?:keeps? saying|keeps? calling|says?|said|saying|claims?|claiming|thinks?)\b|"
     r"\b(?:question|questions|asking|asked|talking|talk|ask) (?:is |was |are )?(?:about|regarding)\b"
@@ -446,7 +458,7 @@ def parse_size(text: object, bare_number: bool = True) -> Optional[str]:
         return None  # negative numbers are not a size
     # the numbers of standards, editions and years ("iso 9001", "9001:2015", "2026") are not sizes
     raw = _STANDARD_NUMBERS.sub(" ", raw)
-    raw = _words_to_digits(raw)
+    raw = re.sub(r"\b(\d+)\s*-?ish\b", r"\1", _words_to_digits(raw))  # "80ish devs"
     corrected = re.search(rf"(?<![\w.])({_NUMBER})\s*(?:(?:{_SIZE_UNITS})\s*)?,?\s+not\s+(?:{_NUMBER})\b", raw)
     if corrected and _int(corrected.group(1)) > 0:
         return str(_int(corrected.group(1)))  # "sorry typo, 40 not 400"
@@ -895,6 +907,7 @@ def extract_profile(
     held: list[str] = []
     not_held = False
     roles: list[Optional[str]] = []
+    requirement_unknown = False
     for n, clause in enumerate(clauses):
         role = _role(clause.text)
         inherited = role is None and n > 0 and clauses[n - 1].sentence == clause.sentence and bool(roles[-1])
@@ -909,7 +922,12 @@ def extract_profile(
         reported = bool(_NOT_A_STATEMENT_OF_OURS.search(clause.text))
         if reported and role == "require" and _REQUIRE_STRONG.search(clause.text) and not _HEARSAY.search(clause.text):
             reported = False  # "raytheon says ML3 is mandatory": the customer states the requirement
-        if _ASKED_WHETHER.search(clause.text) or reported or _NOT_WHAT_I_SAID.search(clause.text):
+        if (
+            _ASKED_WHETHER.search(clause.text)
+            or reported
+            or _NOT_WHAT_I_SAID.search(clause.text)
+            or _CHOOSING.search(clause.text)
+        ):
             # "they only ask 'do you have cmmi'" answers nothing, even at the prompt, nor does
             # the clause after it ("i ask which one should we do, cmmi or iso 9001")
             role = roles[-1] = None
@@ -919,6 +937,9 @@ def extract_profile(
             role = "require"
         elif role is None and asked == "rec_certifications":
             role = "hold"
+        if role == "require" and _REQUIREMENT_UNKNOWN.search(text_l[same_sentence[0].start : clause.end]):
+            requirement_unknown = True
+            role = roles[-1] = None
         if role == "hold" and _WISHED.search(clause.text):
             role = None  # "boss hope we can say we have cmmi level 3 by then"
         if role == "hold" and _held_by_someone_else(clause.text):
@@ -981,7 +1002,9 @@ def extract_profile(
                 or (asked == "rec_certifications" and _is_bare_none(clause.text.strip()))
             ):
                 not_held = True
-    if asked == "rec_requirement" and not required and not not_required:
+    if requirement_unknown and not required and not not_required:
+        found["rec_requirement"] = UNKNOWN  # "we dont know yet what they require"
+    elif asked == "rec_requirement" and not required and not not_required and not _NOT_WHAT_I_SAID.search(raw_norm):
         if _EITHER.search(raw_norm):
             found["rec_requirement"] = EITHER
         elif _BOTH.search(raw_norm):

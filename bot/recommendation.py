@@ -174,6 +174,8 @@ class Recommendation:
     held: list[m.Framework] = field(default_factory=list)
     # facts the article's table leaves out for the user's industry (Automotive SPICE)
     notes: list[m.Fact] = field(default_factory=list)
+    # standards the user's contracts require that no outcome plans for (ISO 13485)
+    unplanned: list[m.Framework] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -193,6 +195,10 @@ _BUILDS_ON_ISO9001 = {
 }
 # Held, these give an ISO 9001 quality management system.
 HAS_ISO9001 = {"iso9001", *_BUILDS_ON_ISO9001}
+# What the sources say of a standard the article's table does not plan for (facts.yml keys)
+_RELATION_TO_ISO9001 = {**_BUILDS_ON_ISO9001, "iso13485": "iso13485_separate_similar"}
+# The standards the outcomes plan for; a contract's requirement of another is said, not planned
+PLANNED_STANDARDS = {"cmmi", "iso9001", "as9100"}
 _ROW_INDUSTRY = {"software": "software", "defense": "defense", "aerospace": "defense", "it_services": "it_services"}
 _GOV = {"defense", "federal"}
 
@@ -599,10 +605,24 @@ def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:
     note_keys = list(_INDUSTRY_FACTS.get(profile.industry or "", []))
     if "iso9001" not in profile.held and outcome_key != "as9100_held":  # (its summary says so)
         note_keys += [_BUILDS_ON_ISO9001[k] for k in sorted(profile.held & _BUILDS_ON_ISO9001.keys())]
-    notes = [f for f in (store.fact(k) for k in note_keys) if f is not None]
+    unplanned_keys = sorted(profile.required - PLANNED_STANDARDS - profile.held)
+    unplanned = [f for f in (store.framework(k) for k in unplanned_keys) if f is not None]
+    if unplanned:
+        reasons.insert(0, unplanned_line(unplanned))
+    note_keys += [_RELATION_TO_ISO9001[k] for k in unplanned_keys if k in _RELATION_TO_ISO9001]
+    notes = [f for f in (store.fact(k) for k in dict.fromkeys(note_keys)) if f is not None]
     for note in notes:
         reasons.append(f"{note.text} {cite.mark(note.source)}")
-    return Recommendation(outcome, row, reasons, assumptions, phases, steps, examples, cite, held, notes)
+    return Recommendation(outcome, row, reasons, assumptions, phases, steps, examples, cite, held, notes, unplanned)
+
+
+def unplanned_line(unplanned: list[m.Framework]) -> str:
+    """What a plan for CMMI and ISO 9001 says of another standard the contracts require."""
+    names = " and ".join(f.name for f in unplanned)
+    return (
+        f"Your contracts also require {names}, which this plan does not cover: it is about CMMI and "
+        f"ISO 9001 only, as the article's table is. A consultant can help with {names}."
+    )
 
 
 def _months(low: int, high: int) -> str:
@@ -693,6 +713,8 @@ def render_brief(rec: Recommendation, profile: Profile) -> str:
     reasons ("why?") and the full roadmap (render) are a click away."""
     cite = Citations()
     lines = [rec.outcome.title, f"{rec.outcome.summary} {cite.mark(rec.outcome.source)}"]
+    if rec.unplanned:
+        lines.append(unplanned_line(rec.unplanned))
     if rec.held:
         lines.append("Already held: " + ", ".join(f.name for f in rec.held) + ", keep it current.")
     if rec.fit_row is not None:

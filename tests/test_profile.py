@@ -216,6 +216,22 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
             {"rec_requirement": "cmmi", "rec_target_level": "3"},
         ),
         ("rec_requirement", "contracts dont require anything, either is ok", {"rec_requirement": "none"}),
+        # "depends", a label before "no idea", "80ish": answers; a choice asked for or a requirement
+        # not known yet is no requirement
+        ("rec_timeline", "depends on the client honestly", {"rec_timeline": "unknown"}),
+        ("rec_timeline", "timeline: whatever, no idea", {"rec_timeline": "unknown"}),
+        (None, "ok like 80ish devs plus sales", {"rec_size": "80"}),
+        (None, "we need to pick between cmmi and iso9k, can you walk me thru it?", {}),
+        ("rec_requirement", "we dont know if the rfp requires cmmi or iso", {"rec_requirement": "unknown"}),
+        (
+            "rec_requirement",
+            "i never said contracts require both. we dont know yet what they require",
+            {"rec_requirement": "unknown"},
+        ),
+        # a complaint about the assistant or "yes or no" answers nothing
+        ("rec_requirement", "you didnt answer.", {}),
+        ("rec_requirement", "is CMMI the same as CMMC yes or no?", {}),
+        ("rec_requirement", "you dont understand, no contract requires anything", {"rec_requirement": "none"}),
         ("rec_certifications", "none now, we had iso 9001 but it lapsed in 2019", {"rec_certifications": "none"}),
         (
             "rec_certifications",

@@ -433,6 +433,22 @@ def test_an_iatf_16949_holder_is_told_it_builds_on_iso_9001(store):
     assert "IATF 16949 (automotive) builds on ISO 9001." in brief
 
 
+def test_a_required_standard_no_outcome_plans_for_is_said_with_what_the_sources_say_of_it(store):
+    # a 12-person medical device software firm whose customers require ISO 13485
+    p = profile(industry="software", customers="commercial", requirement="iso13485", certifications="none", size="12")
+    brief = rec.render_brief(rec.recommend(store, p), p).split("\n")
+    assert brief[2] == (
+        "Your contracts also require ISO 13485, which this plan does not cover: it is about CMMI and "
+        "ISO 9001 only, as the article's table is. A consultant can help with ISO 13485."
+    )
+    # content/facts.yml iso13485_separate_similar
+    assert "ISO 13485 (medical devices) is separate from ISO 9001 but similar. [2]" in brief
+    # a requirement the plan meets, or one already held, is not said
+    for answers in ({"requirement": "as9100"}, {"requirement": "iso13485", "certifications": "iso13485"}):
+        p = profile(**{"industry": "software", "customers": "commercial", "certifications": "none", **answers})
+        assert "which this plan does not cover" not in rec.render_brief(rec.recommend(store, p), p)
+
+
 def test_a_commercial_only_user_is_not_given_defense_or_federal_examples(store):
     p = profile(industry="software", customers="commercial", requirement="cmmi,iso9001", certifications="none")
     result = rec.recommend(store, p)

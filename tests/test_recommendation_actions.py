@@ -817,7 +817,7 @@ def test_a_correction_with_a_question_of_its_own_updates_the_result_and_answers_
     assert events[:2] == [SlotSet("rec_customers", "commercial"), SlotSet("rec_outcome", "iso9001_only")]
 
 
-@pytest.mark.parametrize("text", ["either one", "depends"])
+@pytest.mark.parametrize("text", ["either one", "a few i guess"])
 def test_a_few_words_at_a_form_prompt_are_an_answer_not_a_question(sqlite_store, text):
     # the NLU guessed a question kind, unsure: at the timeline prompt it is an answer the
     # form cannot use, re-asked once, then the form goes on assuming "not sure"
@@ -849,3 +849,22 @@ def test_why_after_an_opening_the_form_took_in_is_why_its_question_is_asked(sqli
     answered = turn[:2] + [{"event": "slot", "name": "last_question", "value": "how_long"}] + turn[2:]
     t = _with_history(tracker("more_detail", "why?", requested="rec_timeline"), answered)
     assert rasa_actions.why_this_question(t) is None
+
+
+@pytest.mark.parametrize("text", ["dana.forget@gmail", "what?? i just gave my email. dana.forget@gmail,com"])
+def test_a_mistyped_email_with_forget_in_it_is_reasked_and_deletes_nothing(sqlite_store, text):
+    sender = f"t-{uuid.uuid4().hex}"
+    contact.save_request(sqlite_store.engine, sender, "Jane Smith", "jane@example.com", "ISO 9001 only")
+    t = tracker("forget_me", text, requested="contact_email", loop="consultant_form", sender=sender)
+    messages, events = run(rec_actions.ActionForgetMe(), t)
+    assert texts(messages) == [sqlite_store.question("contact_email").reask]
+    assert events == [FollowupAction("action_listen")]  # the form stays at its email prompt
+    assert [r.email for r in contact.requests_for(sqlite_store.engine, sender)] == ["jane@example.com"]
+    # outside the form it is not stored either, and nothing is deleted
+    messages, events = run(rec_actions.ActionForgetMe(), tracker("forget_me", text, loop=None, sender=sender))
+    assert [m["response"] for m in messages] == ["utter_contact_outside_form"]
+    assert events == []
+    assert [r.email for r in contact.requests_for(sqlite_store.engine, sender)] == ["jane@example.com"]
+    # "forget me" said in words beside it still erases
+    run(rec_actions.ActionForgetMe(), tracker("forget_me", "forget me, dana@x", loop=None, sender=sender))
+    assert contact.requests_for(sqlite_store.engine, sender) == []
