@@ -702,6 +702,10 @@ async def answer_question(
     events.append(SlotSet("subject", reply.subject))
     if reply.needs_size:
         dispatcher.utter_message(response="utter_ask_size_for_answer")
+    elif len(updates) >= RICH_OPENING_FACTS and not tracker.active_loop.get("name"):
+        # "120-person IT firm, federal, hold ISO 9001, recompetes require ML3. Does ISO cover it?":
+        # what it understood, to correct, and the recommendation for it one click away
+        dispatcher.utter_message(response="utter_noted_after_answer", noted=describe_found(default_store(), updates))
     return events
 
 

@@ -164,6 +164,8 @@ def _complete(tracker: Tracker) -> bool:
 
 
 def _describe_change(slot: str, value: str) -> str:
+    if slot == "rec_deadline_months" and value.isdigit():
+        return f"deadline: {month_count(int(value))}"  # not "deadline months: 4"
     label = slot.replace("rec_", "").replace("_", " ")
     return f"{label}: {value.replace(',', ', ').replace('_', ' ')}"
 
@@ -537,7 +539,10 @@ def asks_beside_correction(tracker: Tracker) -> bool:
     text = _text(tracker)
     if ASKS_WHY.match(text) or asked_confidence(tracker) < SIDE_QUESTION_CONFIDENCE:
         return False
-    return any(not OBJECTION.search(sentence) for sentence in asking_sentences(text))
+    # "...closes in 4 months only. does that change your advice?" asks for the updated result
+    return any(
+        not OBJECTION.search(sentence) and not asks_for_recommendation(sentence) for sentence in asking_sentences(text)
+    )
 
 
 class ActionComplaint(Action):

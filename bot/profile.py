@@ -89,7 +89,9 @@ _NEGATION = re.compile(
     r"wont|havent|hasnt|didnt|cannot)\b|n't\b"
 )
 _FUTURE = re.compile(
-    r"\b(?:next year|in (?:the )?future|later on|eventually|someday|one day|before seeking|what if|in case|"
+    # "next year", not a deadline "by end of next year"
+    r"\b(?:(?<!\bby )(?<!\bend of )(?<!\bwithin )next year|"
+    r"in (?:the )?future|later on|eventually|someday|one day|before seeking|what if|in case|"
     r"if\b[^.?!]{0,40}\blater|(?:want|wants|plan|plans|planning|hope|hoping|aim|aiming|going|would like)(?: to)? "
     r"(?:go|move|expand|grow|get into|sell|reach|target|enter|approach|start)\b|"
     # "better processes before we go after enterprise customers"
@@ -109,7 +111,10 @@ _NO_CERTIFICATES = re.compile(
 )
 # "my boss keeps saying 'cmmi certified'", "my question is about cmmi": neither holds anything
 # "i didnt ask that", "i didnt say they require it": about the conversation, not the contracts
-_NOT_WHAT_I_SAID = re.compile(r"\bi (?:didn'?t|did not|never|don'?t|do not) (?:ask|say|said|mean|write|wrote)\b")
+_NOT_WHAT_I_SAID = re.compile(
+    r"\bi (?:didn'?t|did not|never|don'?t|do not) (?:ask|say|said|mean|write|wrote)\b|"
+    r"\bi (?:was )?ask(?:ed|ing) (?:you )?(?:about|for|how|what)\b"  # "I asked about COST not stages"
+)
 # "we need to pick between cmmi and iso9k": the choice asked for, nothing required or held
 _CHOOSING = re.compile(
     r"\b(?:pick\w*|choos\w*|chose|decid\w*|select\w*|compar\w*|torn)\b[^.?!]{0,10}\b(?:between|among)\b"
@@ -186,6 +191,12 @@ _OPTIONAL = re.compile(
     r"not (?:a )?(?:really |strictly |actually |hard |strict |firm |formal |real )?"
     r"(?:mandatory|required|a must|must|compulsory|requirement))\b"
 )
+
+# "recompetes coming next year explicitly require CMMI ML3": required ahead, no "if"
+_REQUIRED_AHEAD = re.compile(r"^(?!.*\b(?:if|in case|what if)\b).*\b(?:explicitly|strictly|definitely) requir\w*")
+
+# "required - not 'preferred'", "mandatory not optional": no qualifier of the requirement
+_NOT_OPTIONAL = re.compile(r"\bnot\s+(?:just\s+)?['\"“‘]?(?:a plus|nice to have|optional|preferred|a bonus)\b")
 
 # "nobody asked us for it": the framework named before
 _PRONOUN_OBJECT = re.compile(r"\b(?:for|about|need|needs|want|wants|require|requires|mention\w*) (?:it|that|this)\b")
@@ -913,7 +924,7 @@ def extract_profile(
         inherited = role is None and n > 0 and clauses[n - 1].sentence == clause.sentence and bool(roles[-1])
         if inherited:
             role = roles[-1]  # "contracts require: neither"
-        if role == "require" and _FUTURE.search(clause.text):
+        if role == "require" and _FUTURE.search(clause.text) and not _REQUIRED_AHEAD.search(clause.text):
             role = None  # "and if later a defence client asks for cmmi?": not a requirement yet
         roles.append(role)
         frameworks = [m for m in mentions if m.entity == "framework" and m.clause == n]
@@ -945,7 +956,11 @@ def extract_profile(
         if role == "hold" and _held_by_someone_else(clause.text):
             role = None  # "the founder worked at a company with cmmi level 3", "our competitor got cmmi": not ours
         qualified = _with_its_qualifier(clauses, n, mentions)
-        if frameworks and role in ("require", "hold") and (_OPTIONAL.search(qualified) or _UNSURE.search(qualified)):
+        if (
+            frameworks
+            and role in ("require", "hold")
+            and (_OPTIONAL.search(_NOT_OPTIONAL.sub(" ", qualified)) or _UNSURE.search(qualified))
+        ):
             role = None  # "a couple of RFPs list CMMI as a plus but not mandatory", "nice to have", "iso maybe"
         if (
             role == "hold"
@@ -1203,14 +1218,19 @@ _RECOMMENDATION_REQUEST = re.compile(
     r"|\b(?:iso|iso 9001|9001|cmmi) or (?:iso|iso 9001|9001|cmmi)\b[^.!]{0,30}\?"
     r"|\bbest (?:path|option|way|approach|route|choice|plan)\b"
     r"|(?<!did you )\brecommend(?!ed)|\bsuggest(?!ed)|\badvi[cs]e (?:us|me)\b|\bhelp (?:me|us) (?:choose|decide)"
+    r"|\bchange (?:your|the) (?:advice|recommendation)\b"
 )
+# "so what do you recommend now?", "does that change your advice?": asked of the user's case
+_ASKS_YOUR_ADVICE = re.compile(r"\b(?:you recommend|your (?:advice|recommendation))\b")
 
 
 def asks_for_recommendation(text: object) -> bool:
     """ "which one should we do?", "what you recommend?": the user wants the decision
     for their own organization (a "we" or "our" in the message)."""
     lowered = str(text or "").lower()
-    return bool(_RECOMMENDATION_REQUEST.search(lowered) and _FIRST_PERSON.search(lowered))
+    return bool(
+        _RECOMMENDATION_REQUEST.search(lowered) and (_FIRST_PERSON.search(lowered) or _ASKS_YOUR_ADVICE.search(lowered))
+    )
 
 
 # "we are a software house", "industry is aerospace": the user's own industry, not a client's

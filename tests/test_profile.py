@@ -228,6 +228,30 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
             "i never said contracts require both. we dont know yet what they require",
             {"rec_requirement": "unknown"},
         ),
+        # "I asked about X not Y" is about the answer; "not 'preferred'" makes it required; a
+        # deadline "by end of next year" and a requirement "explicitly" stated ahead are requirements
+        (None, "I asked about COST not stages", {}),
+        (None, "ISO 9001 is now MANDATORY not optional", {"rec_requirement": "iso9001"}),
+        (
+            None,
+            "two recompetes coming next year explicitly require CMMI Maturity Level 3 - not 'preferred', required",
+            {"rec_requirement": "cmmi", "rec_target_level": "3", "rec_timeline": "within_year"},
+        ),
+        (
+            None,
+            "Our OEM customers now demand ISO 9001 from all suppliers by end of next year. Nobody asked for CMMI",
+            {
+                "rec_customers": "commercial",  # OEMs
+                "rec_requirement": "iso9001",
+                "rec_deadline_months": "12",
+                "rec_timeline": "within_year",
+            },
+        ),
+        (
+            None,
+            "the ministry require cmmi level 3",
+            {"rec_customers": "federal", "rec_requirement": "cmmi", "rec_target_level": "3"},
+        ),
         # a complaint about the assistant or "yes or no" answers nothing
         ("rec_requirement", "you didnt answer.", {}),
         ("rec_requirement", "is CMMI the same as CMMC yes or no?", {}),
@@ -624,6 +648,9 @@ def test_what_stays_required_after_a_correction(sqlite_store, previous, text, ke
         ("what do you recommend for us", True),
         ("40 developers, client needs cmmi l3. what is best path for us?", True),
         ("just to check, whats my name and what did you recommend?", False),
+        ("so what do you recommend now, given all that?", True),
+        ("ISO 9001 is now mandatory. does that change your advice?", True),
+        ("what does the article recommend for a bank?", False),
     ],
 )
 def test_asking_for_a_recommendation_is_not_asking_what_was_recommended(text, asks):

@@ -868,3 +868,17 @@ def test_a_mistyped_email_with_forget_in_it_is_reasked_and_deletes_nothing(sqlit
     # "forget me" said in words beside it still erases
     run(rec_actions.ActionForgetMe(), tracker("forget_me", "forget me, dana@x", loop=None, sender=sender))
     assert contact.requests_for(sqlite_store.engine, sender) == []
+
+
+@pytest.mark.parametrize(
+    "text,side_question",
+    [
+        ("we are NOT government. ok different q: is a cmmi rating valid forever?", True),
+        ("ISO 9001 is now MANDATORY not optional, closes in 4 months. does that change your advice?", False),
+        ("we are not government, so what do you recommend now?", False),
+    ],
+)
+def test_a_question_beside_a_correction_is_its_own_unless_it_asks_for_the_result(text, side_question):
+    t = tracker("correct_recommendation", text, loop=None)
+    t.latest_message["entities"] = [{"entity": "question", "value": "tips", "confidence_entity": 0.7}]
+    assert rec_actions.asks_beside_correction(t) is side_question
