@@ -25,7 +25,7 @@ from bot import contact
 from bot.answers import PRIMARY_FRAMEWORKS, SOURCES_HEADING, AnswerComposer, Reply, Situation, subjects_in_parts
 from bot.contact import stated_name
 from bot.lookup import closest_fact
-from bot.nlu.questions import asks_at_prompt, reads_as_question
+from bot.nlu.questions import asking_sentences, asks_at_prompt, reads_as_question
 from bot.profile import (
     asks_for_recommendation,
     date_given,
@@ -64,7 +64,7 @@ FOLLOWUP_INTENTS = (
 DETAIL_INTENTS = ("more_detail", "explain_recommendation")
 OUT_OF_SCOPE = "out_of_scope"
 # At a prompt of the form, a message of at most this many words that asks nothing, with
-# no question kind this likely, is an attempt to answer it ("either one", "depends")
+# no question kind this likely, is an attempt to answer it ("either one", "a few i guess")
 FORM_ANSWER_WORDS = 4
 ATTEMPTED_ANSWER_BELOW = 0.8
 UNPLACED_INTENTS = ("nlu_fallback", OUT_OF_SCOPE)
@@ -433,9 +433,13 @@ _DECLINES_CONSULTANT = re.compile(
 )
 
 
+# "no thanks. so our consultant was wrong?": a message that starts with a "no"
+_STARTS_WITH_NO = re.compile(r"^\W*(?:no|nope|nah)\b", re.I)
+
+
 def _refuses_consultant(text: str) -> bool:
     """Any "no" to a consultant, stated or asked: never read as a request for one."""
-    return bool(_DECLINES_CONSULTANT.search(text) or _NO_CONSULTANT.search(text))
+    return bool(_DECLINES_CONSULTANT.search(text) or _NO_CONSULTANT.search(text) or _STARTS_WITH_NO.search(text))
 
 
 # "is my consultant request withdrawn?", "will someone still email me?"
@@ -498,6 +502,13 @@ def _recommendation_shown(tracker: Tracker) -> bool:
 # After a result: "why both?", "why? competitors have it" ask for its reasons; "you got that
 # wrong", "i told you we don't work for government" object to what it was built on
 ASKS_WHY = re.compile(r"^\W*(?:but |so |and |ok,? )?why\b", re.I)
+
+
+def asks_why(text: str) -> bool:
+    """ "why both??", "no thanks. but why not cmmi?": a sentence of it asks why."""
+    return any(ASKS_WHY.match(sentence) for sentence in [text, *asking_sentences(text)])
+
+
 OBJECTION = re.compile(
     r"\b(?:wrong|not what (?:i|we) (?:said|meant|told)|i (?:said|told you|wrote)|already (?:said|told|wrote)|"
     r"as i said|where (?:did )?you got|not (?:only |just )?(?:general manufacturing|manufacturing|government|"
@@ -546,13 +557,13 @@ async def answer_question(
         dispatcher.utter_message(text=why)
         return []
     if attempted_form_answer(tracker):
-        # "either one" or "depends" at the timeline question answers it, badly: not a
+        # "either one" at the timeline question answers it, badly: not a
         # question about the need for both
         return unusable_form_answer(dispatcher, tracker) or []
     decide = not tracker.active_loop.get("name") and asks_for_recommendation(tracker.latest_message.get("text"))
     text = str(tracker.latest_message.get("text") or "")
     after_result = not tracker.active_loop.get("name") and _last_answer_was_recommendation(tracker)
-    if after_result and known is None and (ASKS_WHY.match(text) or OBJECTION.search(text)):
+    if after_result and known is None and (asks_why(text) or OBJECTION.search(text)):
         # "why both?? we dont work for government": the correction in it changes the result;
         # a bare "why? competitors have it" gets the reasons
         corrected = await asyncio.to_thread(profile_updates, tracker, True)
@@ -560,8 +571,8 @@ async def answer_question(
             from actions.recommendation import correct  # (it imports this module)
 
             return await correct(dispatcher, tracker, corrected)
-    asks_why = intent in DETAIL_INTENTS and not _entities(tracker, "question")
-    if _last_answer_was_recommendation(tracker) and (asks_why or (after_result and ASKS_WHY.match(text))):
+    detail_asked = intent in DETAIL_INTENTS and not _entities(tracker, "question")
+    if _last_answer_was_recommendation(tracker) and (detail_asked or (after_result and asks_why(text))):
         profile = Profile.from_slots(tracker.slots)
         reasons = await asyncio.to_thread(lambda: render_reasons(recommend(default_store(), profile)))
         dispatcher.utter_message(text=reasons)

@@ -17,12 +17,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.actions import (
-    ASKS_WHY,
     OBJECTION,
     answer_question,
     answer_unrouted_question,
     asked_confidence,
     asks_clearly,
+    asks_why,
     consultant_offer_open,
     consultant_request_reply,
     contact_answer,
@@ -537,7 +537,7 @@ def asks_beside_correction(tracker: Tracker) -> bool:
     """ "we are NOT government. ok different q: valid forever?" asks a question of its own;
     "we are not government, does that change anything?" and "why both??" ask about the result."""
     text = _text(tracker)
-    if ASKS_WHY.match(text) or asked_confidence(tracker) < SIDE_QUESTION_CONFIDENCE:
+    if asks_why(text) or asked_confidence(tracker) < SIDE_QUESTION_CONFIDENCE:
         return False
     # "...closes in 4 months only. does that change your advice?" asks for the updated result
     return any(

@@ -182,7 +182,10 @@ _LAPSED = re.compile(
 _HOLDS_NOW = re.compile(
     r"\b(?:yes|valid|current|active|hold|holds|have|has|we'?re certified|are certified|is certified|still)\b"
 )
-_WISHED = re.compile(r"\b(?:hopes?|hoping|wish\w*|would like to|want to say|wants to say|plan to have|by then)\b")
+_WISHED = re.compile(
+    r"\b(?:hopes?|hoping|wish\w*|would like to|want to say|wants to say|plan to have|by then|"
+    r"once we|when we|after we|if we)\b"  # "once we have ML3 isnt iso redundant?"
+)
 _FIRST_PERSON_WORD = re.compile(r"\b(?:we|our|us|i|my|we're|we've|ours)\b")
 # "CMMI is a plus, not mandatory": asked for, but not required
 _OPTIONAL = re.compile(
@@ -192,6 +195,8 @@ _OPTIONAL = re.compile(
     r"(?:mandatory|required|a must|must|compulsory|requirement))\b"
 )
 
+# "i dont want a consultant", "don't call me": about the consultancy, not contracts
+_ABOUT_CONSULTANT = re.compile(r"\b(?:consultants?|consultancy|call (?:me|us)|contact (?:me|us))\b")
 # "recompetes coming next year explicitly require CMMI ML3": required ahead, no "if"
 _REQUIRED_AHEAD = re.compile(r"^(?!.*\b(?:if|in case|what if)\b).*\b(?:explicitly|strictly|definitely) requir\w*")
 
@@ -572,6 +577,8 @@ _DATED_MONTH = re.compile(
 def _months_until_named_month(raw: str, today: Optional[dt.date] = None) -> Optional[int]:
     """ "can we be certified by March?": months until the end of the next such month (or quarter)."""
     match = _BY_MONTH.search(raw)
+    if match is not None and match.group(0).startswith("in ") and not _DEADLINE_CONTEXT.search(raw):
+        match = None  # "we merge with other company in april": a date, no deadline
     today = today or dt.date.today()
     if match is None:
         dated = _DATED_MONTH.search(raw)
@@ -952,7 +959,7 @@ def extract_profile(
             requirement_unknown = True
             role = roles[-1] = None
         if role == "hold" and _WISHED.search(clause.text):
-            role = None  # "boss hope we can say we have cmmi level 3 by then"
+            role = roles[-1] = None  # "boss hope we can say we have cmmi level 3 by then"
         if role == "hold" and _held_by_someone_else(clause.text):
             role = None  # "the founder worked at a company with cmmi level 3", "our competitor got cmmi": not ours
         qualified = _with_its_qualifier(clauses, n, mentions)
@@ -1004,6 +1011,8 @@ def extract_profile(
                 # "why cmmi at all? nobody asked us for it": CMMI is not required, nothing else is said
                 if ruled_out is not None:
                     ruled_out.add(earlier[-1].value)
+            elif _ABOUT_CONSULTANT.search(clause.text):
+                pass  # "I said NO thanks, I dont want a consultant": nothing about contracts
             elif role == "require" and (
                 _REQUIRE_STRONG.search(clause.text)
                 or _REQUIRE.search(clause.text)

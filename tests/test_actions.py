@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.actions as rasa_actions
@@ -293,3 +293,20 @@ def test_a_question_that_names_nothing_is_about_the_required_level_and_judged_by
         f"Tight: 7 months is at the short end of the 6–12 month estimate. {ml3} [1]"
     )
     assert SlotSet("subject", "ml3") in events
+
+
+def test_a_no_with_a_question_after_the_consultant_offer_starts_no_request():
+    # "no thanks. so our consultant was wrong?": unclear to the NLU, and it names a consultant
+    text = "no thanks. so our consultant was wrong? he said cmmi is like the advanced version of iso 9001"
+    events = [{"event": "action", "name": "utter_offer_consultant"}]
+    _, result = run(make_tracker("ask_question", text, entities=[question("what_is", 0.2)], events=events))
+    assert FollowupAction("consultant_form") not in result
+
+
+def test_cmmi_asked_for_with_cui_is_told_the_customer_may_mean_cmmc():
+    text = (
+        "Prime sent a letter that we need CMMI level 2 by next year because of the controlled unclassified information"
+    )
+    dispatcher, _ = run(make_tracker("ask_question", text, entities=[question("how_long", 0.6)]))
+    # content/catalogue/basics.yml cmmc_maybe_meant, first
+    assert body(dispatcher.messages[0]["text"]).startswith(FACTS["cmmc_maybe_meant"]["text"])

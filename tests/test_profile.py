@@ -90,7 +90,7 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
             {"rec_size": "6", "rec_timeline": "within_year"},
         ),
         ("rec_certifications", "no rush", {"rec_timeline": "flexible"}),
-        ("rec_requirement", "not software, only metal parts", {}),
+        ("rec_requirement", "not software, only metal parts", {"rec_industry": "manufacturing"}),
         # "contract vehicles" are federal procurement, not the automotive industry
         ("rec_goal", "getting on more contract vehicles", {"rec_customers": "federal", "rec_goal": "market_access"}),
         (
@@ -252,6 +252,10 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
             "the ministry require cmmi level 3",
             {"rec_customers": "federal", "rec_requirement": "cmmi", "rec_target_level": "3"},
         ),
+        # a month with no deadline word, a rating "once we have" it, a "no" to a consultant
+        (None, "we merge with other company in april so we will be 80 people", {"rec_size": "80"}),
+        (None, "once we have ML3 isnt iso redundant, ML3 covers everything iso does right?", {}),
+        (None, "I said NO thanks, I dont want a consultant. is cmmi an advanced version of iso 9001?", {}),
         # a complaint about the assistant or "yes or no" answers nothing
         ("rec_requirement", "you didnt answer.", {}),
         ("rec_requirement", "is CMMI the same as CMMC yes or no?", {}),
