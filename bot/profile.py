@@ -498,7 +498,8 @@ def parse_size(text: object, bare_number: bool = True) -> Optional[str]:
         # "about 200 on payroll", "40 on the payroll"
         rf"(?<![\w.])({_NUMBER})\s+(?:people\s+)?on (?:the |our )?payroll\b",
         rf"\b(?:we are|we're|were|we have|we've got|there are)\s+(?:about |around |roughly |approximately |~|"
-        rf"some |nearly |almost |only |just )?({_NUMBER})\s*(?:$|,|\band\b|\bin\b|\bat\b|\bacross\b|\bwith\b)",
+        rf"some |nearly |almost |only |just )?({_NUMBER})"
+        r"\s*(?:$|,|\.(?!\d)|;|!|\band\b|\bin\b|\bat\b|\bacross\b|\bwith\b)",  # "we are 40. how long?"
     )
     for pattern in patterns:
         match = re.search(pattern, raw)
