@@ -462,8 +462,8 @@ def parse_size(text: object, bare_number: bool = True) -> Optional[str]:
     raw = norm(text)
     if not raw:
         return None
-    if raw == UNKNOWN or (bare_number and is_skip(raw)):
-        return UNKNOWN
+    if raw == UNKNOWN or (bare_number and is_skip(raw) and not re.search(r"\d", raw)):
+        return UNKNOWN  # ...but "depends on season, 15 to 30 ppl" gives a size
     band = re.fullmatch(r"(\d+)\s*(?:-|–|to)\s*(\d+)|(\d+)\s*\+", raw.replace(",", ""))
     if band:
         if band.group(3):
@@ -804,8 +804,13 @@ def _canonical(store: KnowledgeStore, slot: str, raw: str) -> Optional[str]:
 
 
 def _is_bare_none(text: str) -> bool:
-    """ "none", "nope, nothing yet": a short no; not "no rush", nor the "no," of "no, we're 40 not 400"."""
+    """ "none", "nope, nothing yet", "none that i know of": a short no; not "no rush", nor the
+    "no," of "no, we're 40 not 400"."""
+    text = _HEDGE.sub(" ", text)
     return bool(_BARE_NONE.match(text)) and not _NOT_NEGATION.search(text) and len(text.split()) <= BARE_NONE_WORDS
+
+
+_HEDGE = re.compile(r"\b(?:that i know of|as far as i know|afaik|i think|i guess|i believe)\b")
 
 
 def _held_by_someone_else(clause: str) -> bool:

@@ -253,6 +253,8 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
             {"rec_customers": "federal", "rec_requirement": "cmmi", "rec_target_level": "3"},
         ),
         (None, "we are 40. and how long for iso?", {"rec_size": "40"}),
+        ("rec_size", "depends on season, 15 to 30 ppl", {"rec_size": "30"}),
+        ("rec_requirement", "none that i know of", {"rec_requirement": "none"}),
         # a month with no deadline word, a rating "once we have" it, a "no" to a consultant
         (None, "we merge with other company in april so we will be 80 people", {"rec_size": "80"}),
         (None, "once we have ML3 isnt iso redundant, ML3 covers everything iso does right?", {}),
