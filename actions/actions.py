@@ -501,7 +501,7 @@ def _recommendation_shown(tracker: Tracker) -> bool:
 
 # After a result: "why both?", "why? competitors have it" ask for its reasons; "you got that
 # wrong", "i told you we don't work for government" object to what it was built on
-ASKS_WHY = re.compile(r"^\W*(?:but |so |and |ok,? )?why\b", re.I)
+ASKS_WHY = re.compile(r"^\W*(?:(?:but|so|and|ok|okay|then|hmm)\W+)*why\b", re.I)  # "ok but why iso?"
 
 
 def asks_why(text: str) -> bool:

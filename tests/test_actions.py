@@ -310,3 +310,16 @@ def test_cmmi_asked_for_with_cui_is_told_the_customer_may_mean_cmmc():
     dispatcher, _ = run(make_tracker("ask_question", text, entities=[question("how_long", 0.6)]))
     # content/catalogue/basics.yml cmmc_maybe_meant, first
     assert body(dispatcher.messages[0]["text"]).startswith(FACTS["cmmc_maybe_meant"]["text"])
+
+
+@pytest.mark.parametrize(
+    "text,asks",
+    [
+        ("why both??", True),
+        ("ok but why iso and not cmmi for us", True),
+        ("no thanks. why software dev? we are IT consulting", True),
+        ("how long does it take and why", False),
+    ],
+)
+def test_a_sentence_that_starts_with_why_asks_why(text, asks):
+    assert rasa_actions.asks_why(text) is asks
