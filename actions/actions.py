@@ -261,8 +261,8 @@ def contact_answer(tracker: Tracker) -> List[EventType]:
     if tracker.active_loop.get("name") != CONSULTANT_FORM or requested not in CONTACT_PROMPTS:
         return []
     without_emails = contact.EMAIL.sub(" ", text)
-    if _EXPLICIT_ERASURE.search(without_emails) or _BARE_REFUSAL.match(text) or "?" in text:
-        return []
+    if _EXPLICIT_ERASURE.search(without_emails) or _BARE_REFUSAL.match(text) or contact.withdraws(text) or "?" in text:
+        return []  # ...and "cancel that, no consultant" takes the request back (request_taken_back)
     email = contact.find_email(text)
     if requested == "contact_name" and email:
         # "Faith Long, faith.long@x.mx": both at once ("how long?" to the NLU)
@@ -461,14 +461,13 @@ _ASKS_REQUEST_STATUS = re.compile(
 
 def request_taken_back(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[EventType]]:
     """ "cancel that, i dont want a consultant call" at a contact prompt, typed with a question
-    the form would leave to this action: nothing stored, the form ends (and does not ask
-    again after the answer). None when the message takes nothing back."""
+    the form would leave to this action: nothing stored, and the form ends. None when the
+    message takes nothing back."""
     text = str(tracker.latest_message.get("text") or "")
     if tracker.active_loop.get("name") != CONSULTANT_FORM or not (contact.withdraws(text) or _refuses_consultant(text)):
         return None
     dispatcher.utter_message(response="utter_contact_not_stored")
-    cleared = [SlotSet(slot, None) for slot in ("contact_name", "contact_email", "requested_slot")]
-    return [ActiveLoop(None), *cleared, FollowupAction("action_listen")]
+    return [ActiveLoop(None)] + [SlotSet(slot, None) for slot in ("contact_name", "contact_email", "requested_slot")]
 
 
 def why_this_question(tracker: Tracker) -> Optional[str]:
@@ -538,16 +537,16 @@ async def answer_question(
     contact_given = contact_answer(tracker)
     if contact_given:
         return contact_given  # "Will Price" at the name prompt is a name, not a cost question
-    if consultant_request_reply(dispatcher, tracker):
-        return []
     taken_back = request_taken_back(dispatcher, tracker)
     if taken_back is not None:
-        if not reads_as_question(str(tracker.latest_message.get("text") or "")):
-            return taken_back
-        # "cancel that, i dont want a consultant call. do you offer cmmi consulting?": and its answer
-        outside = copy.copy(tracker)
-        outside.active_loop, outside.slots = {}, {**tracker.slots, "requested_slot": None}
-        return taken_back[:-1] + await answer_question(dispatcher, outside, intent, known) + taken_back[-1:]
+        if reads_as_question(str(tracker.latest_message.get("text") or "")):
+            # "cancel that, i dont want a consultant call. do you offer cmmi consulting?": and its answer
+            outside = copy.copy(tracker)
+            outside.active_loop, outside.slots = {}, {**tracker.slots, "requested_slot": None}
+            taken_back += await answer_question(dispatcher, outside, intent, known)
+        return taken_back + [FollowupAction("action_listen")]  # the form does not ask again
+    if consultant_request_reply(dispatcher, tracker):
+        return []
     why = (
         await asyncio.to_thread(why_this_question, tracker)
         if intent in DETAIL_INTENTS and not _entities(tracker, "question")

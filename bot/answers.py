@@ -229,18 +229,19 @@ class AnswerComposer:
                 found += [f for f in premise.corrections[: 1 if brief else None] if f not in found]
         return found
 
+    def _no_source_premises(self, message: str) -> list:
+        return [p for p in self.snapshot.premises if p.no_source_on and p.held_by(message)]
+
     def not_covered(self, message: str) -> list[str]:
         """Topics the message asks about that no source covers ("TISAX", "AS9100 costs")."""
-        return list(
-            dict.fromkeys(p.no_source_on for p in self.snapshot.premises if p.no_source_on and p.held_by(message))
-        )
+        return list(dict.fromkeys(str(p.no_source_on) for p in self._no_source_premises(message)))
 
     def known_beside_gaps(self, message: str) -> Optional[str]:
         """What the sources do say beside a topic they do not cover ("IATF 16949 builds on
         ISO 9001", before "no sourced information on whether it can stand in for ISO 9001"):
         the corrections of the no-source premises the message holds, cited; None if none."""
         cite = Citations()
-        facts = [f for p in self.snapshot.premises if p.no_source_on and p.held_by(message) for f in p.corrections]
+        facts = [f for p in self._no_source_premises(message) for f in p.corrections]
         lines = self._lines(facts, cite, set())
         return cite.below(" ".join(lines)) if lines else None
 

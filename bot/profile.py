@@ -69,6 +69,8 @@ _SKIP_WORDS = (
 # "timeline: whatever, no idea": after the name of what is asked
 _SKIP = re.compile(rf"^\s*(?:[a-z ]{{2,20}}:\s*)?(?:i\s+)?(?:{_SKIP_WORDS})\b", re.I)
 _SKIP_ANYWHERE = re.compile(rf"\b(?:{_SKIP_WORDS})\b")
+# "none that i know of", "none i think": a hedge beside a short no
+_HEDGE = re.compile(r"\b(?:that i know of|as far as i know|afaik|i think|i guess|i believe)\b")
 _BARE_NONE = re.compile(
     r"^\s*(?:none|no|nope|nah|nothing|neither|no one|nobody|not yet|not really|zero|0|none yet|not any|"
     r"no requirements?|nothing yet|none of (?:them|those|these)|neither of (?:them|those|these))\b",
@@ -808,9 +810,6 @@ def _is_bare_none(text: str) -> bool:
     "no," of "no, we're 40 not 400"."""
     text = _HEDGE.sub(" ", text)
     return bool(_BARE_NONE.match(text)) and not _NOT_NEGATION.search(text) and len(text.split()) <= BARE_NONE_WORDS
-
-
-_HEDGE = re.compile(r"\b(?:that i know of|as far as i know|afaik|i think|i guess|i believe)\b")
 
 
 def _held_by_someone_else(clause: str) -> bool:

@@ -882,3 +882,36 @@ def test_a_question_beside_a_correction_is_its_own_unless_it_asks_for_the_result
     t = tracker("correct_recommendation", text, loop=None)
     t.latest_message["entities"] = [{"entity": "question", "value": "tips", "confidence_entity": 0.7}]
     assert rec_actions.asks_beside_correction(t) is side_question
+
+
+def test_taking_the_request_back_with_a_question_at_a_contact_prompt_ends_the_form_and_answers(sqlite_store):
+    text = "cancel that, i dont want a consultant call. do you offer cmmi consulting?"
+    t = tracker("ask_question", text, requested="contact_name", loop="consultant_form")
+    t.latest_message["entities"] = [
+        {"entity": "question", "value": "firm_cmmi_consulting", "confidence_entity": 0.9},
+        {"entity": "framework", "value": "cmmi"},
+    ]
+    messages, events = run(rasa_actions.ActionAnswerQuestion(), t)
+    assert messages[0]["response"] == "utter_contact_not_stored"
+    # content/catalogue/fit.yml firm_cmmi_consulting_answer
+    assert messages[1]["text"].startswith("Not for CMMI: the article's authors do not offer CMMI consulting;")
+    assert events[:4] == [
+        ActiveLoop(None),
+        SlotSet("contact_name", None),
+        SlotSet("contact_email", None),
+        SlotSet("requested_slot", None),
+    ]
+    assert events[-1] == FollowupAction("action_listen")  # the form does not ask for the name again
+    # without a question, only the form ends
+    messages, events = run(
+        rasa_actions.ActionAnswerQuestion(),
+        tracker("ask_question", "cancel that, no consultant", requested="contact_name", loop="consultant_form"),
+    )
+    assert [m["response"] for m in messages] == ["utter_contact_not_stored"]
+    assert events == [
+        ActiveLoop(None),
+        SlotSet("contact_name", None),
+        SlotSet("contact_email", None),
+        SlotSet("requested_slot", None),
+        FollowupAction("action_listen"),
+    ]
