@@ -206,6 +206,8 @@ def profile_subjects(slots: Dict[str, Any]) -> list[str]:
     ("tender asks for ML3", then "how long will it take us?": ML3), and ISO 9001 where
     CMMI is not needed."""
     subjects = [str(slots[k]).split(",")[0] for k in ("rec_industry", "rec_customers") if slots.get(k)]
+    if slots.get("rec_industry") and slots.get("rec_customers") == "commercial":
+        subjects.insert(0, f"{slots['rec_industry']}+commercial")  # a case of its own where the content has one
     required = str(slots.get("rec_requirement") or "")
     if required == "cmmi":
         level = str(slots.get("rec_target_level") or "")

@@ -271,7 +271,10 @@ class AnswerComposer:
         if len(chosen) > 1 and own:
             chosen = own
         if chosen:
-            return chosen[:2]
+            # "do we need cmmi?" from an aerospace shop with commercial customers only: their case
+            cases = [next((p for p in profile if p.startswith(f"{s}+") and p in available), s) for s in chosen]
+            within = {part for case in cases if "+" in case for part in case.split("+")}
+            return [c for c in cases if c not in within][:2]
         # a CMMI level the question has no entry for is a question about CMMI
         if any(re.fullmatch(r"ml[1-5]", s) for s in named) and "cmmi" in available:
             return ["cmmi"]

@@ -1186,6 +1186,8 @@ def sentence_asks(sentence: str) -> bool:
 
 
 _SENTENCE_WITH_END = re.compile(r"[^.!?\n]+[.!?\n]*")
+# "clients is only small shops": a sentence that starts with the clients is about the user's
+_CUSTOMERS_ARE = re.compile(r"\W*(?:clients?|customers?)\s+(?:is|are|r)\b")
 
 
 def statements(
@@ -1210,7 +1212,12 @@ def statements(
     for sentence in _SENTENCE_WITH_END.findall(lowered):
         body = sentence.strip()
         # "15 ppl saas startup in pune": a sentence that gives a headcount describes the user too
-        if not body or (first_person and not _FIRST_PERSON.search(body) and not parse_size(body, bare_number=False)):
+        if not body or (
+            first_person
+            and not _FIRST_PERSON.search(body)
+            and not _CUSTOMERS_ARE.match(body)
+            and not parse_size(body, bare_number=False)
+        ):
             continue
         # "we sell to retailers, nothing for government: which one should we do?" and
         # "we already have iso 9001, what about cmmi cost": the question parts go

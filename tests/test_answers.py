@@ -181,6 +181,21 @@ def test_of_two_industries_named_the_users_own_answers(composer):
     assert FACTS["fit_manufacturing_answer"]["text"] not in reply.text
 
 
+def test_an_industry_with_commercial_customers_only_gets_that_case(composer):
+    # "civil aerospace shop, customers are only airlines. do we need cmmi?"
+    reply = composer.reply(
+        ["industry_fit"], named=["aerospace"], profile_subjects=["aerospace+commercial", "aerospace"]
+    )
+    assert reply.text.startswith(FACTS["fit_aerospace_commercial_answer"]["text"])
+    assert FACTS["fit_aerospace_answer"]["text"] not in reply.text
+    # a SaaS vendor naming both: one answer, not the software and the commercial ones side by side
+    both = composer.reply(
+        ["industry_fit"], named=["software", "commercial"], profile_subjects=["software+commercial", "software"]
+    )
+    assert both.text.startswith(FACTS["fit_software_commercial_only"]["text"])
+    assert FACTS["fit_commercial_answer"]["text"] not in both.text
+
+
 def test_a_size_dependent_answer_without_a_size_asks_for_it(composer):
     reply = composer.reply(["how_long"], named=["iso9001"])
     assert reply.needs_size

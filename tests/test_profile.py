@@ -19,6 +19,7 @@ from bot.profile import (
     extract_profile,
     requirement_after_correction,
     states_own_industry,
+    user_statements,
 )
 
 
@@ -334,6 +335,20 @@ def test_what_a_message_states(sqlite_store, asked, text, expected):
 )
 def test_sizes_in_passing(sqlite_store, text, size):
     assert extract_profile(sqlite_store, text)["rec_size"] == size
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # outside the form: the question is not a requirement, the clients are the user's own
+        ("ok. we need also cmmi or no? clients is only small shops", {"rec_customers": "commercial"}),
+        ("we machine parts for airlines, no software", {"rec_customers": "commercial"}),
+        ("does the DoD require ML3?", {}),
+        ("clients want cmmi?", {}),
+    ],
+)
+def test_what_a_message_outside_the_form_says_of_the_user(sqlite_store, text, expected):
+    assert user_statements(sqlite_store, text) == expected
 
 
 @pytest.mark.parametrize("text", ["we've been in business for 8 years", "CMMI level 3", "we have 3 sites"])
