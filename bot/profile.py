@@ -133,7 +133,8 @@ _NOT_A_STATEMENT_OF_OURS = re.compile(
 # ...unless someone without a say in the contract says it ("my colleague says DoD requires CMMI")
 _HEARSAY = re.compile(
     r"\b(?:boss|colleague|coworker|co-worker|friend|partner|consultant|someone|somebody|people|he|she|they|"
-    r"internet|google|chatgpt|article|blog|forum|linkedin|sales ?guy|vendor)\b[^.?!,]{0,15}\b(?:says?|said|claims?)\b"
+    r"internet|google|chatgpt|article|blog|forum|linkedin|sales ?guy|sales ?(?:man|men|person|people|rep)|vendor)\b"
+    r"[^.?!,]{0,15}\b(?:says?|said|claims?|told|tells?)\b"
 )
 # "tenders ask either cmmi l3 or iso 9001", "cmmi OR iso, not both": one of them will do
 _ONE_OF_THEM = re.compile(
@@ -942,7 +943,8 @@ def extract_profile(
         frameworks = [m for m in mentions if m.entity == "framework" and m.clause == n]
         same_sentence = [c for c in clauses if c.sentence == clause.sentence]
         asks = sentence_asks(text_l[same_sentence[0].start : same_sentence[-1].end + 1])
-        reported = bool(_NOT_A_STATEMENT_OF_OURS.search(clause.text))
+        # "a salesman told us we need cmmi. true?": their claim, which the user asks about
+        reported = bool(_NOT_A_STATEMENT_OF_OURS.search(clause.text) or _HEARSAY.search(clause.text))
         if reported and role == "require" and _REQUIRE_STRONG.search(clause.text) and not _HEARSAY.search(clause.text):
             reported = False  # "raytheon says ML3 is mandatory": the customer states the requirement
         if (

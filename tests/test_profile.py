@@ -345,6 +345,9 @@ def test_sizes_in_passing(sqlite_store, text, size):
         ("we machine parts for airlines, no software", {"rec_customers": "commercial"}),
         ("does the DoD require ML3?", {}),
         ("clients want cmmi?", {}),
+        # what a salesman claims is asked about, what a customer asks for is required
+        ("A salesman told us we also need CMMI for aerospace. True?", {"rec_industry": "aerospace"}),
+        ("our customer told us they require cmmi l3", {"rec_requirement": "cmmi", "rec_target_level": "3"}),
     ],
 )
 def test_what_a_message_outside_the_form_says_of_the_user(sqlite_store, text, expected):
