@@ -27,7 +27,7 @@ parsing them again gives the same value (validation is idempotent):
   rec_target_level    "2".."5": the CMMI maturity level contracts require
   rec_deadline_months "8": months until the user's deadline ("the RFP closes in 8 months")
 Outcome keys (content/outcomes.yml): iso9001_only, cmmi, both_cmmi_first,
-both_iso_first, both, iso9001_as9100, iso_first_cmmi_later, cmmi_optional,
+both_iso_first, both, iso9001_as9100, iso9001_as9100_only, as9100_held, iso_first_cmmi_later, cmmi_optional,
 cmmi_optional_iso_held, iso9001_held, iso9001_held_add_cmmi, iso9001_held_cmmi_later.
 """
 
@@ -278,7 +278,8 @@ def decide(store: KnowledgeStore, profile: Profile) -> tuple[str, Optional[m.Ind
         # never "close the gap to AS9100" for its holder; CMMI joins the plan where required
         return "as9100_held", row, assumptions
     if aerospace:
-        return "iso9001_as9100", row, assumptions
+        # "and CMMI where contracts require it" only where they do, or may
+        return ("iso9001_as9100" if cmmi_required or cmmi_likely else "iso9001_as9100_only"), row, assumptions
     if cmmi_required or cmmi_likely:
         if has_iso:
             return "iso9001_held_add_cmmi", row, assumptions
@@ -310,6 +311,7 @@ _ORDER = {
     "both_iso_first": ["iso9001", "cmmi"],
     "both": ["iso9001", "cmmi"],
     "iso9001_as9100": ["iso9001", "as9100", "cmmi"],
+    "iso9001_as9100_only": ["iso9001", "as9100"],
     "as9100_held": ["as9100", "cmmi"],
     "iso_first_cmmi_later": ["iso9001", "cmmi"],
     "cmmi_optional": ["iso9001", "cmmi"],
@@ -338,9 +340,11 @@ def _size_estimate(store: KnowledgeStore, framework_key: str, profile: Profile) 
         several = next((e for e in estimates if e.or_multi_site), None)
         if several is not None:
             return several  # "250+ staff or multi-site"
+    # an estimate with no staff band holds for any size (AS9100 on top of ISO 9001)
+    any_size = next((e for e in estimates if e.min_staff is None and e.max_staff is None), None)
     staff = size_range(profile.size)
     if staff is None:
-        return next((e for e in estimates if e.min_staff is None and e.max_staff is None), None)
+        return any_size
     low, high = staff
     for e in estimates:
         if e.min_staff is None and e.max_staff is None:
@@ -349,7 +353,7 @@ def _size_estimate(store: KnowledgeStore, framework_key: str, profile: Profile) 
         fits_high = e.max_staff is None or (high is not None and high <= e.max_staff)
         if fits_low and fits_high:
             return e
-    return next(
+    banded = next(
         (
             e
             for e in estimates
@@ -357,6 +361,7 @@ def _size_estimate(store: KnowledgeStore, framework_key: str, profile: Profile) 
         ),
         None,
     )
+    return banded or any_size
 
 
 def _shortest_months(phases: list[Phase]) -> int:
@@ -389,7 +394,7 @@ def roadmap(store: KnowledgeStore, outcome_key: str, profile: Profile) -> list[P
         elif estimate is not None:
             phase = Phase(
                 framework_key,
-                f"{framework.name}: {estimate.scope}",
+                estimate.scope if estimate.scope.startswith(framework.name) else f"{framework.name}: {estimate.scope}",
                 estimate.min_months,
                 estimate.max_months,
                 estimate.source,
@@ -468,6 +473,7 @@ _OUTCOME_FACTS = {
     "both_iso_first": ["complementary_advice_iso_first", "transfer_faster_cheaper"],
     "both": ["complementary_short_answer", "integrated_roles"],
     "iso9001_as9100": ["complementary_cmmi_separate"],
+    "iso9001_as9100_only": ["complementary_cmmi_separate"],
     "as9100_held": ["tip_know_contract_requirements"],
     "iso_first_cmmi_later": ["transfer_advice_iso_first", "cmmi_voluntary_internal_use"],
     "cmmi_optional": ["bottom_line"],

@@ -407,7 +407,12 @@ EXAMPLES = [
         "AS9100 and some require CMMI. We already maintain ISO 9001.",
         {},
     ),
-    (2, "iso9001_as9100", "aircraft parts manufacturer, we hold ISO 9001, our customers require AS9100", {}),
+    (
+        2,
+        "iso9001_as9100",
+        "aircraft parts manufacturer, we hold ISO 9001, our customers require AS9100 and a few also CMMI",
+        {},
+    ),
     (
         3,
         "iso9001_only",
@@ -530,6 +535,8 @@ def test_no_outcome_summary_asserts_the_users_contracts(store):
         "both_iso_first",
         "both",
         "iso9001_as9100",
+        "iso9001_as9100_only",
+        "as9100_held",
         "iso_first_cmmi_later",
         "cmmi_optional",
         "cmmi_optional_iso_held",

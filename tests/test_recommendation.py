@@ -489,3 +489,28 @@ def test_a_plan_for_several_sites_uses_the_multi_site_estimate(store):
     plan = rec.render_brief(rec.recommend(store, p), p)
     # content/timelines.yml: "250+ staff or multi-site" is 9–12 months, 25–250 staff 6–9
     assert "ISO 9001 certification process: 9–12 months" in plan
+
+
+def test_an_aerospace_shop_whose_contracts_need_no_cmmi_gets_as9100_on_iso_9001(store):
+    p = profile(industry="aerospace", customers="commercial", requirement="none", certifications="none", size="40")
+    result = rec.recommend(store, p)
+    assert result.key == "iso9001_as9100_only"
+    brief = rec.render_brief(result, p)
+    assert brief.splitlines()[0] == "ISO 9001 as foundation plus AS9100 (CMMI only if customers require it)"
+    # nothing is held, so nothing is "kept"; content/timelines.yml: 25–250 staff 6–9, AS9100 6–12 extra
+    assert "Keep ISO 9001" not in brief
+    assert (
+        "Plan: 1. ISO 9001 certification process: 6–9 months (estimate) [2] "
+        "2. AS9100 on top of an existing ISO 9001 system (extra time): 6–12 months [3]"
+    ) in brief
+    assert "CMMI gap analysis" not in brief
+
+
+def test_an_aerospace_shop_holding_iso_9001_plans_only_the_as9100_step(store):
+    p = profile(industry="aerospace", requirement="as9100,cmmi", certifications="iso9001", size="120")
+    result = rec.recommend(store, p)
+    assert result.key == "iso9001_as9100"
+    assert [(phase.framework_key, phase.min_months, phase.max_months) for phase in result.phases] == [
+        ("as9100", 6, 12),
+        ("cmmi", 6, 12),
+    ]
