@@ -703,8 +703,11 @@ async def answer_question(
         # The same message typed again gets its answer again.
         again = await asyncio.to_thread(compose, tracker, "more_detail", slots) if not asked_again else None
         if again is None or not again.found or earlier_question(tracker, again.text) is not None:
+            # "that's not a number. how many months?": the direct answer again, not all of it
+            brief = await asyncio.to_thread(compose, tracker, "ask_shorter", slots) if asked_again else None
+            said = brief if brief is not None and brief.found else reply
             dispatcher.utter_message(
-                response="utter_said_before", gist=gist(reply.text), buttons=[CONSULTANT_BUTTON] + reply.buttons
+                response="utter_said_before", gist=gist(said.text), buttons=[CONSULTANT_BUTTON] + reply.buttons
             )
             return events
         reply = again

@@ -266,6 +266,11 @@ class AnswerComposer:
         if len(chosen) > 1:
             # "we already have 9001, how long for cmmi?": what they hold is context, not the question
             chosen = [s for s in chosen if s not in held] or chosen
+        if question.about_getting:
+            # "how long would it take, since we already have CMMI?" after ISO 9001: ISO 9001
+            chosen = [s for s in chosen if s not in held]
+            if current in held:
+                current = None
         # "a 60-person aerospace machining shop": of the industries named, the user's own
         own = [s for s in chosen if s in profile]
         if len(chosen) > 1 and own:
@@ -288,6 +293,8 @@ class AnswerComposer:
         if "" in available:
             return [""]
         primary = [s for s in PRIMARY_FRAMEWORKS if s in available]
+        if question.about_getting:
+            primary = [s for s in primary if s not in held] or primary
         return primary or available[:1]
 
     def beyond_sources(
@@ -472,10 +479,12 @@ class AnswerComposer:
                     ]
                 if situation.conditioned:
                     facts = self._most_specific(facts)  # the user's own case first
-                # only the direct answer's own range: "AS9100 in 8 months?" is not judged by ISO 9001's;
-                # "holding ISO 9001 helps", for those who hold it, may come before it
+                # only the direct answer's own range: "AS9100 in 8 months?" is not judged by ISO 9001's
                 direct = next((f for f in facts if not (f.when_held and f.min_months is None)), None)
                 ranged = direct if direct is not None and direct.min_months is not None else None
+                if ranged is not None:
+                    # "how long would cmmi take? we have 9001": the figure first, then how holding it helps
+                    facts = [ranged] + [f for f in facts if f is not ranged]
                 if short or (len(subjects) > 1 and not detail):
                     facts = facts[:1]
                 if deadline_months and ranged is not None and not timed and ranged.key not in shown:

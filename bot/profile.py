@@ -1189,6 +1189,9 @@ def sentence_asks(sentence: str) -> bool:
 
 _SENTENCE_WITH_END = re.compile(r"[^.!?\n]+[.!?\n]*")
 # "clients is only small shops": a sentence that starts with the clients is about the user's
+_GIVEN_IN_QUESTION = re.compile(
+    r"\b(?:since|as|because|given(?: that)?|now that|considering)\s+((?:we|we're|we've|our)\b[^?.,;:]*)"
+)
 _CUSTOMERS_ARE = re.compile(r"\W*(?:clients?|customers?)\s+(?:is|are|r)\b")
 
 
@@ -1224,7 +1227,10 @@ def statements(
         # "we sell to retailers, nothing for government: which one should we do?" and
         # "we already have iso 9001, what about cmmi cost": the question parts go
         parts = re.split(r"(?<=[,:;])\s*", body)
-        statement = " ".join(p for p in parts if not QUESTION_LIKE.search(p.strip()))
+        asking = [p for p in parts if QUESTION_LIKE.search(p.strip())]
+        # "how long since we already have iso9k?": the reason a question gives is a statement
+        given = [g.group(1) for p in asking for g in _GIVEN_IN_QUESTION.finditer(p)]
+        statement = " ".join([*(p for p in parts if p not in asking), *given])
         if statement.strip(" ,:;"):
             kept.append(statement.strip(" ,:;") + ".")
     found = extract_profile(store, " ".join(kept), asked=asked) if kept else {}

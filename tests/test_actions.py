@@ -241,6 +241,45 @@ def test_an_answer_given_to_another_message_before_is_not_repeated():
     assert [m["text"] for m in dispatcher.messages] == [answer]
 
 
+def test_the_same_question_asked_again_in_other_words_gets_the_direct_answer_only():
+    first_text = "we have iso 9001 already. how long would cmmi take?"
+    slots = {"rec_certifications": "iso9001"}
+    dispatcher, _ = run(make_tracker("ask_question", first_text, slots=slots, entities=[question("how_long")]))
+    answer = dispatcher.messages[0]["text"]
+    history = [{"event": "user", "text": first_text}, {"event": "bot", "text": answer}]
+    again = "that's not a number. how many months?"
+    dispatcher, _ = run(
+        make_tracker(
+            "ask_question", again, slots={**slots, "subject": "cmmi"}, entities=[question("how_long")], events=history
+        )
+    )
+    assert responses(dispatcher) == ["utter_said_before"]
+    assert dispatcher.messages[0]["gist"] == FACTS["cmmi_how_long_answer"]["text"]
+
+
+def test_a_framework_the_question_says_is_held_is_not_what_it_asks_how_long_to_get():
+    # after "we already have cmmi level 3. do we also need iso 9001?"
+    dispatcher, _ = run(
+        make_tracker(
+            "ask_question",
+            "how long would it take since we already have cmmi?",
+            slots={"subject": "iso9001"},
+            entities=[question("how_long"), {"entity": "framework", "value": "cmmi"}],
+        )
+    )
+    assert body(dispatcher.messages[0]["text"]).startswith(FACTS["iso9001_how_long_answer"]["text"])
+    # named alone, held: the other framework
+    dispatcher, _ = run(
+        make_tracker(
+            "ask_question",
+            "how long since we already have iso9k?",
+            entities=[question("how_long"), {"entity": "framework", "value": "iso9001"}],
+        )
+    )
+    assert FACTS["cmmi_how_long_answer"]["text"] in body(dispatcher.messages[0]["text"])
+    assert FACTS["iso9001_how_long_answer"]["text"] not in dispatcher.messages[0]["text"]
+
+
 def test_and_a_standard_asks_the_last_question_of_it():
     # "and 13485?" after "how long for 27001?": not what ISO 13485 is, and no timeline invented
     entities = [question("medical_devices"), {"entity": "framework", "value": "iso13485"}]

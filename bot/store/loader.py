@@ -152,6 +152,7 @@ def _catalogue_objects(files: list[tuple[str, dict]], fact_keys: set[str]) -> li
                 position=position,
                 starts_recommendation=bool(raw.get("starts_recommendation")),
                 answered_by_plan=bool(raw.get("answered_by_plan")),
+                about_getting=bool(raw.get("about_getting")),
                 asked_only_if=raw.get("asked_only_if"),
                 for_holders_of=",".join(f"{k}={v}" for k, v in (raw.get("for_holders_of") or {}).items()) or None,
             )

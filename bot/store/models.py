@@ -390,6 +390,8 @@ class CatalogueQuestion(Base):
     starts_recommendation: Mapped[bool] = required(Boolean, default=False)
     # "in what order?": once the user has a recommendation, its plan is the answer
     answered_by_plan: Mapped[bool] = required(Boolean, default=False)
+    # asks how to get a framework (time, cost, steps): never about one the user holds
+    about_getting: Mapped[bool] = required(Boolean, default=False)
     # a pattern the message must match for this kind to be read from it: "level 6" is
     # about levels above 5, "CMMI for 6 people" is not (the classifier sees digits alike)
     asked_only_if: Mapped[Optional[str]] = Column(Text, nullable=True)

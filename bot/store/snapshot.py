@@ -29,6 +29,8 @@ class QuestionKind:
     examples: list[str]
     starts_recommendation: bool = False
     answered_by_plan: bool = False
+    # how to get a framework: "how long, since we already have CMMI?" is about ISO 9001
+    about_getting: bool = False
     # framework held -> the question it is then (content's for_holders_of)
     for_holders_of: dict[str, str] = field(default_factory=dict)
 
@@ -117,6 +119,7 @@ def read_snapshot(store: KnowledgeStore, digest: str) -> ContentSnapshot:
                 examples=[e.text for e in row.examples],
                 starts_recommendation=row.starts_recommendation,
                 answered_by_plan=row.answered_by_plan,
+                about_getting=row.about_getting,
                 for_holders_of=dict(pair.split("=", 1) for pair in (row.for_holders_of or "").split(",") if pair),
             )
         premises = [
