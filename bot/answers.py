@@ -20,6 +20,8 @@ from bot.store.snapshot import ContentSnapshot, QuestionKind
 
 # The two frameworks a question is about when it names none: answered side by side.
 PRIMARY_FRAMEWORKS = ("iso9001", "cmmi")
+# a CMMI maturity level as a subject: "ml3"
+_LEVEL = re.compile(r"ml[1-5]")
 MAX_QUESTIONS = 3
 MAX_RELATED_BUTTONS = 2
 SOURCES_HEADING = "Sources:"
@@ -261,7 +263,7 @@ class AnswerComposer:
         if not available:
             return []
         chosen = [s for s in named if s in available]
-        if any(re.fullmatch(r"ml[1-5]", s) for s in chosen):
+        if any(_LEVEL.fullmatch(s) for s in chosen):
             chosen = [s for s in chosen if s != "cmmi"]  # "can we get CMMI ML3 in time?": the level's answer
         if len(chosen) > 1:
             # "we already have 9001, how long for cmmi?": what they hold is context, not the question
@@ -269,6 +271,8 @@ class AnswerComposer:
         if question.about_getting:
             # "how long would it take, since we already have CMMI?" after ISO 9001: ISO 9001
             chosen = [s for s in chosen if s not in held]
+            if "cmmi" in held and any(not _LEVEL.fullmatch(s) for s in chosen):
+                chosen = [s for s in chosen if not _LEVEL.fullmatch(s)]  # "we hold level 3; and ISO?": their level
             if current in held:
                 current = None
         # "a 60-person aerospace machining shop": of the industries named, the user's own
@@ -281,11 +285,11 @@ class AnswerComposer:
             within = {part for case in cases if "+" in case for part in case.split("+")}
             return [c for c in cases if c not in within][:2]
         # a CMMI level the question has no entry for is a question about CMMI
-        if any(re.fullmatch(r"ml[1-5]", s) for s in named) and "cmmi" in available:
+        if any(_LEVEL.fullmatch(s) for s in named) and "cmmi" in available:
             return ["cmmi"]
         if current in available:
             return [current]
-        if current and re.fullmatch(r"ml[1-5]", current) and "cmmi" in available:
+        if current and _LEVEL.fullmatch(current) and "cmmi" in available:
             return ["cmmi"]  # "a bidder's rating is from 2021, still valid?" after a question on level 3
         from_profile = [s for s in profile if s in available]
         if from_profile:

@@ -502,7 +502,8 @@ def parse_size(text: object, bare_number: bool = True) -> Optional[str]:
         rf"(?<![\w.])({_NUMBER})\s+(?:people\s+)?on (?:the |our )?payroll\b",
         rf"\b(?:we are|we're|were|we have|we've got|there are)\s+(?:about |around |roughly |approximately |~|"
         rf"some |nearly |almost |only |just )?({_NUMBER})"
-        r"\s*(?:$|,|\.(?!\d)|;|!|\band\b|\bin\b|\bat\b|\bacross\b|\bwith\b)",  # "we are 40. how long?"
+        # "we are 40. how long?", "we are 60 now actually"
+        r"\s*(?:$|,|\.(?!\d)|;|!|\band\b|\bin\b|\bat\b|\bacross\b|\bwith\b|\bnow\b|\bactually\b|\btoday\b|\bstrong\b)",
     )
     for pattern in patterns:
         match = re.search(pattern, raw)

@@ -176,6 +176,8 @@ class Recommendation:
     notes: list[m.Fact] = field(default_factory=list)
     # standards the user's contracts require that no outcome plans for (ISO 13485)
     unplanned: list[m.Framework] = field(default_factory=list)
+    # the user's industry, when the table row is another's ("IT services with government clients")
+    nearest_row_for: Optional[str] = None
 
     @property
     def key(self) -> str:
@@ -619,7 +621,14 @@ def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:
     notes = [f for f in (store.fact(k) for k in dict.fromkeys(note_keys)) if f is not None]
     for note in notes:
         reasons.append(f"{note.text} {cite.mark(note.source)}")
-    return Recommendation(outcome, row, reasons, assumptions, phases, steps, examples, cite, held, notes, unplanned)
+    own_row = _ROW_INDUSTRY.get(profile.industry or "", "manufacturing")
+    nearest = None
+    if row is not None and row.industry_key and own_row == "it_services" and row.industry_key != own_row:
+        industry = store.industry(profile.industry or "")
+        nearest = f"{industry.name if industry else profile.industry} with government clients"
+    return Recommendation(
+        outcome, row, reasons, assumptions, phases, steps, examples, cite, held, notes, unplanned, nearest
+    )
 
 
 def unplanned_line(unplanned: list[m.Framework]) -> str:
@@ -696,8 +705,11 @@ def _plan(rec: Recommendation, profile: Profile, cite: Citations) -> list[str]:
         check = ""
         if profile.deadline_months:
             check = f"; your {compare_deadline(profile.deadline_months, figure.min_months, figure.max_months)}"
+        title = phase.title
+        if phase.estimate and phase.estimate.maturity_level:
+            title += f" (maturity level {phase.estimate.maturity_level})"  # the level the estimate is for
         plan.append(
-            f"{n}. {phase.title}: {_months(figure.min_months, figure.max_months)}"
+            f"{n}. {title}: {_months(figure.min_months, figure.max_months)}"
             f"{' (estimate)' if phase.estimate else ''}{note}{check} {cite.mark(source)}"
         )
     return plan
@@ -722,11 +734,14 @@ def render_brief(rec: Recommendation, profile: Profile) -> str:
     if rec.unplanned:
         lines.append(unplanned_line(rec.unplanned))
     if rec.held:
-        lines.append("Already held: " + ", ".join(f.name for f in rec.held) + ", keep it current.")
+        kept = "keep them current" if len(rec.held) > 1 else "keep it current"
+        lines.append("Already held: " + ", ".join(f.name for f in rec.held) + f", {kept}.")
     if rec.fit_row is not None:
         row = rec.fit_row
+        nearest = f", the nearest row for {rec.nearest_row_for}" if rec.nearest_row_for else ""
         lines.append(
-            f"The article's table for {row.role.lower()}: CMMI {row.label.lower()}. {row.why} {cite.mark(row.source)}"
+            f"The article's table for {row.role.lower()}{nearest}: CMMI {row.label.lower()}. {row.why} "
+            f"{cite.mark(row.source)}"
         )
     for note in rec.notes:
         lines.append(f"{note.text} {cite.mark(note.source)}")

@@ -348,6 +348,10 @@ def test_sizes_in_passing(sqlite_store, text, size):
         # what a salesman claims is asked about, what a customer asks for is required
         ("A salesman told us we also need CMMI for aerospace. True?", {"rec_industry": "aerospace"}),
         ("our customer told us they require cmmi l3", {"rec_requirement": "cmmi", "rec_target_level": "3"}),
+        # a new headcount said in passing, and a reason given inside a question
+        ("we are 60 now actually, does that change the timing?", {"rec_size": "60"}),
+        ("how long since we already have iso9k?", {"rec_certifications": "iso9001"}),
+        ("how long would it take us, as we're not defense?", {"rec_customers": "commercial"}),
     ],
 )
 def test_what_a_message_outside_the_form_says_of_the_user(sqlite_store, text, expected):

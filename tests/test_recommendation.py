@@ -396,7 +396,7 @@ def test_in_what_order_after_the_result_is_the_users_own_plan(store):
     lines = text.split("\n")
     assert lines[0] == "In the order of your plan (Both, CMMI first):"  # content/outcomes.yml
     # the processes of content/processes.yml, with the estimates of content/timelines.yml
-    assert lines[1].startswith("1. CMMI appraisal process: 6–12 months (estimate) [")
+    assert lines[1].startswith("1. CMMI appraisal process (maturity level 3): 6–12 months (estimate) [")
     assert lines[2].startswith("2. ISO 9001 certification process: 6–12 months (estimate) [")
 
 

@@ -189,7 +189,7 @@ def test_correction_after_the_result_gives_the_updated_result(sqlite_store):
     # ISO 9001 for 25–250 staff (content/timelines.yml), then the article's CMMI appraisal process
     assert (
         "Plan: 1. ISO 9001 certification process: 6–9 months (estimate) [2] "
-        "2. CMMI appraisal process: 6–12 months (estimate) [3]\n" in result
+        "2. CMMI appraisal process (maturity level 3): 6–12 months (estimate) [3]\n" in result
     )
     assert buttons(messages[1]) == [
         ("Why this recommendation?", "/explain_recommendation"),
@@ -448,7 +448,7 @@ def test_a_deadline_shorter_than_the_first_step_gets_advice_after_the_result(sql
     messages, events = run(rec_actions.ActionShowRecommendation(), tracker("affirm", "ok", slots=answers, loop=None))
     assert events == [SlotSet("rec_outcome", "cmmi")]
     assert (
-        "CMMI appraisal process: 6–12 months (estimate); your 4 months is shorter than the 6–12 month estimate"
+        "CMMI appraisal process (maturity level 3): 6–12 months (estimate); your 4 months is shorter than the 6–12 month estimate"
         in (messages[0]["text"])
     )
     assert messages[1]["response"] == "utter_deadline_missed" and messages[1]["deadline"] == "4 months"
