@@ -33,6 +33,7 @@ from bot.profile import (
     describe_found,
     expiry_given,
     extract_profile,
+    negated_at,
     statements,
     states_own_industry,
     user_statements,
@@ -152,12 +153,25 @@ def _values(tracker: Tracker, entity: str) -> list[str]:
     return [str(e["value"]) for e in _entities(tracker, entity)]
 
 
+def _affirmed(tracker: Tracker, entity: str) -> list[str]:
+    """The entity's values the message does not negate ("no defense and no government")."""
+    text = str(tracker.latest_message.get("text") or "")
+    return [
+        str(e["value"])
+        for e in _entities(tracker, entity)
+        if not (isinstance(e.get("start"), int) and negated_at(text, e["start"]))
+    ]
+
+
 def named_subjects(tracker: Tracker) -> list[str]:
     """The subjects the message names: a payload's subject, frameworks, a CMMI
-    maturity level (ml3), industries and customer types, in that order."""
-    subjects = _values(tracker, "subject") + _values(tracker, "framework")
+    maturity level (ml3), industries and customer types, in that order. A negated
+    sector or customer type is no subject ("no defense customers: cmmi yes or no?"),
+    nor a negated framework beside another ("no cmmi. how long for AS9100?"); a
+    framework alone stays ("why not cmmi?")."""
+    subjects = _values(tracker, "subject") + (_affirmed(tracker, "framework") or _values(tracker, "framework"))
     subjects += [f"ml{v}" for v in _values(tracker, "maturity_level") if v.isdigit()]
-    subjects += _values(tracker, "industry") + _values(tracker, "customer_type")
+    subjects += _affirmed(tracker, "industry") + _affirmed(tracker, "customer_type")
     text = str(tracker.latest_message.get("text") or "")
     if not subjects and not tracker.get_slot("subject") and _CERTIFICATE.search(text):
         return ["iso9001"]  # of the two, only ISO 9001 issues certificates (CMMI gives a rating)

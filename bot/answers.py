@@ -311,11 +311,16 @@ class AnswerComposer:
         asked = [s for s in named if s not in held]
         if not available or any(s in available and s != "iso9001" for s in asked):
             return []
+        about_general: set[str] = set()
         if "" in available:
             # a general answer covers what it is about: "one system can serve both ISO 9001
             # and CMMI" answers nothing on ISO 27001 and ISO 13485
             about_general = self.general_about(question)
-            if not about_general or any(s in about_general for s in asked):
+            asked_frameworks = [s for s in asked if s in self.snapshot.frameworks]
+            # ...nor on "13485 and 9001 as one system": it covers ISO 9001, but with CMMI
+            if not about_general or (
+                any(s in about_general for s in asked) and all(s in about_general for s in asked_frameworks)
+            ):
                 return []
             available = available + sorted(about_general)
         frameworks = self.snapshot.frameworks
@@ -333,7 +338,12 @@ class AnswerComposer:
             and (frameworks[s].category == "related" or (s in asked and only_the_other))
         ]
         related = [f for f in beyond if f.category == "related"]
-        if "iso9001" in asked and "iso9001" in available and not all(f.includes_iso9001 for f in related):
+        if (
+            "iso9001" in asked
+            and "iso9001" in available
+            and not all(f.includes_iso9001 for f in related)
+            and not about_general - set(asked)
+        ):
             return []  # "is 27001 needed beside iso 9001?": the ISO 9001 answer
         return beyond
 

@@ -194,9 +194,13 @@ _FIRST_PERSON_WORD = re.compile(r"\b(?:we|our|us|i|my|we're|we've|ours)\b")
 _OPTIONAL = re.compile(
     r"\b(?:a plus|nice to have|nice-to-have|optional|bonus|an advantage|differentiator|preferred|preferabl\w*|"
     r"ideally|would be nice|if possible|appreciat\w*|welcomed?|valued|prospects?|surveys?|questionnaires?|"
-    r"not (?:a )?(?:really |strictly |actually |hard |strict |firm |formal |real )?"
+    r"not (?:a )?(?:really|strictly|actually|hard|strict|firm|formal|real) "
     r"(?:mandatory|required|a must|must|compulsory|requirement))\b"
 )
+# "RFPs mention CMMI, not mandatory": asked for but optional; "cmmi not required by anyone": not required
+_NOT_REQUIRED = re.compile(r"\bnot (?:a )?(?:mandatory|required|a must|must|compulsory|requirement)\b")
+# Models with levels of their own: a level after their name is theirs
+_LEVELED_MODELS = {"aspice", "cmmc"}
 
 # "i dont want a consultant", "don't call me": about the consultancy, not contracts
 _ABOUT_CONSULTANT = re.compile(r"\b(?:consultants?|consultancy|call (?:me|us)|contact (?:me|us))\b")
@@ -329,6 +333,14 @@ def _negated(text: str, clause: Clause, start: int) -> bool:
     return not _RESET.search(masked, last.end())
 
 
+def negated_at(text: str, start: int) -> bool:
+    """Whether a negation governs the word at `start` ("no defense and no government
+    customers", "nothing for government"); the text as typed, offsets as Rasa gives them."""
+    lowered = text.replace("’", "'").lower()
+    clause = next((c for c in _clauses(lowered) if c.start <= start < c.end), None)
+    return clause is not None and _negated(lowered, clause, start)
+
+
 def _find(store: KnowledgeStore, entity: str, text: str) -> list[tuple[int, int, str]]:
     hits: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = []
@@ -370,11 +382,11 @@ _CUSTOMER_AFTER = re.compile(
 
 def _mentions(store: KnowledgeStore, text: str, clauses: list[Clause], entities: Optional[list[dict]]) -> list[Mention]:
     found: list[Mention] = []
-    standards: list[tuple[int, int]] = []  # every framework named, those not in the form's choices too
+    standards: list[tuple[int, int, str]] = []  # every framework named, those not in the form's choices too
     for entity in ("industry", "customer_type", "framework"):
         for start, end, value in _find(store, entity, text):
             if entity == "framework":
-                standards.append((start, end))
+                standards.append((start, end, value))
                 if value not in FRAMEWORK_CHOICES:
                     continue
             found.append(Mention(entity, value, start, end))
@@ -390,10 +402,12 @@ def _mentions(store: KnowledgeStore, text: str, clauses: list[Clause], entities:
             continue
         found.append(Mention(kind, resolved, at, until))
     # "the prime wants ML3", "L3 is mandatory": a CMMI level names CMMI, unless it is
-    # another model's level ("aspice L2", "cmmc level 2")
+    # another model's level ("aspice L2", "cmmc level 2", "only ASPICE (OEM wants level 2)")
     for level in _LEVEL.finditer(text):
         start, end = level.span()
-        if not any(at < end and start < until or 0 <= start - until <= 3 for at, until in standards):
+        before = [s for s in standards if s[1] <= start and not _SENTENCE.search(text, s[1], start)]
+        leveled = max(before, key=lambda s: s[1])[2] in _LEVELED_MODELS if before else False
+        if not leveled and not any(at < end and start < until or 0 <= start - until <= 3 for at, until, _ in standards):
             found.append(Mention("framework", "cmmi", start, end))
     customer_spans = [(m.start, m.end) for m in found if m.entity == "customer_type"]
     kept = []
@@ -974,7 +988,11 @@ def extract_profile(
         if (
             frameworks
             and role in ("require", "hold")
-            and (_OPTIONAL.search(_NOT_OPTIONAL.sub(" ", qualified)) or _UNSURE.search(qualified))
+            and (
+                _OPTIONAL.search(_NOT_OPTIONAL.sub(" ", qualified))
+                or (_NOT_REQUIRED.search(qualified) and _REQUIRE.search(_NOT_REQUIRED.sub(" ", qualified)))
+                or _UNSURE.search(qualified)
+            )
         ):
             role = None  # "a couple of RFPs list CMMI as a plus but not mandatory", "nice to have", "iso maybe"
         if (

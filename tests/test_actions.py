@@ -280,6 +280,46 @@ def test_a_framework_the_question_says_is_held_is_not_what_it_asks_how_long_to_g
     assert FACTS["iso9001_how_long_answer"]["text"] not in dispatcher.messages[0]["text"]
 
 
+def entity(kind: str, value: str, text: str, word: str) -> dict:
+    start = text.index(word)
+    return {"entity": kind, "value": value, "start": start, "end": start + len(word)}
+
+
+def test_negated_customers_and_frameworks_are_not_the_subject():
+    text = "we machine aircraft parts, no defense and no government customers. is cmmi needed, yes or no?"
+    dispatcher, _ = run(
+        make_tracker(
+            "ask_question",
+            text,
+            slots={"rec_industry": "aerospace", "rec_customers": "commercial"},
+            entities=[
+                question("industry_fit"),
+                entity("industry", "aerospace", text, "aircraft"),
+                entity("customer_type", "defense", text, "defense"),
+                entity("customer_type", "federal", text, "government"),
+                entity("framework", "cmmi", text, "cmmi"),
+            ],
+        )
+    )
+    reply = dispatcher.messages[0]["text"]
+    assert body(reply).startswith(FACTS["fit_aerospace_commercial_answer"]["text"])
+    assert FACTS["fit_defense_answer"]["text"] not in reply
+    # "no cmmi" beside AS9100: the question is about AS9100
+    text = "so no cmmi. how long does as9100 take for us?"
+    dispatcher, _ = run(
+        make_tracker(
+            "ask_question",
+            text,
+            entities=[
+                question("how_long"),
+                entity("framework", "cmmi", text, "cmmi"),
+                entity("framework", "as9100", text, "as9100"),
+            ],
+        )
+    )
+    assert body(dispatcher.messages[0]["text"]).startswith(FACTS["as9100_extra_time_answer"]["text"])
+
+
 def test_and_a_standard_asks_the_last_question_of_it():
     # "and 13485?" after "how long for 27001?": not what ISO 13485 is, and no timeline invented
     entities = [question("medical_devices"), {"entity": "framework", "value": "iso13485"}]

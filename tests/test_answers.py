@@ -406,3 +406,13 @@ def test_iso_9001_named_to_a_question_answered_only_for_cmmi_gets_no_cmmi_answer
     # "our iso 9001 certificate expired, start from zero?" read as the expired CMMI rating
     reply = composer.reply(["expired_rating_sustainment"], named=["iso9001"])
     assert reply.unsourced == "this question for ISO 9001"
+
+
+def test_one_system_for_another_standard_and_iso_9001_is_not_the_cmmi_answer(composer):
+    # "we hold iso 13485. can 13485 and 9001 be one system?": the sources pair ISO 9001 with CMMI only
+    reply = composer.reply(["integrated"], named=["iso13485", "iso9001"])
+    assert FACTS["integrated_answer"]["text"] not in reply.text
+    assert reply.unsourced == "this question for ISO 13485"
+    # ISO 9001 and CMMI together is what it answers
+    both = composer.reply(["integrated"], named=["iso9001", "cmmi"])
+    assert both.text.startswith(FACTS["integrated_answer"]["text"])

@@ -155,6 +155,8 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
         (None, "we hold iso 9001 and iso 27001", {"rec_certifications": "iso9001,iso27001"}),
         # "not a hard requirement", "appreciated": asked for, not required
         (None, "cmmi is not a hard requirement", {}),
+        # plainly not required; another model's level is not a CMMI level
+        (None, "cmmi not required by anyone", {"rec_requirement": "none"}),
         (None, "our clients would appreciate cmmi", {}),
         # doubt is no requirement; a question a customer asked is none either
         ("rec_requirement", "cmmi l3 for sure, iso is a maybe", {"rec_requirement": "cmmi", "rec_target_level": "3"}),
@@ -356,6 +358,15 @@ def test_sizes_in_passing(sqlite_store, text, size):
 )
 def test_what_a_message_outside_the_form_says_of_the_user(sqlite_store, text, expected):
     assert user_statements(sqlite_store, text) == expected
+
+
+def test_another_models_level_is_not_a_cmmi_requirement(sqlite_store):
+    found = extract_profile(
+        sqlite_store,
+        "none of those. only ASPICE (OEM wants level 2 I think). cmmi not required by anyone",
+        asked="rec_requirement",
+    )
+    assert found["rec_requirement"] == "none" and "rec_target_level" not in found
 
 
 @pytest.mark.parametrize("text", ["we've been in business for 8 years", "CMMI level 3", "we have 3 sites"])

@@ -448,8 +448,8 @@ def test_a_deadline_shorter_than_the_first_step_gets_advice_after_the_result(sql
     messages, events = run(rec_actions.ActionShowRecommendation(), tracker("affirm", "ok", slots=answers, loop=None))
     assert events == [SlotSet("rec_outcome", "cmmi")]
     assert (
-        "CMMI appraisal process (maturity level 3): 6–12 months (estimate); your 4 months is shorter than the 6–12 month estimate"
-        in (messages[0]["text"])
+        "CMMI appraisal process (maturity level 3): 6–12 months (estimate); "
+        "your 4 months is shorter than the 6–12 month estimate" in (messages[0]["text"])
     )
     assert messages[1]["response"] == "utter_deadline_missed" and messages[1]["deadline"] == "4 months"
 
