@@ -98,9 +98,14 @@ def deadline_band(months: int, low: int, high: int) -> str:
 _RELATIONS = {"short": "shorter than", "long": "longer than", "tight": "at the short end of", "within": "within"}
 
 
+def deadline_relation(months: int, low: int, high: int) -> str:
+    """ "shorter than", "within", "at the short end of", "longer than"."""
+    return _RELATIONS[deadline_band(months, low, high)]
+
+
 def compare_deadline(months: int, low: int, high: int) -> str:
     """ "8 months is at the short end of the 6–12 month estimate" (figures from the caller's store row)."""
-    return f"{month_count(months)} is {_RELATIONS[deadline_band(months, low, high)]} the {low}–{high} month estimate"
+    return f"{month_count(months)} is {deadline_relation(months, low, high)} the {low}–{high} month estimate"
 
 
 def validity_verdict(issued: tuple[int, Optional[int]], valid_months: int, today: dt.date) -> str:
@@ -484,6 +489,8 @@ class AnswerComposer:
                 continue
             said_by_correction = bool(corrections)
             timed: Optional[m.Fact] = None
+            # another figure in the answer by which the deadline can be met where this one says not (or the reverse)
+            other_figure: Optional[m.Fact] = None
             lasting: Optional[m.Fact] = None
             for s in subjects:
                 facts = self._facts(kind, role, s, situation)
@@ -503,6 +510,17 @@ class AnswerComposer:
                     facts = facts[:1]
                 if deadline_months and ranged is not None and not timed and ranged.key not in shown:
                     timed = ranged
+                    other_figure = next(
+                        (
+                            f
+                            for f in facts
+                            if f is not ranged
+                            and f.min_months is not None
+                            # one says it cannot be done, the other that it can
+                            and (deadline_months < f.min_months) != (deadline_months < ranged.min_months)
+                        ),
+                        None,
+                    )
                     facts = facts if ranged in facts else facts + [ranged]  # the verdict's figure, cited
                 lasting = lasting or next((f for f in facts if f.valid_months and f.key not in shown), None)
                 said_by_correction = said_by_correction and bool(facts) and all(f.key in shown for f in facts)
@@ -533,7 +551,15 @@ class AnswerComposer:
             else:
                 text = "\n".join(f"{self.snapshot.name(s)}: " + " ".join(lines) for s, lines in parts)
             if deadline_months and timed is not None and not answered[:-1]:
-                text = f"{self._verdict(deadline_months, timed)} {text}"
+                verdict = self._verdict(deadline_months, timed)
+                if other_figure is not None and other_figure.min_months is not None:
+                    low, high = other_figure.min_months, other_figure.max_months or other_figure.min_months
+                    whose = "the article's" if other_figure.status == "article" else "another estimate's"
+                    verdict = (
+                        f"{verdict[:-1]}, though {deadline_relation(deadline_months, low, high)} {whose} "
+                        f"{low}–{high} months."
+                    )
+                text = f"{verdict} {text}"
             elif issued and lasting is not None and lasting.valid_months and not answered[:-1]:
                 text = f"{validity_verdict(issued, lasting.valid_months, dt.date.today())} {text}"
             elif expires and lasting is not None and not answered[:-1]:

@@ -37,7 +37,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Optional
 
-from bot.answers import Citations, compare_deadline, deadline_band, month_count
+from bot.answers import Citations, compare_deadline, deadline_band, deadline_relation, month_count
 from bot.profile import (  # noqa: F401 - re-exported for the actions and tests
     EITHER,
     NONE,
@@ -514,6 +514,26 @@ def deadline_reason(profile: Profile, phases: list["Phase"], cite: Citations) ->
     return f"Your deadline is {month_count(profile.deadline_months)} away. " + "; ".join(parts) + "."
 
 
+def in_sequence(rec: Recommendation) -> list[Phase]:
+    """The phases done one after another before the plan is complete: not those for
+    later or optional, and none for the integrated approach (its steps run in parallel)."""
+    if rec.key == "both":
+        return []
+    return [p for p in rec.phases if p.framework_key != "cmmi" or rec.key not in _LATER]
+
+
+def sequence_check(rec: Recommendation, profile: Profile) -> Optional[str]:
+    """ "In sequence: 12–21 months; your 12 months is at the short end of that": the
+    deadline against the steps one after another, not each step alone."""
+    steps = in_sequence(rec)
+    if not profile.deadline_months or len(steps) < 2:
+        return None
+    low = sum((p.estimate or p).min_months for p in steps)
+    high = sum((p.estimate or p).max_months for p in steps)
+    relation = deadline_relation(profile.deadline_months, low, high)
+    return f"In sequence: {_months(low, high)}; your {month_count(profile.deadline_months)} is {relation} that."
+
+
 def misses_deadline(rec: Recommendation, profile: Profile) -> bool:
     """The user's deadline is shorter than even the low end of the plan's first step,
     or of a step for a framework their contracts require."""
@@ -704,7 +724,16 @@ def _plan(rec: Recommendation, profile: Profile, cite: Citations) -> list[str]:
         note = f", {phase.note}" if phase.note else ""
         check = ""
         if profile.deadline_months:
-            check = f"; your {compare_deadline(profile.deadline_months, figure.min_months, figure.max_months)}"
+            # the figure is just before: "6–9 months (estimate); your 5 months is shorter than that"
+            relation = deadline_relation(profile.deadline_months, figure.min_months, figure.max_months)
+            check = f"; your {month_count(profile.deadline_months)} is {relation} that"
+            bands = {deadline_band(profile.deadline_months, f.min_months, f.max_months) for f in (figure, phase)}
+            if phase.estimate and len(bands) > 1:
+                # "5 months" against 6–9 (vendor, for the size) and 2–6 (article): both, not one
+                relation = deadline_relation(profile.deadline_months, phase.min_months, phase.max_months)
+                article = _months(phase.min_months, phase.max_months)
+                check += f" {cite.mark(source)}, though {relation} the article's {article}"
+                source = phase.source
         title = phase.title
         if phase.estimate and phase.estimate.maturity_level:
             title += f" (maturity level {phase.estimate.maturity_level})"  # the level the estimate is for
@@ -747,7 +776,7 @@ def render_brief(rec: Recommendation, profile: Profile) -> str:
         lines.append(f"{note.text} {cite.mark(note.source)}")
     plan = _plan(rec, profile, cite)
     if plan:
-        lines.append("Plan: " + " ".join(plan))
+        lines.append("Plan: " + " ".join(plan + [sequence_check(rec, profile) or ""]).strip())
     if rec.next_steps:
         lines.append(
             "Next: " + " ".join(f"{n}. {s.text} {cite.mark(s.source)}" for n, s in enumerate(rec.next_steps, start=1))

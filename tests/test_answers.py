@@ -416,3 +416,11 @@ def test_one_system_for_another_standard_and_iso_9001_is_not_the_cmmi_answer(com
     # ISO 9001 and CMMI together is what it answers
     both = composer.reply(["integrated"], named=["iso9001", "cmmi"])
     assert both.text.startswith(FACTS["integrated_answer"]["text"])
+
+
+def test_a_deadline_between_the_article_and_a_vendor_estimate_is_compared_with_both(composer):
+    # 40 staff, "can we get iso 9001 in 5 months?": the vendor's 6–9 months (25–250 staff), the article's 2–6
+    reply = composer.reply(["deadline_fit"], named=["iso9001"], situation=Situation(staff=(40, 40)), deadline_months=5)
+    assert body(reply.text).startswith(
+        "Unlikely: 5 months is shorter than the 6–9 month estimate, though within the article's 2–6 months."
+    )

@@ -514,3 +514,22 @@ def test_an_aerospace_shop_holding_iso_9001_plans_only_the_as9100_step(store):
         ("as9100", 6, 12),
         ("cmmi", 6, 12),
     ]
+
+
+def test_a_deadline_is_checked_against_the_steps_in_sequence(store):
+    # content/timelines.yml: ISO 9001 for 25–250 staff 6–9 months, AS9100 on top 6–12 more
+    p = profile(industry="aerospace", customers="commercial", requirement="none", size="60", rec_deadline_months=None)
+    p.deadline_months = 12
+    brief = rec.render_brief(rec.recommend(store, p), p)
+    assert "In sequence: 12–21 months; your 12 months is at the short end of that." in brief
+
+
+def test_a_deadline_the_article_and_a_vendor_judge_differently_is_given_both(store):
+    p = profile(industry="services", customers="commercial", requirement="iso9001", size="40")
+    p.deadline_months = 5
+    brief = rec.render_brief(rec.recommend(store, p), p)
+    # content/timelines.yml 25–250 staff: 6–9 months; content/processes.yml (the article): 2–6 months
+    assert (
+        "6–9 months (estimate); your 5 months is shorter than that [2], though within the article's 2–6 months [1]"
+        in brief
+    )
