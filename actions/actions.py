@@ -277,7 +277,13 @@ def contact_answer(tracker: Tracker) -> List[EventType]:
     if tracker.active_loop.get("name") != CONSULTANT_FORM or requested not in CONTACT_PROMPTS:
         return []
     without_emails = contact.EMAIL.sub(" ", text)
-    if _EXPLICIT_ERASURE.search(without_emails) or _BARE_REFUSAL.match(text) or contact.withdraws(text) or "?" in text:
+    if (
+        _EXPLICIT_ERASURE.search(without_emails)
+        or _BARE_REFUSAL.match(text)
+        or contact.withdraws(text)
+        or (requested == "contact_email" and contact.refuses_email(text))
+        or "?" in text
+    ):
         return []  # ...and "cancel that, no consultant" takes the request back (request_taken_back)
     email = contact.find_email(text)
     if requested == "contact_name" and email:
@@ -480,9 +486,12 @@ def request_taken_back(dispatcher: CollectingDispatcher, tracker: Tracker) -> Op
     the form would leave to this action: nothing stored, and the form ends. None when the
     message takes nothing back."""
     text = str(tracker.latest_message.get("text") or "")
-    if tracker.active_loop.get("name") != CONSULTANT_FORM or not (contact.withdraws(text) or _refuses_consultant(text)):
+    if tracker.active_loop.get("name") != CONSULTANT_FORM:
         return None
-    dispatcher.utter_message(response="utter_contact_not_stored")
+    no_email = tracker.get_slot("requested_slot") == "contact_email" and contact.refuses_email(text)
+    if not (no_email or contact.withdraws(text) or _refuses_consultant(text)):
+        return None
+    dispatcher.utter_message(response="utter_email_needed" if no_email else "utter_contact_not_stored")
     return [ActiveLoop(None)] + [SlotSet(slot, None) for slot in ("contact_name", "contact_email", "requested_slot")]
 
 

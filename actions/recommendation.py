@@ -35,7 +35,7 @@ from actions.actions import (
 )
 from bot import contact, leads
 from bot import recommendation as rec
-from bot.answers import month_count
+from bot.answers import Citations, month_count
 from bot.nlu.questions import asking_sentences, reads_as_question
 from bot.profile import (
     asks_for_recommendation,
@@ -63,6 +63,8 @@ NOT_SURE = {"title": "Not sure", "value": rec.UNKNOWN}
 # the form goes on with an assumption it states ("no loops").
 MAX_FAILED_ANSWERS = 2
 FAILED_SLOT = "rec_failed"
+# The fact (content/catalogue/fit.yml) that the consultancy does no CMMI consulting
+NO_CMMI_CONSULTING = "firm_cmmi_consulting_answer"
 
 
 def _failures(tracker: Tracker, slot: str) -> int:
@@ -402,6 +404,11 @@ def show_result(dispatcher: CollectingDispatcher, tracker: Tracker, profile: rec
     dispatcher.utter_message(text=rec.render_brief(result, profile), buttons=RESULT_BUTTONS)
     if profile.deadline_months and rec.misses_deadline(result, profile):
         dispatcher.utter_message(response="utter_deadline_missed", deadline=month_count(profile.deadline_months))
+    consulting = store.fact(NO_CMMI_CONSULTING)
+    if consulting is not None and rec.pursues_cmmi_now(result) and not tracker.get_slot("rec_outcome"):
+        # said once, before the consultant is offered: the consultancy does not do the CMMI part
+        cite = Citations()
+        dispatcher.utter_message(text=cite.below(f"{consulting.text} {cite.mark(consulting.source)}"))
     return [SlotSet("rec_outcome", result.key)]
 
 
@@ -604,6 +611,10 @@ class ValidateConsultantForm(FormValidationAction):
     def validate_contact_email(self, value, dispatcher, tracker, domain):
         if contact.withdraws(_text(tracker)):
             return self._withdrawn(dispatcher)
+        if contact.refuses_email(_text(tracker)):
+            # "no email. phone only": not asked again and again
+            dispatcher.utter_message(response="utter_email_needed")
+            return {"contact_name": None, "contact_email": None, "requested_slot": None}
         email = contact.find_email(value)
         if email is None:
             self._reask("contact_email", dispatcher)

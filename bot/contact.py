@@ -128,6 +128,21 @@ _WITHDRAWS = re.compile(
 )
 
 
+# "no email. phone only", "rather not give my email, can they call the office?"
+_REFUSES_EMAIL = re.compile(
+    r"\b(?:no|not|rather not|don'?t|dont|do not|won'?t|without|never)\b[^.?!@]{0,25}\be-?mails?\b(?![^\s@]*@)|"
+    r"\b(?:phone|telephone|call) only\b|\bby (?:phone|telephone)\b|"
+    r"\b(?:just |only )?(?:call|phone|ring) (?:me|us|the office)\b",
+    re.I,
+)
+
+
+def refuses_email(text: object) -> bool:
+    """At the email prompt: the user will not give one (consultants answer by email only)."""
+    raw = str(text or "")
+    return find_email(raw) is None and bool(_REFUSES_EMAIL.search(raw))
+
+
 def withdraws(text: object) -> bool:
     """ "please dont save my name", "then no consultant, cancel": the user takes back the request."""
     return bool(_WITHDRAWS.search(str(text or "")))

@@ -522,6 +522,11 @@ def in_sequence(rec: Recommendation) -> list[Phase]:
     return [p for p in rec.phases if p.framework_key != "cmmi" or rec.key not in _LATER]
 
 
+def pursues_cmmi_now(rec: Recommendation) -> bool:
+    """The plan has a CMMI step now, not later or as an option."""
+    return rec.key not in _LATER and any(p.framework_key == "cmmi" for p in rec.phases)
+
+
 def sequence_check(rec: Recommendation, profile: Profile) -> Optional[str]:
     """ "In sequence: 12–21 months; your 12 months is at the short end of that": the
     deadline against the steps one after another, not each step alone."""

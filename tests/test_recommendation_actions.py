@@ -180,7 +180,12 @@ def test_correction_after_the_result_gives_the_updated_result(sqlite_store):
     }
     messages, events = run(
         rec_actions.ActionCorrectRecommendation(),
-        tracker("correct_recommendation", "actually we're 50 people", slots=answers, loop=None),
+        tracker(
+            "correct_recommendation",
+            "actually we're 50 people",
+            slots={**answers, "rec_outcome": "both_iso_first"},
+            loop=None,
+        ),
     )
     assert events == [SlotSet("rec_size", "50"), SlotSet("rec_outcome", "both_iso_first")]
     assert len(messages) == 2 and messages[0]["text"] == "Updated size: 50."
@@ -870,6 +875,36 @@ def test_a_mistyped_email_with_forget_in_it_is_reasked_and_deletes_nothing(sqlit
     assert contact.requests_for(sqlite_store.engine, sender) == []
 
 
+@pytest.mark.parametrize("text", ["no email. phone only", "i'd rather not give my email", "can they just call me"])
+def test_no_email_at_the_email_prompt_ends_the_request_instead_of_asking_again(sqlite_store, text):
+    messages, events = run(
+        rec_actions.ValidateConsultantForm(),
+        tracker(
+            "deny",
+            text,
+            slots={"contact_name": "Bill Banks"},
+            set_now={"contact_email": text},
+            requested="contact_email",
+        ),
+    )
+    assert [m["response"] for m in messages] == ["utter_email_needed"]
+    assert sorted(events, key=lambda e: e["name"]) == [
+        SlotSet("contact_email", None),
+        SlotSet("contact_name", None),
+        SlotSet("requested_slot", None),
+    ]
+    # asked as a question, the question action ends it the same way
+    t = tracker(
+        "ask_question",
+        "rather not give my email, can they just call the office?",
+        requested="contact_email",
+        loop="consultant_form",
+    )
+    messages, events = run(rasa_actions.ActionAnswerQuestion(), t)
+    assert messages[0]["response"] == "utter_email_needed"
+    assert events[0] == ActiveLoop(None)
+
+
 @pytest.mark.parametrize(
     "text,side_question",
     [
@@ -915,3 +950,22 @@ def test_taking_the_request_back_with_a_question_at_a_contact_prompt_ends_the_fo
         SlotSet("requested_slot", None),
         FollowupAction("action_listen"),
     ]
+
+
+def test_a_first_result_with_cmmi_now_says_the_consultancy_does_no_cmmi_consulting(sqlite_store):
+    answers = {
+        "rec_industry": "software",
+        "rec_customers": "defense",
+        "rec_requirement": "cmmi",
+        "rec_certifications": "iso9001",
+        "rec_size": "200",
+        "rec_timeline": "within_year",
+        "rec_goal": "market_access",
+    }
+    messages, _ = run(rec_actions.ActionShowRecommendation(), tracker("affirm", "yes", slots=answers, loop=None))
+    # content/catalogue/fit.yml firm_cmmi_consulting_answer
+    assert messages[-1]["text"].startswith("Not for CMMI: the article's authors do not offer CMMI consulting;")
+    # ISO 9001 only: nothing to say
+    iso_only = {**answers, "rec_customers": "commercial", "rec_requirement": "none", "rec_certifications": "none"}
+    messages, _ = run(rec_actions.ActionShowRecommendation(), tracker("affirm", "yes", slots=iso_only, loop=None))
+    assert not any("CMMI consulting" in (m.get("text") or "") for m in messages)
