@@ -39,6 +39,7 @@ from bot.answers import Citations, month_count
 from bot.nlu.questions import asking_sentences, reads_as_question
 from bot.profile import (
     asks_for_recommendation,
+    declines_recommendation,
     describe_found,
     requirement_after_correction,
     statements,
@@ -367,6 +368,11 @@ class ActionResetRecommendation(Action):
     def run(self, dispatcher, tracker, domain):
         # Always ends any active form (the rules say so), then the form starts afresh.
         restart = _intent(tracker) == "restart_recommendation"
+        if not restart and declines_recommendation(_text(tracker)):
+            # "stop. i dont need a recommendation for us. just tell me: ...": the question, no form
+            if not (reads_as_question(_text(tracker)) and answer_unrouted_question(dispatcher, tracker)):
+                dispatcher.utter_message(response="utter_recommendation_stopped")
+            return _end_form() + [FollowupAction("action_listen")]
         if restart and tracker.active_loop.get("name") == FORM:
             dispatcher.utter_message(text="Starting over.")
         if not restart and reads_as_question(_text(tracker)) and not asks_for_recommendation(_text(tracker)):

@@ -126,6 +126,12 @@ _REQUIREMENT_UNKNOWN = re.compile(
     r"\b(?:(?:don'?t|do not|dont) (?:yet |really |even )?know|not sure|unsure|no idea)\b[^.?!]{0,15}"
     r"\b(?:if|whether|what|which)\b"
 )
+# The user buys: what they would ask of bidders says nothing of their own organization
+_BUYER = re.compile(
+    r"\bbidders?\b|\b(?:we are|we're|i am|i'm|as) (?:the|a) (?:buyer|client|purchaser|procurement)\b|"
+    r"\bprocurement (?:officer|team|department|lead|manager)\b|\b(?:work|am|are) in (?:public )?procurement\b|"
+    r"\b(?:require|demand|ask|expect)\w* (?:\w+ )?(?:from |of )?(?:our |the )?(?:vendors|suppliers|contractors)\b"
+)
 _NOT_A_STATEMENT_OF_OURS = re.compile(
     r"(?<!\bi )(?<!\bwe )\b(?:keeps? saying|keeps? calling|says?|said|saying|claims?|claiming|thinks?)\b|"
     r"\b(?:question|questions|asking|asked|talking|talk|ask) (?:is |was |are )?(?:about|regarding)\b"
@@ -883,6 +889,8 @@ def extract_profile(
         canonical = _canonical(store, asked, raw_norm)
         if canonical is not None:
             return {asked: canonical}
+    elif _BUYER.search(raw_norm):
+        return {}  # "should we ask bidders for iso 9001 or cmmi?": a buyer's tender, not their own contracts
     lowered = original.replace("’", "'").replace("‘", "'").lower()
     if len(lowered) != len(original):
         lowered, entities = raw_norm, None  # offsets would not match
@@ -1232,6 +1240,8 @@ def statements(
     if not raw.strip() or raw.startswith("/"):
         return {}
     lowered = raw.lower()
+    if _BUYER.search(lowered) and not asked:
+        return {}  # the question part ("should we ask bidders for...") says who they are
     kept = []
     for sentence in _SENTENCE_WITH_END.findall(lowered):
         body = sentence.strip()
@@ -1270,6 +1280,18 @@ _RECOMMENDATION_REQUEST = re.compile(
 )
 # "so what do you recommend now?", "does that change your advice?": asked of the user's case
 _ASKS_YOUR_ADVICE = re.compile(r"\b(?:you recommend|your (?:advice|recommendation))\b")
+
+
+_DECLINES_RECOMMENDATION = re.compile(
+    r"\b(?:don'?t|do not|dont|doesn'?t|no|not)\s+(?:really\s+)?"
+    r"(?:need|want|looking for|asking for|after|interested in)\s+"
+    r"(?:a |any |your |the )?(?:recommendation|advice|form|questionnaire)\b|\bno recommendation\b"
+)
+
+
+def declines_recommendation(text: object) -> bool:
+    """ "stop. i dont need a recommendation for us. just tell me: ..." """
+    return bool(_DECLINES_RECOMMENDATION.search(str(text or "").lower()))
 
 
 def asks_for_recommendation(text: object) -> bool:

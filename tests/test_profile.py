@@ -350,6 +350,9 @@ def test_sizes_in_passing(sqlite_store, text, size):
         # what a salesman claims is asked about, what a customer asks for is required
         ("A salesman told us we also need CMMI for aerospace. True?", {"rec_industry": "aerospace"}),
         ("our customer told us they require cmmi l3", {"rec_requirement": "cmmi", "rec_target_level": "3"}),
+        # a buyer's tender says nothing of the buyer's own contracts or customers
+        ("for our next tender (IT services for the city, not defence) should we ask bidders for iso 9001?", {}),
+        ("no, we are the BUYER, a city government", {}),
         # a new headcount said in passing, and a reason given inside a question
         ("we are 60 now actually, does that change the timing?", {"rec_size": "60"}),
         ("how long since we already have iso9k?", {"rec_certifications": "iso9001"}),

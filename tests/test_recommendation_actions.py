@@ -15,6 +15,7 @@ import actions.actions as rasa_actions
 import actions.recommendation as rec_actions
 from bot import contact
 from bot import recommendation as rec
+from tests.test_answers import FACTS
 
 DOMAIN = {
     "forms": {
@@ -969,3 +970,13 @@ def test_a_first_result_with_cmmi_now_says_the_consultancy_does_no_cmmi_consulti
     iso_only = {**answers, "rec_customers": "commercial", "rec_requirement": "none", "rec_certifications": "none"}
     messages, _ = run(rec_actions.ActionShowRecommendation(), tracker("affirm", "yes", slots=iso_only, loop=None))
     assert not any("CMMI consulting" in (m.get("text") or "") for m in messages)
+
+
+def test_declining_a_recommendation_ends_the_form_and_answers_the_question(sqlite_store):
+    text = "stop. i dont need a recommendation for us. just tell me: do government IT tenders usually require iso 9001?"
+    t = tracker("start_recommendation", text, loop="recommendation_form", requested="rec_certifications")
+    t.latest_message["question_ranking"] = [{"question": "iso_required_government", "confidence": 0.9}]
+    messages, events = run(rec_actions.ActionResetRecommendation(), t)
+    assert events == [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_listen")]
+    # content/catalogue/fit.yml: the answer to "Is ISO 9001 required for government contracts?"
+    assert messages[0]["text"].startswith(FACTS["iso_required_government_answer"]["text"])
