@@ -1038,7 +1038,8 @@ def extract_profile(
             if (
                 _NO_CERTIFICATES.search(clause.text)
                 and not _REQUIRE_STRONG.search(clause.text)
-                and asked != "rec_requirement"
+                # at the requirement prompt only as a sentence after the answer: "neither. no certs either"
+                and (asked != "rec_requirement" or (clause.sentence > 0 and not _REQUIRE.search(clause.text)))
             ):
                 not_held = True  # "..., no certifications": a clause of its own about what is held
             elif role == "require" and _PRONOUN_OBJECT.search(clause.text) and earlier:

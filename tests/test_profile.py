@@ -52,6 +52,11 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
         (None, "nope none of them require anything yet", {"rec_requirement": "none"}),
         ("rec_requirement", "nope none of them require anything yet", {"rec_requirement": "none"}),
         ("rec_requirement", "either one", {"rec_requirement": "either"}),
+        (
+            "rec_requirement",
+            "neither. no certs either, and no deadline",
+            {"rec_requirement": "none", "rec_certifications": "none", "rec_timeline": "flexible"},
+        ),
         ("rec_requirement", "some RFPs ask for CMMI, a few for ISO 9001", {"rec_requirement": "cmmi,iso9001"}),
         ("rec_requirement", "no", {"rec_requirement": "none"}),
         ("rec_requirement", "not sure", {"rec_requirement": "unknown"}),
