@@ -966,6 +966,10 @@ def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Re
         else q
         for q in questions
     ]
+    parts = subjects_in_parts(tracker.latest_message.get("entities", []), guesses)
+    if len(questions) == len(parts) > 1:
+        # "...and how do i verify one?" after ISO certificates: the ISO 9001 kind of that question
+        questions = [sibling_question(snapshot, q, part, True) for q, part in zip(questions, parts)]
     questions = [composer.for_holder(q, situation(slots).held) for q in questions]
     confident = any(float(g.get("confidence_entity", 1.0)) >= QUESTION_CONFIDENCE for g in guesses)
     # "and the audit itself?" after a cost answer: a short follow-up with no clear kind

@@ -198,10 +198,11 @@ SUBJECT_ENTITIES = ("framework", "maturity_level", "industry", "customer_type")
 
 def subjects_in_parts(entities: Sequence[dict], questions: Sequence[dict]) -> list[list[str]]:
     """For a message with several questions (`question` entities with their
-    spans), the subjects named inside each question's own part."""
+    spans), the subjects named inside each question's own part; a part that names
+    none is about the one before it ("who issues iso certificates and how do i verify one?")."""
     if len(questions) < 2:
         return []
-    parts = []
+    parts: list[list[str]] = []
     for question in questions:
         inside = [
             e
@@ -210,7 +211,8 @@ def subjects_in_parts(entities: Sequence[dict], questions: Sequence[dict]) -> li
             and question.get("start", 0) <= e.get("start", -1)
             and e.get("end", 0) <= question.get("end", 0)
         ]
-        parts.append([f"ml{e['value']}" if e["entity"] == "maturity_level" else str(e["value"]) for e in inside])
+        named = [f"ml{e['value']}" if e["entity"] == "maturity_level" else str(e["value"]) for e in inside]
+        parts.append(named or (parts[-1] if parts else []))
     return parts
 
 

@@ -402,3 +402,22 @@ def test_cmmi_asked_for_with_cui_is_told_the_customer_may_mean_cmmc():
 )
 def test_a_sentence_that_starts_with_why_asks_why(text, asks):
     assert rasa_actions.asks_why(text) is asks
+
+
+def test_the_second_part_of_a_question_is_about_what_the_first_part_named():
+    text = "who issues iso certificates and how do i verify one?"
+    first, second = text.index("who"), text.index("how")
+    dispatcher, _ = run(
+        make_tracker(
+            "ask_question",
+            text,
+            entities=[
+                dict(question("who_audits"), start=first, end=second - 5),
+                dict(question("verify_cmmi_claim"), start=second, end=len(text)),
+                entity("framework", "iso9001", text, "iso"),
+            ],
+        )
+    )
+    reply = dispatcher.messages[0]["text"]
+    assert "How do I check a supplier's CMMI rating" not in reply
+    assert f"**{QUESTIONS['verify_iso_certificate']['title']}**" in reply
