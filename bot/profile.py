@@ -132,6 +132,11 @@ _BUYER = re.compile(
     r"\bprocurement (?:officer|team|department|lead|manager)\b|\b(?:work|am|are) in (?:public )?procurement\b|"
     r"\b(?:require|demand|ask|expect)\w* (?:\w+ )?(?:from |of )?(?:our |the )?(?:vendors|suppliers|contractors)\b"
 )
+# "our investor wants us to get cmmi ml3": a wish inside the company, not a contract's requirement
+_INTERNAL_WISH = re.compile(
+    r"\b(?:investors?|board|ceo|cto|coo|founders?|co-?founders?|management|owners?|shareholders?|vcs?)\b"
+    r"[^.?!,]{0,15}\b(?:wants?|wanted|asks?|asked|requir\w*|demand\w*|insist\w*|expect\w*|push\w*)\b"
+)
 _NOT_A_STATEMENT_OF_OURS = re.compile(
     r"(?<!\bi )(?<!\bwe )\b(?:keeps? saying|keeps? calling|says?|said|saying|claims?|claiming|thinks?)\b|"
     r"\b(?:question|questions|asking|asked|talking|talk|ask) (?:is |was |are )?(?:about|regarding)\b"
@@ -967,8 +972,18 @@ def extract_profile(
         same_sentence = [c for c in clauses if c.sentence == clause.sentence]
         asks = sentence_asks(text_l[same_sentence[0].start : same_sentence[-1].end + 1])
         # "a salesman told us we need cmmi. true?": their claim, which the user asks about
-        reported = bool(_NOT_A_STATEMENT_OF_OURS.search(clause.text) or _HEARSAY.search(clause.text))
-        if reported and role == "require" and _REQUIRE_STRONG.search(clause.text) and not _HEARSAY.search(clause.text):
+        reported = bool(
+            _NOT_A_STATEMENT_OF_OURS.search(clause.text)
+            or _HEARSAY.search(clause.text)
+            or _INTERNAL_WISH.search(clause.text)
+        )
+        if (
+            reported
+            and role == "require"
+            and _REQUIRE_STRONG.search(clause.text)
+            and not _HEARSAY.search(clause.text)
+            and not _INTERNAL_WISH.search(clause.text)
+        ):
             reported = False  # "raytheon says ML3 is mandatory": the customer states the requirement
         if (
             _ASKED_WHETHER.search(clause.text)

@@ -355,6 +355,8 @@ def test_sizes_in_passing(sqlite_store, text, size):
         # what a salesman claims is asked about, what a customer asks for is required
         ("A salesman told us we also need CMMI for aerospace. True?", {"rec_industry": "aerospace"}),
         ("our customer told us they require cmmi l3", {"rec_requirement": "cmmi", "rec_target_level": "3"}),
+        # an investor's or the board's wish is no contract requirement
+        ("our investor wants us to get cmmi ml3 before the next round", {}),
         # a buyer's tender says nothing of the buyer's own contracts or customers
         ("for our next tender (IT services for the city, not defence) should we ask bidders for iso 9001?", {}),
         ("no, we are the BUYER, a city government", {}),
