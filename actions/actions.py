@@ -33,6 +33,7 @@ from bot.profile import (
     describe_found,
     expiry_given,
     extract_profile,
+    held_since,
     negated_at,
     statements,
     states_own_industry,
@@ -1024,4 +1025,5 @@ def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Re
         deadline_months=deadline,
         issued=date_given(message) if message else None,
         expires=expiry_given(message) if message else None,
+        held_since=held_since(message),
     )

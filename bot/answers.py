@@ -108,10 +108,24 @@ def compare_deadline(months: int, low: int, high: int) -> str:
     return f"{month_count(months)} is {deadline_relation(months, low, high)} the {low}–{high} month estimate"
 
 
-def validity_verdict(issued: tuple[int, Optional[int]], valid_months: int, today: dt.date) -> str:
-    """ "Expired in March 2025 (3 years from March 2022), unless it was renewed or extended." """
+def validity_verdict(
+    issued: tuple[int, Optional[int]], valid_months: int, today: dt.date, held_since: bool = False
+) -> str:
+    """ "Expired in March 2025 (3 years from March 2022), unless it was renewed or extended."
+    held_since: the date is when it was first obtained ("certified since 2019"): the
+    certificate of the current cycle, if it was renewed each time."""
     year, month = issued
     years = f"{valid_months // 12} years" if valid_months % 12 == 0 else month_count(valid_months)
+    if held_since:
+        first = year * 12 + (month or 1) - 1
+        cycles = max(1, -(-(today.year * 12 + today.month - first) // valid_months))
+        end = first + cycles * valid_months
+        until = f"{month_name[end % 12 + 1]} {end // 12}" if month else str(end // 12)
+        since = f"{month_name[month]} {year}" if month else str(year)
+        return (
+            f"If it has been renewed every {years} since {since}, the current certificate runs until {until}; "
+            "the expiry date printed on it is what counts."
+        )
     if month is None:
         end_year = year + valid_months // 12
         since, until = str(year), str(end_year)
@@ -438,6 +452,7 @@ class AnswerComposer:
         deadline_months: Optional[int] = None,
         issued: Optional[tuple[int, Optional[int]]] = None,
         expires: Optional[tuple[int, Optional[int]]] = None,
+        held_since: bool = False,
     ) -> Reply:
         """The reply to up to three questions of one message, in order. named: the
         subjects the message names; part_subjects: those named in each question's
@@ -563,7 +578,7 @@ class AnswerComposer:
                     )
                 text = f"{verdict} {text}"
             elif issued and lasting is not None and lasting.valid_months and not answered[:-1]:
-                text = f"{validity_verdict(issued, lasting.valid_months, dt.date.today())} {text}"
+                text = f"{validity_verdict(issued, lasting.valid_months, dt.date.today(), held_since)} {text}"
             elif expires and lasting is not None and not answered[:-1]:
                 text = f"{expiry_verdict(expires, dt.date.today())} {text}"  # "it says expire 2019"
             if lead:

@@ -108,7 +108,8 @@ _ASKED_WHETHER = re.compile(
 # "no certs", "without any certification", "none of the certificates" (not "not a
 # deadline for certification")
 _NO_CERTIFICATES = re.compile(
-    r"\b(?:no|not any|without(?: any)?|zero|none of (?:the|our)|don'?t have any|do not have any|haven'?t got any)\s+"
+    r"\b(?:no|not any|without(?: any)?|zero|none|none of (?:the|our)|don'?t have any|do not have any|"
+    r"haven'?t got any)\s+"
     r"(?:\w+\s+)?cert(?:s|ificat\w*|ification\w*)?\b|\bcert(?:s|ificat\w*|ification\w*)?\s*:?\s*(?:none|no)\b"
 )
 # "my boss keeps saying 'cmmi certified'", "my question is about cmmi": neither holds anything
@@ -328,8 +329,14 @@ def _masked(text: str) -> str:
 # "cmmi nobody asks for", "only iso nobody ask", "cmmi no", "iso 9001 is not asked": a
 # negation right after the framework's name
 _NOBODY_AFTER = re.compile(
-    r"\W*(?:\w+\W+)?(?:nobody|no one|noone|no customer|no client)\b|"
+    r"\W*(?:\w+\W+)?(?:nobody|no one|noone|no customer|no client|never)\b|"
     r"\s*,?\s*(?:is\s+|are\s+)?(?:no|not)\b(?!\s+(?:only|just)\b)"
+)
+
+
+# "need only iso not cmmi": the "not" is the other framework's
+_NOT_THE_OTHER = re.compile(
+    r"\s*,?\s*(?:but\s+)?not\s+(?:the\s+|an?\s+)?(?:cmmi|iso|9001|as\s?9100|iatf|tl\s?9000|aspice|cmmc|ml\s?[1-5])\b"
 )
 
 
@@ -429,6 +436,7 @@ def _mentions(store: KnowledgeStore, text: str, clauses: list[Clause], entities:
         mention.clause = clause_no
         mention.negated = _negated(text, clauses[clause_no], mention.start) or bool(
             _NOBODY_AFTER.match(text, mention.end, clauses[clause_no].end)
+            and not _NOT_THE_OTHER.match(text, mention.end)  # "only iso not cmmi": iso is wanted
         )
         if mention.entity == "industry" and any(s <= mention.start and mention.end <= e for s, e in customer_spans):
             # "government" is an industry and a customer type: in "for the government" or
@@ -686,6 +694,15 @@ def date_given(text: object, today: Optional[dt.date] = None) -> Optional[tuple[
     if old and float(old.group("n")) <= 50:
         return today.year - int(float(old.group("n"))), None
     return None
+
+
+_HELD_SINCE = re.compile(r"\bsince\s+(?:(?:early|mid|late|the end of|end of)\s+)?(?:[a-z]+\s+)?(?:19|20)\d\d\b")
+
+
+def held_since(text: object) -> bool:
+    """ "iso 9001 certified since 2019": the date is when it was first obtained, not this
+    certificate's issue date ("a rating from 2021" is)."""
+    return bool(_HELD_SINCE.search(norm(text)))
 
 
 def requirement_after_correction(store: KnowledgeStore, previous: object, text: object) -> Optional[str]:
@@ -1295,7 +1312,9 @@ _RECOMMENDATION_REQUEST = re.compile(
     r"|\bchange (?:your|the) (?:advice|recommendation)\b"
 )
 # "so what do you recommend now?", "does that change your advice?": asked of the user's case
-_ASKS_YOUR_ADVICE = re.compile(r"\b(?:you recommend|your (?:advice|recommendation))\b")
+_ASKS_YOUR_ADVICE = re.compile(
+    r"\b(?:you (?:recommend|recomend|reccomend|recommand|suggest|advise)|your (?:advice|recommendation))\b"
+)
 
 
 _DECLINES_RECOMMENDATION = re.compile(

@@ -160,6 +160,18 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
         (None, "we hold iso 9001 and iso 27001", {"rec_certifications": "iso9001,iso27001"}),
         # "not a hard requirement", "appreciated": asked for, not required
         (None, "cmmi is not a hard requirement", {}),
+        # "never" after the framework, "only X not Y", "none certificate"
+        (
+            None,
+            "ministry tender ask iso 9001 some times. cmmi i never see it in tender",
+            {"rec_customers": "federal", "rec_requirement": "iso9001"},
+        ),
+        (
+            None,
+            "you not understand. we dont have iso. we have NO certificate. and tender need only iso not cmmi",
+            {"rec_requirement": "iso9001", "rec_certifications": "none"},
+        ),
+        (None, "no no. only iso. cmmi NOT in tender. we have none certificate now", {"rec_certifications": "none"}),
         # plainly not required; another model's level is not a CMMI level
         (None, "cmmi not required by anyone", {"rec_requirement": "none"}),
         (None, "our clients would appreciate cmmi", {}),
