@@ -35,6 +35,7 @@ from bot.profile import (
     extract_profile,
     held_since,
     negated_at,
+    set_aside_at,
     statements,
     states_own_industry,
     user_statements,
@@ -154,14 +155,20 @@ def _values(tracker: Tracker, entity: str) -> list[str]:
     return [str(e["value"]) for e in _entities(tracker, entity)]
 
 
-def _affirmed(tracker: Tracker, entity: str) -> list[str]:
-    """The entity's values the message does not negate ("no defense and no government")."""
+def _negated(tracker: Tracker, entity: str) -> list[str]:
+    """The entity's values the message negates or sets aside ("no defense", "forget cmmi")."""
     text = str(tracker.latest_message.get("text") or "")
     return [
         str(e["value"])
         for e in _entities(tracker, entity)
-        if not (isinstance(e.get("start"), int) and negated_at(text, e["start"]))
+        if isinstance(e.get("start"), int) and negated_at(text, e["start"])
     ]
+
+
+def _affirmed(tracker: Tracker, entity: str) -> list[str]:
+    """The entity's values the message does not negate ("no defense and no government")."""
+    negated = _negated(tracker, entity)
+    return [v for v in _values(tracker, entity) if v not in negated]
 
 
 def named_subjects(tracker: Tracker) -> list[str]:
@@ -170,10 +177,16 @@ def named_subjects(tracker: Tracker) -> list[str]:
     sector or customer type is no subject ("no defense customers: cmmi yes or no?"),
     nor a negated framework beside another ("no cmmi. how long for AS9100?"); a
     framework alone stays ("why not cmmi?")."""
-    subjects = _values(tracker, "subject") + (_affirmed(tracker, "framework") or _values(tracker, "framework"))
+    text = str(tracker.latest_message.get("text") or "")
+    set_aside = [
+        str(e["value"])
+        for e in _entities(tracker, "framework")
+        if isinstance(e.get("start"), int) and set_aside_at(text, e["start"])
+    ]
+    frameworks = _affirmed(tracker, "framework") or [v for v in _values(tracker, "framework") if v not in set_aside]
+    subjects = _values(tracker, "subject") + frameworks
     subjects += [f"ml{v}" for v in _values(tracker, "maturity_level") if v.isdigit()]
     subjects += _affirmed(tracker, "industry") + _affirmed(tracker, "customer_type")
-    text = str(tracker.latest_message.get("text") or "")
     if not subjects and not tracker.get_slot("subject") and _CERTIFICATE.search(text):
         return ["iso9001"]  # of the two, only ISO 9001 issues certificates (CMMI gives a rating)
     return list(dict.fromkeys(subjects))
@@ -645,6 +658,11 @@ async def answer_question(
         gaps = [reply.unsourced]  # "how long does it take?" after a turn on CMMC
         # ...and "and 13485?" next asks the same of that standard
         events += [SlotSet("last_question", reply.questions[-1]), SlotSet("subject", reply.subject)]
+        # "is TL 9000 better than ISO 9001?": what the sources do say of it ("builds on ISO 9001"), first
+        if reply.subject:
+            about = composer.reply([GENERAL_QUESTION], named=[reply.subject], short=True)
+            if about.found and about.subject == reply.subject:
+                known_beside = about.text
     elif gaps and standards:
         # "iatf. do we need that instead of iso9k?": "and cost?" next asks about IATF 16949
         events += [SlotSet("last_question", None), SlotSet("subject", standards[0])]
@@ -1012,11 +1030,15 @@ def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Re
     known_deadline = str(slots.get("rec_deadline_months") or "")
     if deadline is None and known_deadline.isdigit():
         deadline = int(known_deadline)  # "tender closes in 7 months" earlier, now "how long will it take us?"
+    current = tracker.get_slot("subject")
+    set_aside = frozenset(_negated(tracker, "framework"))
     return composer.reply(
         questions,
         message=message,
         named=named_subjects(tracker),
-        current_subject=tracker.get_slot("subject"),
+        # "forget cmmi. how long more?" is not about CMMI any more
+        current_subject=None if current in set_aside else current,
+        set_aside=set_aside,
         situation=situation(slots),
         detail=intent in DETAIL_INTENTS,
         short=intent == "ask_shorter",

@@ -275,6 +275,7 @@ class AnswerComposer:
         current: Optional[str],
         profile: Sequence[str] = (),
         held: frozenset[str] = frozenset(),
+        set_aside: frozenset[str] = frozenset(),
     ) -> list[str]:
         """Which of the question's subjects to answer: those the message names, else
         the conversation's, else what the user's profile makes it about (their
@@ -317,7 +318,10 @@ class AnswerComposer:
             return from_profile[:1]
         if "" in available:
             return [""]
-        primary = [s for s in PRIMARY_FRAMEWORKS if s in available]
+        # "forget cmmi. how long then?": not both side by side, the one left
+        primary = [s for s in PRIMARY_FRAMEWORKS if s in available and s not in set_aside] or [
+            s for s in PRIMARY_FRAMEWORKS if s in available
+        ]
         if question.about_getting:
             primary = [s for s in primary if s not in held] or primary
         return primary or available[:1]
@@ -453,6 +457,7 @@ class AnswerComposer:
         issued: Optional[tuple[int, Optional[int]]] = None,
         expires: Optional[tuple[int, Optional[int]]] = None,
         held_since: bool = False,
+        set_aside: frozenset[str] = frozenset(),
     ) -> Reply:
         """The reply to up to three questions of one message, in order. named: the
         subjects the message names; part_subjects: those named in each question's
@@ -478,7 +483,12 @@ class AnswerComposer:
         short = short or len(kinds) > 1 or bool(corrections)
         for kind in kinds:
             subjects = self.subjects_for(
-                kind, own.get(kind.key) or list(dict.fromkeys(named)), current_subject, profile_subjects, situation.held
+                kind,
+                own.get(kind.key) or list(dict.fromkeys(named)),
+                current_subject,
+                profile_subjects,
+                situation.held,
+                set_aside,
             )
             role = "detail" if detail else "answer"
             parts: list[tuple[str, list[str]]] = []

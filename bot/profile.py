@@ -351,12 +351,25 @@ def _negated(text: str, clause: Clause, start: int) -> bool:
     return not _RESET.search(masked, last.end())
 
 
+_SET_ASIDE = re.compile(
+    r"\b(?:forget|skip|drop|ignore|leave out|leave aside|except|apart from|besides|instead of|rather than)\b"
+    r"(?:\s+(?:about|the|all|that))?\s+\S*$"
+)
+
+
 def negated_at(text: str, start: int) -> bool:
     """Whether a negation governs the word at `start` ("no defense and no government
     customers", "nothing for government"); the text as typed, offsets as Rasa gives them."""
     lowered = text.replace("’", "'").lower()
     clause = next((c for c in _clauses(lowered) if c.start <= start < c.end), None)
-    return clause is not None and _negated(lowered, clause, start)
+    return clause is not None and (_negated(lowered, clause, start) or set_aside_at(text, start))
+
+
+def set_aside_at(text: str, start: int) -> bool:
+    """ "forget cmmi. how long for iso 9001?", "skip the aspice part": the word at `start` set aside."""
+    lowered = text.replace("’", "'").lower()
+    clause = next((c for c in _clauses(lowered) if c.start <= start < c.end), None)
+    return clause is not None and bool(_SET_ASIDE.search(lowered[clause.start : start]))
 
 
 def _find(store: KnowledgeStore, entity: str, text: str) -> list[tuple[int, int, str]]:

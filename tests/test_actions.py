@@ -325,8 +325,10 @@ def test_and_a_standard_asks_the_last_question_of_it():
     entities = [question("medical_devices"), {"entity": "framework", "value": "iso13485"}]
     slots = {"last_question": "how_long", "subject": "iso27001"}
     dispatcher, events = run(make_tracker("ask_question", "and 13485?", slots=slots, entities=entities))
-    assert responses(dispatcher) == ["utter_no_source_on"]
-    assert dispatcher.messages[0]["topic"] == "this question for ISO 13485"
+    # what the sources do say of ISO 13485, then that they say nothing on its timeline
+    assert responses(dispatcher) == [None, "utter_no_source_on"]
+    assert body(dispatcher.messages[0]["text"]) == first_fact("what_is", "iso13485") + " [1]"
+    assert dispatcher.messages[1]["topic"] == "this question for ISO 13485"
     assert events == [SlotSet("last_question", "how_long"), SlotSet("subject", "iso13485")]
 
 
@@ -421,3 +423,36 @@ def test_the_second_part_of_a_question_is_about_what_the_first_part_named():
     reply = dispatcher.messages[0]["text"]
     assert "How do I check a supplier's CMMI rating" not in reply
     assert f"**{QUESTIONS['verify_iso_certificate']['title']}**" in reply
+
+
+def test_a_question_no_source_answers_for_a_standard_first_says_what_the_sources_do_say_of_it():
+    text = "Is TL 9000 better than ISO 9001 for us or we need both?"
+    dispatcher, _ = run(
+        make_tracker(
+            "ask_question",
+            text,
+            entities=[
+                question("which_is_better"),
+                entity("framework", "tl9000", text, "TL 9000"),
+                entity("framework", "iso9001", text, "ISO 9001"),
+            ],
+        )
+    )
+    assert body(dispatcher.messages[0]["text"]) == f"{FACTS['tl9000_what_is_answer']['text']} [1]"
+    assert responses(dispatcher)[-1] == "utter_no_source_on"
+
+
+def test_a_framework_set_aside_is_no_longer_the_subject():
+    # "forget cmmi. how long to get iso 9001 then?" and, after CMMI, "forget cmmi. how long then?"
+    text = "forget cmmi. how long then?"
+    dispatcher, _ = run(
+        make_tracker(
+            "ask_question",
+            text,
+            slots={"subject": "cmmi", "rec_size": "35"},
+            entities=[question("how_long"), entity("framework", "cmmi", text, "cmmi")],
+        )
+    )
+    reply = dispatcher.messages[0]["text"]
+    assert FACTS["cmmi_how_long_answer"]["text"] not in reply
+    assert body(reply).startswith(FACTS["iso9001_time_25_250_answer"]["text"])
