@@ -587,6 +587,10 @@ def deadline_months(text: object, asked: bool = False) -> Optional[int]:
             r"\s+(?:ago|old)\b", raw[match.end() :]
         ):
             continue
+        if re.search(r"\d\s*(?:-|–|to)\s*$", before) and not re.search(
+            r"\b(?:in|within|by|under)\s+\d+\s*(?:-|–|to)\s*$", before
+        ):
+            continue  # "i've heard 12-18 months is more typical": an estimate quoted, not the deadline
         if not (asked or _DEADLINE_CONTEXT.search(raw)):
             continue  # "someone offered us a certificate in 2 weeks": a duration, not our deadline
         number = match.group("n")

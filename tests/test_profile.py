@@ -391,7 +391,15 @@ def test_another_models_level_is_not_a_cmmi_requirement(sqlite_store):
     assert found["rec_requirement"] == "none" and "rec_target_level" not in found
 
 
-@pytest.mark.parametrize("text", ["we've been in business for 8 years", "CMMI level 3", "we have 3 sites"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we've been in business for 8 years",
+        "CMMI level 3",
+        "we have 3 sites",
+        "I've heard 12-18 months is more typical, can we make it?",
+    ],
+)
 def test_numbers_that_are_not_a_size_or_deadline(sqlite_store, text):
     found = extract_profile(sqlite_store, text)
     assert "rec_size" not in found and "rec_deadline_months" not in found
