@@ -458,7 +458,12 @@ def consultant_offer_open(tracker: Tracker) -> bool:
 
 # "thanks, no consultant needed": a decline when stated, not when asked ("you don't do cmmi
 # consulting?? then who helps us?" withdraws nothing)
-_NO_CONSULTANT = re.compile(r"\b(?:no|not|don'?t|dont|do not|nope|without)\b[^.?!]{0,30}\bconsultants?\b", re.I)
+_NO_CONSULTANT = re.compile(
+    r"\b(?:no|not|don'?t|dont|do not|nope|without)\b[^.?!]{0,30}\bconsultants?\b|"
+    # "re the consultant thing - no thanks"
+    r"\bconsultants?\b[^.?!]{0,25}\b(?:no thanks|no thank you|not needed|not now|no need)\b",
+    re.I,
+)
 # taking the request back in so many words, asked or stated
 _DECLINES_CONSULTANT = re.compile(
     r"\b(?:don'?t|dont|do not|no one|nobody)\b[^.?!]{0,20}\b(?:contact|call|e-?mail|reach)\s+(?:me|us)\b|"

@@ -1321,7 +1321,7 @@ def statements(
 
 _RECOMMENDATION_REQUEST = re.compile(
     r"\bwhich (?:one|standard|framework|of (?:them|the two|these)|certification|path|option|first)\b"
-    r"|\bwhat (?:should|shall|must|would|do|can) (?:we|i) (?:do|pursue|go for|choose|pick|start with)\b"
+    r"|\bwhat (?:should|shall|must|would|do|can) (?:we|i) (?:be )?(?:do|doing|pursue|go for|choose|pick|start with)\b"
     r"|\bwhich (?:should|shall|do|would) (?:we|i) (?:do|pursue|go for|go with|choose|pick|get|start with)\b"
     r"|\b(?:iso|iso 9001|9001|cmmi) or (?:iso|iso 9001|9001|cmmi)\b[^.!]{0,30}\?"
     r"|\bbest (?:path|option|way|approach|route|choice|plan)\b"

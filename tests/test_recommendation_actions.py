@@ -980,3 +980,12 @@ def test_declining_a_recommendation_ends_the_form_and_answers_the_question(sqlit
     assert events == [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_listen")]
     # content/catalogue/fit.yml: the answer to "Is ISO 9001 required for government contracts?"
     assert messages[0]["text"].startswith(FACTS["iso_required_government_answer"]["text"])
+
+
+def test_a_no_thanks_after_naming_the_consultant_declines_the_offer(sqlite_store):
+    # classified as a question about consulting, it is a "no" to the offer
+    text = "got it. re the consultant thing - no thanks"
+    t = _with_history(tracker("ask_question", text, loop=None, sender=f"no-thanks-{uuid.uuid4()}"), OFFERED)
+    t.latest_message["entities"] = [{"entity": "question", "value": "firm_cmmi_consulting", "confidence_entity": 0.6}]
+    messages, _ = run(rasa_actions.ActionAnswerQuestion(), t)
+    assert [m["response"] for m in messages] == ["utter_consultant_declined"]
