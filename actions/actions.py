@@ -744,7 +744,12 @@ async def answer_question(
         dispatcher.utter_message(text=plan)
         return events + [SlotSet("last_question", kind.key)]
     asked_before = earlier_question(tracker, reply.text)
-    if asked_before is not None and intent not in DETAIL_INTENTS and not same_words(asked_before, text):
+    # "too long" gets the short answer even when it is what was said before
+    if (
+        asked_before is not None
+        and intent not in DETAIL_INTENTS + ("ask_shorter",)
+        and not same_words(asked_before, text)
+    ):
         # an answer given before, to another message ("what does cmmc mean for a supplier?"
         # after "is cmmc cmmi?"), would not answer this one: its detail if new, else the honest reply.
         # The same message typed again gets its answer again.

@@ -123,6 +123,7 @@ def looks_like_contact(text: object) -> bool:
 _WITHDRAWS = re.compile(
     r"\b(?:don'?t|dont|do not|please don'?t|no need to)\s+(?:save|store|keep|take|record|use|pass on)\b|"
     r"\bno consultant\b|\bcancel\b|\bchanged? my mind\b|\bnot now\b|\bmaybe later\b|\bnever ?mind\b|"
+    r"\b(?:don'?t|dont|do not)\s+(?:want|need)\s+(?:a |the |any )?consultants?\b|"
     r"\b(?:ask|check with|talk to) my (?:boss|cio|cto|ceo|manager|team)\b[^.?!]{0,20}\bfirst\b",
     re.I,
 )

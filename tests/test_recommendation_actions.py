@@ -480,6 +480,7 @@ def test_a_deadline_the_plan_can_meet_gets_no_such_advice(sqlite_store):
     [
         ("contact_name", "desculpa, i need to ask my CIO first before giving contact. please dont save my name"),
         ("contact_email", "hmm then no consultant, cancel"),
+        ("contact_name", "what? i dont want consultant, obrigada = thank you. bye"),
     ],
 )
 def test_taking_the_request_back_at_a_contact_prompt_stores_nothing(sqlite_store, requested, text):
