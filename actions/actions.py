@@ -15,7 +15,7 @@ import asyncio
 import copy
 import itertools
 import re
-from typing import Any, Dict, List, Optional, Sequence, Text
+from typing import Any, Callable, Dict, List, Optional, Sequence, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
@@ -155,14 +155,19 @@ def _values(tracker: Tracker, entity: str) -> list[str]:
     return [str(e["value"]) for e in _entities(tracker, entity)]
 
 
-def _negated(tracker: Tracker, entity: str) -> list[str]:
-    """The entity's values the message negates or sets aside ("no defense", "forget cmmi")."""
+def _values_at(tracker: Tracker, entity: str, test: Callable[[str, int], bool]) -> list[str]:
+    """The entity's values whose place in the message passes `test(text, start)`."""
     text = str(tracker.latest_message.get("text") or "")
     return [
         str(e["value"])
         for e in _entities(tracker, entity)
-        if isinstance(e.get("start"), int) and negated_at(text, e["start"])
+        if isinstance(e.get("start"), int) and test(text, e["start"])
     ]
+
+
+def _negated(tracker: Tracker, entity: str) -> list[str]:
+    """The entity's values the message negates or sets aside ("no defense", "forget cmmi")."""
+    return _values_at(tracker, entity, negated_at)
 
 
 def _affirmed(tracker: Tracker, entity: str) -> list[str]:
@@ -178,11 +183,7 @@ def named_subjects(tracker: Tracker) -> list[str]:
     nor a negated framework beside another ("no cmmi. how long for AS9100?"); a
     framework alone stays ("why not cmmi?")."""
     text = str(tracker.latest_message.get("text") or "")
-    set_aside = [
-        str(e["value"])
-        for e in _entities(tracker, "framework")
-        if isinstance(e.get("start"), int) and set_aside_at(text, e["start"])
-    ]
+    set_aside = _values_at(tracker, "framework", set_aside_at)
     frameworks = _affirmed(tracker, "framework") or [v for v in _values(tracker, "framework") if v not in set_aside]
     subjects = _values(tracker, "subject") + frameworks
     subjects += [f"ml{v}" for v in _values(tracker, "maturity_level") if v.isdigit()]

@@ -590,9 +590,9 @@ class ValidateConsultantForm(FormValidationAction):
         if question is not None:
             dispatcher.utter_message(text=question.reask)
 
-    def _withdrawn(self, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
-        """The request taken back at a prompt: nothing stored, and the form ends."""
-        dispatcher.utter_message(response="utter_contact_not_stored")
+    def _withdrawn(self, dispatcher: CollectingDispatcher, reason: str = "utter_contact_not_stored") -> Dict[Text, Any]:
+        """The request taken back at a prompt, or no email given: nothing stored, and the form ends."""
+        dispatcher.utter_message(response=reason)
         return {"contact_name": None, "contact_email": None, "requested_slot": None}
 
     async def extract_contact_name(self, dispatcher, tracker, domain):
@@ -618,9 +618,7 @@ class ValidateConsultantForm(FormValidationAction):
         if contact.withdraws(_text(tracker)):
             return self._withdrawn(dispatcher)
         if contact.refuses_email(_text(tracker)):
-            # "no email. phone only": not asked again and again
-            dispatcher.utter_message(response="utter_email_needed")
-            return {"contact_name": None, "contact_email": None, "requested_slot": None}
+            return self._withdrawn(dispatcher, "utter_email_needed")  # "no email. phone only": not asked again
         email = contact.find_email(value)
         if email is None:
             self._reask("contact_email", dispatcher)

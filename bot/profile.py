@@ -357,19 +357,24 @@ _SET_ASIDE = re.compile(
 )
 
 
-def negated_at(text: str, start: int) -> bool:
-    """Whether a negation governs the word at `start` ("no defense and no government
-    customers", "nothing for government"); the text as typed, offsets as Rasa gives them."""
+def _clause_at(text: str, start: int) -> tuple[str, Optional[Clause]]:
+    """The text lowered as extract_profile reads it (same offsets), and the clause holding `start`."""
     lowered = text.replace("’", "'").lower()
-    clause = next((c for c in _clauses(lowered) if c.start <= start < c.end), None)
-    return clause is not None and (_negated(lowered, clause, start) or set_aside_at(text, start))
+    return lowered, next((c for c in _clauses(lowered) if c.start <= start < c.end), None)
 
 
 def set_aside_at(text: str, start: int) -> bool:
     """ "forget cmmi. how long for iso 9001?", "skip the aspice part": the word at `start` set aside."""
-    lowered = text.replace("’", "'").lower()
-    clause = next((c for c in _clauses(lowered) if c.start <= start < c.end), None)
+    lowered, clause = _clause_at(text, start)
     return clause is not None and bool(_SET_ASIDE.search(lowered[clause.start : start]))
+
+
+def negated_at(text: str, start: int) -> bool:
+    """Whether a negation governs the word at `start` ("no defense and no government
+    customers", "nothing for government") or sets it aside; the text as typed, offsets as
+    Rasa gives them."""
+    lowered, clause = _clause_at(text, start)
+    return clause is not None and (_negated(lowered, clause, start) or set_aside_at(text, start))
 
 
 def _find(store: KnowledgeStore, entity: str, text: str) -> list[tuple[int, int, str]]:

@@ -533,7 +533,7 @@ def sequence_check(rec: Recommendation, profile: Profile) -> Optional[str]:
     steps = in_sequence(rec)
     if not profile.deadline_months or len(steps) < 2:
         return None
-    low = sum((p.estimate or p).min_months for p in steps)
+    low = _shortest_months(steps)
     high = sum((p.estimate or p).max_months for p in steps)
     relation = deadline_relation(profile.deadline_months, low, high)
     return f"In sequence: {_months(low, high)}; your {month_count(profile.deadline_months)} is {relation} that."
