@@ -123,7 +123,7 @@ def validity_verdict(
         until = f"{month_name[end % 12 + 1]} {end // 12}" if month else str(end // 12)
         since = f"{month_name[month]} {year}" if month else str(year)
         return (
-            f"If it has been renewed every {years} since {since}, the current certificate runs until {until}; "
+            f"If it has been renewed every {years} since {since}, the current one runs until {until}; "
             "the expiry date printed on it is what counts."
         )
     if month is None:

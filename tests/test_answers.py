@@ -429,7 +429,7 @@ def test_a_deadline_between_the_article_and_a_vendor_estimate_is_compared_with_b
 def test_a_certificate_held_since_a_year_is_dated_by_its_renewals():
     # "iso 9001 certified since 2019. when does my certificate expire?" (3-year validity)
     assert validity_verdict((2019, None), 36, dt.date(2026, 12, 3), held_since=True) == (
-        "If it has been renewed every 3 years since 2019, the current certificate runs until 2028; "
+        "If it has been renewed every 3 years since 2019, the current one runs until 2028; "
         "the expiry date printed on it is what counts."
     )
     # a certificate issued in 2019 is another thing
