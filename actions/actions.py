@@ -27,6 +27,9 @@ from bot.contact import stated_name
 from bot.lookup import closest_fact
 from bot.nlu.questions import asking_sentences, asks_at_prompt, reads_as_question
 from bot.profile import (
+    EITHER,
+    NONE,
+    UNKNOWN,
     asks_for_recommendation,
     date_given,
     deadline_months,
@@ -34,6 +37,7 @@ from bot.profile import (
     expiry_given,
     extract_profile,
     held_since,
+    keys_of,
     negated_at,
     set_aside_at,
     statements,
@@ -255,6 +259,7 @@ def situation(slots: Dict[str, Any]) -> Situation:
     return Situation(
         staff=staff,
         held=frozenset(keys),
+        required=frozenset(keys_of(slots.get("rec_requirement"))) - {NONE, UNKNOWN, EITHER},
         multi_site=str(slots.get("rec_sites") or "").isdigit() and int(str(slots["rec_sites"])) > 1,
     )
 
@@ -655,6 +660,20 @@ async def answer_question(
         dispatcher.utter_message(text=describe_found(default_store(), updates))
         dispatcher.utter_message(response="utter_noted_what_next")
         return events
+    if (
+        not updates
+        and not decide
+        and not text.startswith("/")
+        and not reads_as_question(text)
+        and asked_confidence(tracker) < STATEMENT_ANSWER_CONFIDENCE
+    ):
+        # "we are NOT defense, only civilian federal" when that is known: a confirmation, not a question
+        stated = await asyncio.to_thread(user_statements, default_store(), text, tracker.latest_message.get("entities"))
+        if stated and all(slots.get(slot) == value for slot, value in stated.items()):
+            dispatcher.utter_message(response="utter_already_noted", noted=describe_found(default_store(), stated))
+            if not tracker.active_loop.get("name"):
+                dispatcher.utter_message(response="utter_noted_what_next")
+            return events
     reply = await asyncio.to_thread(compose, tracker, intent, slots)
     composer = AnswerComposer(snapshot_cache().get())
     gaps = composer.not_covered(text) if not decide else []
@@ -757,6 +776,14 @@ async def answer_question(
         again = await asyncio.to_thread(compose, tracker, "more_detail", slots) if not asked_again else None
         if again is None or not again.found or earlier_question(tracker, again.text) is not None:
             # "that's not a number. how many months?": the direct answer again, not all of it
+            if (
+                kind is not None
+                and kind.starts_recommendation
+                and not (slots.get("rec_customers") and slots.get("rec_requirement"))
+            ):
+                # "so iso is enough?" after the general answer: it turns on their case
+                dispatcher.utter_message(response="utter_depends_on_case")
+                return events
             brief = await asyncio.to_thread(compose, tracker, "ask_shorter", slots) if asked_again else None
             said = brief if brief is not None and brief.found else reply
             dispatcher.utter_message(
@@ -1001,6 +1028,8 @@ def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Re
         # "...and how do i verify one?" after ISO certificates: the ISO 9001 kind of that question
         questions = [sibling_question(snapshot, q, part, True) for q, part in zip(questions, parts)]
     questions = [composer.for_holder(q, situation(slots).held) for q in questions]
+    as_asked = questions
+    questions = [composer.for_requirer(q, situation(slots).required) for q in questions]
     confident = any(float(g.get("confidence_entity", 1.0)) >= QUESTION_CONFIDENCE for g in guesses)
     # "and the audit itself?" after a cost answer: a short follow-up with no clear kind
     # of its own is the related question the last answer offered, if it is a likely one
@@ -1043,7 +1072,7 @@ def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Re
         deadline = int(known_deadline)  # "tender closes in 7 months" earlier, now "how long will it take us?"
     current = tracker.get_slot("subject")
     set_aside = frozenset(_negated(tracker, "framework"))
-    return composer.reply(
+    reply = composer.reply(
         questions,
         message=message,
         named=named_subjects(tracker),
@@ -1060,3 +1089,8 @@ def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Re
         expires=expiry_given(message) if message else None,
         held_since=held_since(message),
     )
+    if questions != as_asked and reply.found:
+        # "is iso enough for us?" answered for the RFPs that require CMMI: say that it is for them
+        stated = {k: str(slots.get(k) or "") for k in ("rec_requirement", "rec_target_level")}
+        reply.text = f"{describe_found(default_store(), stated, lead='You said')} {reply.text}"
+    return reply

@@ -157,6 +157,7 @@ class Situation:
 
     staff: Optional[tuple[int, Optional[int]]] = None  # (low, high); high None means "and more"
     held: frozenset[str] = frozenset()
+    required: frozenset[str] = frozenset()  # what their contracts require, as they said
     multi_site: bool = False  # "we have 3 plants"
 
     def fits(self, fact: m.Fact) -> bool:
@@ -382,6 +383,12 @@ class AnswerComposer:
             if framework in held and not any(f in held for f in back):
                 return other
         return key
+
+    def for_requirer(self, key: str, required: frozenset[str]) -> str:
+        """The question someone asks whose contracts require a framework: "is iso enough
+        for us?" with RFPs that require CMMI is "a customer demands CMMI: pursue it?"."""
+        kind = self.snapshot.questions.get(key)
+        return next((other for f, other in kind.for_requirers_of.items() if f in required), key) if kind else key
 
     def general_about(self, question: QuestionKind) -> set[str]:
         """The frameworks a question's general answer is about: those its facts belong to

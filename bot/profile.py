@@ -1195,7 +1195,7 @@ def _names(store: KnowledgeStore, kind: str, keys: list[str]) -> str:
     return " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def describe_found(store: KnowledgeStore, found: dict[str, str]) -> str:
+def describe_found(store: KnowledgeStore, found: dict[str, str], lead: str = "Noted") -> str:
     """One short line of what a message was understood to say, for the form to
     show: "Noted: 30 staff, customers: Commercial / private sector, no certification
     yet." Only the slots in `found`; "" when nothing was understood."""
@@ -1247,16 +1247,16 @@ def describe_found(store: KnowledgeStore, found: dict[str, str]) -> str:
     goal = found.get("rec_goal")
     if goal:
         parts.append("goal: not sure" if goal == UNKNOWN else f"goal: {goal.replace('_', ' ')}")
-    return f"Noted: {', '.join(parts)}." if parts else ""
+    return f"{lead}: {', '.join(parts)}." if parts else ""
 
 
 # Someone speaking about their own organization ("we're 45 people", "our
 # customers", "I run a software shop"), as opposed to asking about others.
 _FIRST_PERSON = re.compile(r"\b(?:we|we're|were|we've|our|ours|us|i|i'm|im|my|mine)\b")
 # A sentence or clause that reads as a question: it starts like one ("and what about...",
-# "is it..."), or ends with a question mark. Shared with the NLU's splitting of questions.
+# "is it...", "third, do we..."), or ends with a question mark. Shared with the NLU's splitting of questions.
 QUESTION_LIKE = re.compile(
-    r"^\W*(?:(?:and|so|ok|okay|but|then|also|well)\W+)*(?:what|what's|whats|how|is|isn't|are|aren't|can|could|"
+    r"^\W*(?:(?:and|so|ok|okay|but|then|also|well|(?:first|second|third)(?:ly)?|[1-5](?:st|nd|rd|th)|q?[1-5])\W+)*(?:what|what's|whats|how|is|isn't|are|aren't|can|could|"
     r"do|does|did|should|would|will|which|who|whom|whose|when|where|why|any|tell me|explain)\b|\?\s*$",
     re.I,
 )

@@ -241,6 +241,40 @@ def test_an_answer_given_to_another_message_before_is_not_repeated():
     assert [m["text"] for m in dispatcher.messages] == [answer]
 
 
+def test_a_statement_of_what_is_known_is_confirmed_not_answered():
+    text = "we are NOT defense, only civilian federal"
+    slots = {"rec_customers": "federal"}
+    dispatcher, events = run(
+        make_tracker("ask_question", text, slots=slots, entities=[question("cmmi_required_defense", 0.23)])
+    )
+    assert responses(dispatcher) == ["utter_already_noted", "utter_noted_what_next"]
+    assert dispatcher.messages[0]["noted"] == "Noted: customers: Government / public sector."
+    assert events == []
+
+
+def test_is_iso_enough_from_someone_whose_contracts_require_cmmi_is_answered_for_them():
+    slots = {"rec_requirement": "cmmi", "rec_target_level": "3"}
+    dispatcher, events = run(
+        make_tracker("ask_question", "so iso is enough?", slots=slots, entities=[question("industry_fit")])
+    )
+    assert body(dispatcher.messages[0]["text"]) == (
+        "You said: contracts require CMMI (maturity level 3). "
+        "Yes, if it is a real requirement: the article's advice is that if your customers demand CMMI, "
+        "you pursue it, even where its table calls CMMI rarely needed. [1]"
+    )
+    assert SlotSet("last_question", "customer_demands_cmmi") in events
+
+
+def test_a_decision_question_asked_again_turns_to_their_case():
+    first_text = "do we need cmmi as a software company?"
+    dispatcher, _ = run(make_tracker("ask_question", first_text, entities=[question("industry_fit")]))
+    history = [{"event": "user", "text": first_text}, {"event": "bot", "text": dispatcher.messages[0]["text"]}]
+    again = make_tracker("ask_question", "so iso is enough?", entities=[question("industry_fit")], events=history)
+    dispatcher, events = run(again)
+    assert responses(dispatcher) == ["utter_depends_on_case"]
+    assert events == []
+
+
 def test_the_same_question_asked_again_in_other_words_gets_the_direct_answer_only():
     first_text = "we have iso 9001 already. how long would cmmi take?"
     slots = {"rec_certifications": "iso9001"}

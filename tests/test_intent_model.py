@@ -80,6 +80,14 @@ def test_a_question_in_two_parts_gets_both_kinds_in_order(reader):
     assert keys == ["cost", "how_long"]
 
 
+def test_numbered_questions_are_each_read(reader):
+    text = (
+        "hi. 1st: how long does iso 9001 take for 80 ppl? 2nd: what's ML3 going to cost roughly? "
+        "3rd: who does the appraisal"
+    )
+    assert [q.key for q in reader.read(text).questions] == ["how_long", "cost", "who_audits"]
+
+
 def test_it_in_a_later_part_is_the_framework_named_before(reader):
     text = (
         "40 person software shop selling to banks. cmmi certified... "

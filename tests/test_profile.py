@@ -376,6 +376,8 @@ def test_sizes_in_passing(sqlite_store, text, size):
         ("we are 60 now actually, does that change the timing?", {"rec_size": "60"}),
         ("how long since we already have iso9k?", {"rec_certifications": "iso9001"}),
         ("how long would it take us, as we're not defense?", {"rec_customers": "commercial"}),
+        # a numbered question is a question: "third do we need cmmi" requires nothing
+        ("first, what does iso cost for 30 people, third do we need cmmi if our clients are banks", {"rec_size": "30"}),
     ],
 )
 def test_what_a_message_outside_the_form_says_of_the_user(sqlite_store, text, expected):

@@ -50,7 +50,15 @@ _SENTENCES = re.compile(r"(?<=[?!.])\s+|\n+|\?(?=\w)")
 # "and" joins two questions only before a question word: "do we need iso 9001 and as9100
 # or is as9100 enough?" is one question
 _ASKING = r"(?:who|what|what's|whats|how|which|when|where|why|is|are|does|do|did|can|could|should|would|will)\b"
-_JOINS = re.compile(rf",?\s+(?:and also|and|also|plus)\s+(?={_ASKING})|;\s*|,\s+(?={_ASKING})", re.I)
+# "1st: how long? 2nd: what's ML3 going to cost? 3rd: who does the appraisal": a numbered part
+# or "first, what does iso cost, second how long": "2nd:" or "2)" anywhere, "second" after a comma
+_NUMBERED = r"(?:\(?[1-5](?:st|nd|rd|th)?\s*[:)]|q[1-5]\s*:)"
+_ORDINAL_LEAD = re.compile(rf"^\W*(?:{_NUMBERED}|(?:first|second|third|[1-5](?:st|nd|rd|th))(?:ly)?\b[:,.-]?)\s*", re.I)
+_JOINS = re.compile(
+    rf",?\s+(?:and also|and|also|plus)\s+(?={_ASKING})|;\s*|,\s+(?={_ASKING})|\s+(?={_NUMBERED})|"
+    r",\s+(?=(?:second|third|2nd|3rd)(?:ly)?\b)",
+    re.I,
+)
 _CLAUSE_BREAKS = re.compile(r",\s*|;\s*|\s+(?:and|but|or)\s+", re.I)
 
 
@@ -296,7 +304,7 @@ class QuestionReader:
         spans = _question_spans(text)
         guesses: list[QuestionGuess] = []
         for start, end in spans:
-            part = text[start:end]
+            part = _ORDINAL_LEAD.sub("", text[start:end], count=1)
             words = len(part.split())
             if words < SHORT_PART_WORDS or not QUESTION_LIKE.search(part.strip()):
                 continue

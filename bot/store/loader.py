@@ -133,7 +133,7 @@ def _catalogue_objects(files: list[tuple[str, dict]], fact_keys: set[str]) -> li
     objects: list[object] = []
     questions: dict[str, str] = {}
     related: list[tuple[str, str, str]] = []
-    held_by: list[tuple[str, str]] = []
+    held_by: list[tuple[str, str, str]] = []  # (where, field, question it names)
     position = 0
     for filename, doc in files:
         for n, raw in enumerate(doc.get("questions") or [], start=1):
@@ -155,8 +155,10 @@ def _catalogue_objects(files: list[tuple[str, dict]], fact_keys: set[str]) -> li
                 about_getting=bool(raw.get("about_getting")),
                 asked_only_if=raw.get("asked_only_if"),
                 for_holders_of=",".join(f"{k}={v}" for k, v in (raw.get("for_holders_of") or {}).items()) or None,
+                for_requirers_of=",".join(f"{k}={v}" for k, v in (raw.get("for_requirers_of") or {}).items()) or None,
             )
-            held_by += [(where, str(v)) for v in (raw.get("for_holders_of") or {}).values()]
+            for field_name in ("for_holders_of", "for_requirers_of"):
+                held_by += [(where, field_name, str(v)) for v in (raw.get(field_name) or {}).values()]
             if not question.title:
                 raise ContentError(f"{where}: no title")
             if question.asked_only_if is not None:
@@ -204,9 +206,9 @@ def _catalogue_objects(files: list[tuple[str, dict]], fact_keys: set[str]) -> li
     for where, _key, other in related:
         if other not in questions:
             raise ContentError(f"{where}: related question {other!r} is not in the catalogue")
-    for where, other in held_by:
+    for where, field_name, other in held_by:
         if other not in questions:
-            raise ContentError(f"{where}: for_holders_of question {other!r} is not in the catalogue")
+            raise ContentError(f"{where}: {field_name} question {other!r} is not in the catalogue")
     return objects
 
 

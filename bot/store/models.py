@@ -398,6 +398,9 @@ class CatalogueQuestion(Base):
     # what it asks when the user holds a framework it assumes they lack: "iso9001=already_iso_why_cmmi"
     # ("we hold ISO 9001, do we need CMMI too or is ISO enough?" is not "we have CMMI, why ISO?")
     for_holders_of: Mapped[Optional[str]] = Column(Text, nullable=True)
+    # what it asks when the user's contracts require a framework: "cmmi=customer_demands_cmmi"
+    # ("is iso enough for us?" from someone whose RFPs require CMMI)
+    for_requirers_of: Mapped[Optional[str]] = Column(Text, nullable=True)
     examples: Mapped[list[QuestionExample]] = parts("QuestionExample")
     facts: Mapped[list[QuestionFact]] = parts("QuestionFact")
     related: Mapped[list[QuestionRelated]] = parts("QuestionRelated")

@@ -33,6 +33,8 @@ class QuestionKind:
     about_getting: bool = False
     # framework held -> the question it is then (content's for_holders_of)
     for_holders_of: dict[str, str] = field(default_factory=dict)
+    # framework the user's contracts require -> the question it is then (content's for_requirers_of)
+    for_requirers_of: dict[str, str] = field(default_factory=dict)
 
     def subjects(self, role: str = "answer") -> list[str]:
         return list(self.facts.get(role, {}))
@@ -71,6 +73,11 @@ class ContentSnapshot:
         if level:
             return f"Maturity level {level.group(1)}"
         return subject.replace("_", " ").capitalize()
+
+
+def _pairs(stored: Optional[str]) -> dict[str, str]:
+    """ "iso9001=already_iso_why_cmmi,cmmi=x" as stored -> {"iso9001": "already_iso_why_cmmi", "cmmi": "x"}"""
+    return dict(pair.split("=", 1) for pair in (stored or "").split(",") if pair)
 
 
 def read_snapshot(store: KnowledgeStore, digest: str) -> ContentSnapshot:
@@ -120,7 +127,8 @@ def read_snapshot(store: KnowledgeStore, digest: str) -> ContentSnapshot:
                 starts_recommendation=row.starts_recommendation,
                 answered_by_plan=row.answered_by_plan,
                 about_getting=row.about_getting,
-                for_holders_of=dict(pair.split("=", 1) for pair in (row.for_holders_of or "").split(",") if pair),
+                for_holders_of=_pairs(row.for_holders_of),
+                for_requirers_of=_pairs(row.for_requirers_of),
             )
         premises = [
             Premise(
