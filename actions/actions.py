@@ -50,7 +50,7 @@ from bot.recommendation import (
     SLOTS,
     Profile,
     recommend,
-    render_brief,
+    render_gist,
     render_order,
     render_reasons,
     size_range,
@@ -627,10 +627,10 @@ async def answer_question(
         dispatcher.utter_message(text=reasons)
         return []
     if intent == "ask_shorter" and _last_answer_was_recommendation(tracker) and profile_complete(tracker.slots):
-        # "simple answer please" after the reasons: the brief result
+        # "simple answer please" after the result or its reasons: the decision in one line
         profile = Profile.from_slots(tracker.slots)
-        brief = await asyncio.to_thread(lambda: render_brief(recommend(default_store(), profile), profile))
-        dispatcher.utter_message(text=brief)
+        gist_of_result = await asyncio.to_thread(lambda: render_gist(recommend(default_store(), profile)))
+        dispatcher.utter_message(text=gist_of_result)
         return []
     # the store is a database: keep its I/O off the action server's event loop
     known = known or {}
@@ -662,6 +662,7 @@ async def answer_question(
         return events
     if (
         not updates
+        and not known  # a correction just noted is no confirmation
         and not decide
         and not text.startswith("/")
         and not reads_as_question(text)

@@ -529,6 +529,12 @@ def parse_size(text: object, bare_number: bool = True) -> Optional[str]:
     # the numbers of standards, editions and years ("iso 9001", "9001:2015", "2026") are not sizes
     raw = _STANDARD_NUMBERS.sub(" ", raw)
     raw = re.sub(r"\b(\d+)\s*-?ish\b", r"\1", _words_to_digits(raw))  # "80ish devs"
+    # "we are 45 now, we hired 10 ppl this year": a change in headcount is not the headcount
+    raw = re.sub(
+        rf"\b(?:hired|added|onboarded|recruited|lost|laid off|let go(?: of)?)\s+(?:about |around |~)?(?:{_NUMBER})",
+        " ",
+        raw,
+    )
     corrected = re.search(rf"(?<![\w.])({_NUMBER})\s*(?:(?:{_SIZE_UNITS})\s*)?,?\s+not\s+(?:{_NUMBER})\b", raw)
     if corrected and _int(corrected.group(1)) > 0:
         return str(_int(corrected.group(1)))  # "sorry typo, 40 not 400"
@@ -779,8 +785,8 @@ def parse_timeline(text: object, asked: bool = True) -> Optional[str]:
         return timeline_from_months(months)
     if _URGENT.search(raw) or (asked and _URGENT_ASKED.search(raw)):
         return "urgent"
-    if _WITHIN_YEAR.search(raw):
-        return "within_year"
+    if _WITHIN_YEAR.search(raw) and (asked or _DEADLINE_CONTEXT.search(raw)):
+        return "within_year"  # ...but "we hired 10 ppl this year" is no deadline
     return None
 
 
@@ -1298,15 +1304,20 @@ def statements(
     if _BUYER.search(lowered) and not asked:
         return {}  # the question part ("should we ask bidders for...") says who they are
     kept = []
+    about_them = False  # the sentence before spoke of the user
     for sentence in _SENTENCE_WITH_END.findall(lowered):
         body = sentence.strip()
+        # "we are NOT defense. federal civilian only.": a short fragment goes on about them
+        fragment = about_them and len(body.split()) <= FRAGMENT_WORDS and not QUESTION_LIKE.search(body)
         # "15 ppl saas startup in pune": a sentence that gives a headcount describes the user too
-        if not body or (
-            first_person
-            and not _FIRST_PERSON.search(body)
-            and not _CUSTOMERS_ARE.match(body)
-            and not parse_size(body, bare_number=False)
-        ):
+        about_them = bool(body) and (
+            not first_person
+            or fragment
+            or bool(_FIRST_PERSON.search(body))
+            or bool(_CUSTOMERS_ARE.match(body))
+            or bool(parse_size(body, bare_number=False))
+        )
+        if not about_them:
             continue
         # "we sell to retailers, nothing for government: which one should we do?" and
         # "we already have iso 9001, what about cmmi cost": the question parts go
@@ -1323,6 +1334,8 @@ def statements(
         found["rec_size"] = size
     return found
 
+
+FRAGMENT_WORDS = 5
 
 _RECOMMENDATION_REQUEST = re.compile(
     r"\bwhich (?:one|standard|framework|of (?:them|the two|these)|certification|path|option|first)\b"

@@ -249,6 +249,9 @@ def table_row(store: KnowledgeStore, profile: Profile) -> Optional[m.IndustryFit
     return _row(store, None) if profile.goal == "process_maturity" else _row(store, "manufacturing")
 
 
+SMALL_FIRM_BELOW = 25  # staff: the vendors' smallest size band
+
+
 def decide(store: KnowledgeStore, profile: Profile) -> tuple[str, Optional[m.IndustryFit], list[str]]:
     """(outcome key, table row, assumptions) for a profile."""
     assumptions: list[str] = []
@@ -261,9 +264,15 @@ def decide(store: KnowledgeStore, profile: Profile) -> tuple[str, Optional[m.Ind
         and profile.deadline_months is not None
         and profile.deadline_months < _shortest_months(roadmap(store, "both_iso_first", profile))
     )
+    staff = size_range(profile.size)
+    # the article's small software startup starts with ISO 9001 and considers CMMI later:
+    # a small firm without government customers, not sure of its contracts, is not assumed to need CMMI now
+    small = staff is not None and staff[1] is not None and staff[1] < SMALL_FIRM_BELOW and not (customers & _GOV)
     if profile.timeline == UNKNOWN:
         assumptions.append("timeline: no immediate deadline")
-    if profile.requirement == UNKNOWN:
+    if profile.requirement == UNKNOWN and small:
+        assumptions.append("contract requirements: none yet, as for the article's small startup")
+    elif profile.requirement == UNKNOWN:
         assumptions.append(
             "contract requirements: as in the article's table for your sector"
             + (f" ({row.label.lower()})" if row else "")
@@ -275,7 +284,9 @@ def decide(store: KnowledgeStore, profile: Profile) -> tuple[str, Optional[m.Ind
 
     aerospace = profile.industry == "aerospace" or "as9100" in required or "as9100" in held
     cmmi_required = "cmmi" in required
-    cmmi_likely = profile.requirement == UNKNOWN and row is not None and row.cmmi_recommendation == "often_required"
+    cmmi_likely = (
+        profile.requirement == UNKNOWN and not small and row is not None and row.cmmi_recommendation == "often_required"
+    )
     if aerospace and "as9100" in held:
         # never "close the gap to AS9100" for its holder; CMMI joins the plan where required
         return "as9100_held", row, assumptions
@@ -757,6 +768,12 @@ def render_order(rec: Recommendation, profile: Profile) -> str:
     steps = held + [line.split(". ", 1)[1] for line in _plan(rec, profile, cite)]
     lines = [f"In the order of your plan ({rec.outcome.title}):"] + [f"{n}. {s}" for n, s in enumerate(steps, 1)]
     return cite.below("\n".join(lines))
+
+
+def render_gist(rec: Recommendation) -> str:
+    """ "simpler please" after the result: the decision and its one-sentence summary."""
+    cite = Citations()
+    return cite.below(f"{rec.outcome.title}: {rec.outcome.summary} {cite.mark(rec.outcome.source)}")
 
 
 def render_brief(rec: Recommendation, profile: Profile) -> str:

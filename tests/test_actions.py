@@ -490,3 +490,23 @@ def test_a_framework_set_aside_is_no_longer_the_subject():
     reply = dispatcher.messages[0]["text"]
     assert FACTS["cmmi_how_long_answer"]["text"] not in reply
     assert body(reply).startswith(FACTS["iso9001_time_25_250_answer"]["text"])
+
+
+def test_simpler_please_after_the_result_is_the_decision_in_one_line():
+    slots = {
+        "rec_industry": "software",
+        "rec_customers": "commercial",
+        "rec_requirement": "none",
+        "rec_certifications": "none",
+        "rec_size": "8",
+        "rec_timeline": "flexible",
+        "rec_goal": "market_access",
+    }
+    after_result = [{"event": "action", "name": "action_show_recommendation"}]
+    dispatcher, events = run(make_tracker("ask_shorter", "simpler please", slots=slots, events=after_result))
+    # content/outcomes.yml, the article's commercial software company
+    assert body(dispatcher.messages[0]["text"]) == (
+        "ISO 9001 only: If your customers do not demand CMMI and care about product quality and support "
+        "rather than process maturity, ISO 9001 is the appropriate choice and CMMI would add little value. [1]"
+    )
+    assert events == []

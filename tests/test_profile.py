@@ -378,6 +378,9 @@ def test_sizes_in_passing(sqlite_store, text, size):
         ("how long would it take us, as we're not defense?", {"rec_customers": "commercial"}),
         # a numbered question is a question: "third do we need cmmi" requires nothing
         ("first, what does iso cost for 30 people, third do we need cmmi if our clients are banks", {"rec_size": "30"}),
+        # a fragment after a sentence about them is about them too; new hires are not the headcount
+        ("we are NOT defense. federal civilian only. fix that", {"rec_customers": "federal"}),
+        ("actually we are 45 now, we hired 10 ppl this year", {"rec_size": "45"}),
     ],
 )
 def test_what_a_message_outside_the_form_says_of_the_user(sqlite_store, text, expected):

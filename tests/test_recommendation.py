@@ -533,3 +533,14 @@ def test_a_deadline_the_article_and_a_vendor_judge_differently_is_given_both(sto
         "6–9 months (estimate); your 5 months is shorter than that [2], though within the article's 2–6 months [1]"
         in brief
     )
+
+
+def test_a_small_private_firm_unsure_of_its_contracts_starts_with_iso_9001(store):
+    # 8 people selling to private companies and enterprises, "not sure" what contracts require:
+    # the article's small software startup (ISO 9001 first, CMMI later), not both at once
+    small = profile(industry="software", customers="commercial,enterprise", size="8", timeline="urgent")
+    assert rec.decide(store, small)[0] == "iso_first_cmmi_later"
+    assert "contract requirements: none yet, as for the article's small startup" in rec.decide(store, small)[2]
+    # ...while a small defense shop unsure of its contracts is assumed to meet the table's CMMI
+    defense = profile(industry="software", customers="defense", size="8", timeline="urgent")
+    assert rec.decide(store, defense)[0] != "iso_first_cmmi_later"
