@@ -699,6 +699,18 @@ async def answer_question(
             dispatcher.utter_message(text=known_beside)  # what the sources do say, first
         dispatcher.utter_message(response="utter_no_source_on", topic=" or ".join(gaps), buttons=buttons)
         return events
+    kinds = snapshot_cache().get().questions
+    if (
+        decide
+        and reply is not None
+        and reply.found
+        and not reply.candidates
+        and not reply.closest
+        and reply.questions
+        and not any(kinds[q].starts_recommendation for q in reply.questions if q in kinds)
+    ):
+        # "what is more quick and cheap, iso 9001 or cmmi?": a question of fact, answered, not the form
+        decide = False
     if decide:
         # "we are a 6-person startup ... which one first?": the short answer if there is one,
         # then the guided recommendation with what the message says filled in (the form reads it)

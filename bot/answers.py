@@ -410,7 +410,11 @@ class AnswerComposer:
     def _verdict(months: int, fact: m.Fact) -> str:
         """ "Unlikely: 4 months is shorter than the 6–12 month estimate." """
         low, high = fact.min_months or 0, fact.max_months or fact.min_months or 0
-        word = {"short": "Unlikely", "tight": "Tight"}.get(deadline_band(months, low, high), "Yes, by this estimate")
+        band = deadline_band(months, low, high)
+        # 9 months against 6–12 may be too short: only a deadline at or past the top end is a yes
+        word = {"short": "Unlikely", "tight": "Tight"}.get(
+            band, "Possibly" if months < high else "Yes, by this estimate"
+        )
         return f"{word}: {compare_deadline(months, low, high)}."
 
     @staticmethod
@@ -526,6 +530,8 @@ class AnswerComposer:
             # another figure in the answer by which the deadline can be met where this one says not (or the reverse)
             other_figure: Optional[m.Fact] = None
             lasting: Optional[m.Fact] = None
+            # "cmmi ml3 possible in 9 month or only iso?": a verdict for each framework asked of
+            verdicts: dict[str, str] = {}
             for s in subjects:
                 facts = self._facts(kind, role, s, situation)
                 if detail:
@@ -537,6 +543,8 @@ class AnswerComposer:
                 # only the direct answer's own range: "AS9100 in 8 months?" is not judged by ISO 9001's
                 direct = next((f for f in facts if not (f.when_held and f.min_months is None)), None)
                 ranged = direct if direct is not None and direct.min_months is not None else None
+                if deadline_months and ranged is not None and len(subjects) > 1:
+                    verdicts[s] = self._verdict(deadline_months, ranged)
                 if ranged is not None:
                     # "how long would cmmi take? we have 9001": the figure first, then how holding it helps
                     facts = [ranged] + [f for f in facts if f is not ranged]
@@ -583,8 +591,11 @@ class AnswerComposer:
             if len(parts) == 1:
                 text = " ".join(parts[0][1])
             else:
-                text = "\n".join(f"{self.snapshot.name(s)}: " + " ".join(lines) for s, lines in parts)
-            if deadline_months and timed is not None and not answered[:-1]:
+                text = "\n".join(
+                    f"{self.snapshot.name(s)}: " + " ".join(([verdicts[s]] if s in verdicts else []) + lines)
+                    for s, lines in parts
+                )
+            if deadline_months and timed is not None and not answered[:-1] and not (verdicts and len(parts) > 1):
                 verdict = self._verdict(deadline_months, timed)
                 if other_figure is not None and other_figure.min_months is not None:
                     low, high = other_figure.min_months, other_figure.max_months or other_figure.min_months

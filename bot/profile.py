@@ -1355,7 +1355,8 @@ _ASKS_YOUR_ADVICE = re.compile(
 _DECLINES_RECOMMENDATION = re.compile(
     r"\b(?:don'?t|do not|dont|doesn'?t|no|not)\s+(?:really\s+)?"
     r"(?:need|want|looking for|asking for|after|interested in)\s+"
-    r"(?:a |any |your |the )?(?:recommendation|advice|form|questionnaire)\b|\bno recommendation\b"
+    r"(?:a |any |your |the |more )?(?:recommendation|advice|form|questionnaire|questionary|questions|quiz|survey)\b"
+    r"|\bno recommendation\b"
 )
 
 
@@ -1364,10 +1365,17 @@ def declines_recommendation(text: object) -> bool:
     return bool(_DECLINES_RECOMMENDATION.search(str(text or "").lower()))
 
 
+# "what is more quick and cheap, iso 9001 or cmmi?": a fact about the two, not the decision
+_FACT_COMPARISON = re.compile(
+    r"\b(?:which|what)(?: one)?(?: is| would be| will be)? (?:more |the |less )?(?:quick\w*|cheap\w*|fast\w*|"
+    r"easier|expensive|longer|shorter|costlier)\b[^.?!]*\??"
+)
+
+
 def asks_for_recommendation(text: object) -> bool:
     """ "which one should we do?", "what you recommend?": the user wants the decision
     for their own organization (a "we" or "our" in the message)."""
-    lowered = str(text or "").lower()
+    lowered = _FACT_COMPARISON.sub(" ", str(text or "").lower())
     return bool(
         _RECOMMENDATION_REQUEST.search(lowered) and (_FIRST_PERSON.search(lowered) or _ASKS_YOUR_ADVICE.search(lowered))
     )

@@ -160,12 +160,21 @@ def test_the_users_size_band_comes_first(composer):
         (4, ["ml3"], "Unlikely: 4 months is shorter than the 6–12 month estimate."),
         (7, ["iso9001"], "Tight: 7 months is at the short end of the 6–9 month estimate."),
         (12, ["cmmi"], "Yes, by this estimate: 12 months is within the 6–12 month estimate."),
+        (9, ["cmmi"], "Possibly: 9 months is within the 6–12 month estimate."),
     ],
 )
 def test_a_deadline_in_the_question_gets_a_verdict_first(composer, months, named, verdict):
     staff = Situation(staff=(45, 45))
     reply = composer.reply(["how_long"], named=named, situation=staff, deadline_months=months)
     assert body(reply.text).startswith(verdict)
+
+
+def test_a_deadline_asked_of_two_frameworks_gets_a_verdict_for_each(composer):
+    # "cmmi ml3 possible in 9 month or only iso?"
+    reply = composer.reply(["how_long"], named=["iso9001", "ml3"], deadline_months=9)
+    iso_line, ml3_line = body(reply.text).split("\n")
+    assert iso_line.startswith("ISO 9001: Yes, by this estimate: 9 months is longer than the 2–6 month estimate.")
+    assert ml3_line.startswith("Maturity level 3: Possibly: 9 months is within the 6–12 month estimate.")
 
 
 def test_a_cmmi_level_answers_instead_of_cmmi_in_general(composer):

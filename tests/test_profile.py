@@ -733,6 +733,9 @@ def test_what_stays_required_after_a_correction(sqlite_store, previous, text, ke
         ("so what do you recommend now, given all that?", True),
         ("ISO 9001 is now mandatory. does that change your advice?", True),
         ("what does the article recommend for a bank?", False),
+        # which of the two is quicker or cheaper is a fact, not the decision
+        ("we are IT outsourcing company, 120 people. what is more quick and cheap, iso 9001 or cmmi?", False),
+        ("we are 40 people, iso or cmmi for us?", True),
     ],
 )
 def test_asking_for_a_recommendation_is_not_asking_what_was_recommended(text, asks):
