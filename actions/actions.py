@@ -653,7 +653,9 @@ async def answer_question(
         and not tracker.active_loop.get("name")
         and not text.startswith("/")
         and not reads_as_question(text)
-        and not _values(tracker, "framework") + _values(tracker, "maturity_level")
+        # "we have iso 9001 since 2018" names a framework as a fact about them, "iso 9001 cost" asks
+        and set(_values(tracker, "framework")) <= set(keys_of(updates.get("rec_certifications")))
+        and not _values(tracker, "maturity_level")
         and asked_confidence(tracker) < STATEMENT_ANSWER_CONFIDENCE
     ):
         # "we are a 35 person software house, commercial clients only" as an opening asks nothing yet

@@ -361,7 +361,7 @@ def test_sizes_in_passing(sqlite_store, text, size):
     [
         # outside the form: the question is not a requirement, the clients are the user's own
         ("ok. we need also cmmi or no? clients is only small shops", {"rec_customers": "commercial"}),
-        ("we machine parts for airlines, no software", {"rec_customers": "commercial"}),
+        ("we machine parts for airlines, no software", {"rec_industry": "aerospace", "rec_customers": "commercial"}),
         ("does the DoD require ML3?", {}),
         ("clients want cmmi?", {}),
         # what a salesman claims is asked about, what a customer asks for is required
