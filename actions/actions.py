@@ -219,6 +219,17 @@ def profile_updates(tracker: Tracker, overwrite: bool = False) -> dict[str, str]
     size = _values(tracker, "size")
     if size:
         found["rec_size"] = size[0]
+    negated = set(_negated(tracker, "customer_type"))
+    before = [k for k in keys_of(tracker.get_slot("rec_customers")) if k not in (NONE, UNKNOWN)]
+    if (
+        found.get("rec_customers") == "commercial"
+        and negated
+        and "commercial" not in _affirmed(tracker, "customer_type")
+    ):
+        # "we're not DoD" from a supplier of federal agencies: no defense, still federal, not "commercial"
+        kept = [k for k in before if k not in negated]
+        if kept:
+            found["rec_customers"] = ",".join(kept)
     known = {slot for slot in found if tracker.get_slot(slot) not in (None, "", "unknown")}
     if "rec_industry" in known and not states_own_industry(tracker.latest_message.get("text")):
         found.pop("rec_industry")  # "some US bank RFPs ask for CMMI": the client's industry, not a new one of ours

@@ -1307,8 +1307,13 @@ def statements(
     about_them = False  # the sentence before spoke of the user
     for sentence in _SENTENCE_WITH_END.findall(lowered):
         body = sentence.strip()
-        # "we are NOT defense. federal civilian only.": a short fragment goes on about them
-        fragment = about_them and len(body.split()) <= FRAGMENT_WORDS and not QUESTION_LIKE.search(body)
+        # "we are NOT defense. federal civilian only.", "...some new rfps ask for iso 9001 too.":
+        # a short fragment, or a word on their bids, goes on about them
+        fragment = (
+            about_them
+            and (len(body.split()) <= FRAGMENT_WORDS or bool(_THEIR_BIDS.search(body)))
+            and not QUESTION_LIKE.search(body)
+        )
         # "15 ppl saas startup in pune": a sentence that gives a headcount describes the user too
         about_them = bool(body) and (
             not first_person
@@ -1336,6 +1341,7 @@ def statements(
 
 
 FRAGMENT_WORDS = 5
+_THEIR_BIDS = re.compile(r"\b(?:rfps?|tenders?|bids?|solicitations?|contracts?|clients?|customers?)\b")
 
 _RECOMMENDATION_REQUEST = re.compile(
     r"\bwhich (?:one|standard|framework|of (?:them|the two|these)|certification|path|option|first)\b"

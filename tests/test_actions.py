@@ -260,7 +260,7 @@ def test_is_iso_enough_from_someone_whose_contracts_require_cmmi_is_answered_for
     assert body(dispatcher.messages[0]["text"]) == (
         "You said: contracts require CMMI (maturity level 3). "
         "Yes, if it is a real requirement: the article's advice is that if your customers demand CMMI, "
-        "you pursue it, even where its table calls CMMI rarely needed. [1]"
+        "you pursue it. [1]"
     )
     assert SlotSet("last_question", "customer_demands_cmmi") in events
 
@@ -510,3 +510,16 @@ def test_simpler_please_after_the_result_is_the_decision_in_one_line():
         "rather than process maturity, ISO 9001 is the appropriate choice and CMMI would add little value. [1]"
     )
     assert events == []
+
+
+def test_not_dod_from_a_supplier_of_federal_agencies_keeps_them_federal():
+    text = "we're not DoD, how long would ML4 take"
+    dod = {"entity": "customer_type", "value": "defense", "start": text.index("DoD"), "end": text.index("DoD") + 3}
+    known_federal = make_tracker("ask_question", text, slots={"rec_customers": "federal"}, entities=[dod])
+    assert rasa_actions.profile_updates(known_federal, True) == {}
+    both = make_tracker("ask_question", text, slots={"rec_customers": "federal,defense"}, entities=[dod])
+    assert rasa_actions.profile_updates(both, True) == {"rec_customers": "federal"}
+    # with nothing known, "not DoD" still means private customers
+    assert rasa_actions.profile_updates(make_tracker("ask_question", text, entities=[dod]), True) == {
+        "rec_customers": "commercial"
+    }

@@ -381,6 +381,15 @@ def test_sizes_in_passing(sqlite_store, text, size):
         # a fragment after a sentence about them is about them too; new hires are not the headcount
         ("we are NOT defense. federal civilian only. fix that", {"rec_customers": "federal"}),
         ("actually we are 45 now, we hired 10 ppl this year", {"rec_size": "45"}),
+        (
+            "we are a 250 person IT services shop, federal civilian only. some new rfps ask for iso 9001 too. next?",
+            {
+                "rec_industry": "it_services",
+                "rec_customers": "federal",
+                "rec_requirement": "iso9001",
+                "rec_size": "250",
+            },
+        ),
     ],
 )
 def test_what_a_message_outside_the_form_says_of_the_user(sqlite_store, text, expected):
