@@ -428,7 +428,7 @@ class AnswerComposer:
         specific = [f for f in facts if f.min_staff is not None or f.max_staff is not None or f.when_held]
         return specific + [f for f in facts if f not in specific]
 
-    def _line(self, fact: m.Fact, cite: Citations) -> str:
+    def _line(self, fact: m.Fact, cite: Citations, shown: Optional[set[str]] = None) -> str:
         text = fact.text
         label = {
             "estimate": "Estimate: ",
@@ -439,6 +439,8 @@ class AnswerComposer:
             label = ""
         line = f"{label}{text} {cite.mark(fact.source)}"
         for update in self.snapshot.updates.get(fact.key, [])[:1]:
+            if shown is not None and (update.key in shown or update.text in shown):
+                continue  # what is true now was said already in this reply
             line += f" Now: {update.text} {cite.mark(update.source)}"
         return line
 
@@ -447,9 +449,9 @@ class AnswerComposer:
         for fact in facts:
             if fact.key in shown or fact.text in shown:
                 continue
+            lines.append(self._line(fact, cite, shown))
             shown.update({fact.key, fact.text})
             shown.update(f.key for f in self.snapshot.updates.get(fact.key, [])[:1])
-            lines.append(self._line(fact, cite))
         return lines
 
     # -- a whole reply ------------------------------------------------------

@@ -443,3 +443,15 @@ def test_a_certificate_held_since_a_year_is_dated_by_its_renewals():
     )
     # a certificate issued in 2019 is another thing
     assert validity_verdict((2019, None), 36, dt.date(2026, 12, 3)).startswith("Expired in 2022")
+
+
+@pytest.mark.parametrize("detail", [False, True])
+def test_no_reply_states_one_fact_twice(composer, detail):
+    # "More detail" on what to require from bidders once gave the DoD fact, then "Now:" the same fact
+    repeated = {}
+    for key in QUESTIONS:
+        text = body(composer.reply([key], detail=detail).text)
+        sentences = [s.strip() for s in re.split(r"\[\d+\]|Now:", text) if len(s.strip()) > 30]
+        if len(sentences) != len(set(sentences)):
+            repeated[key] = sentences
+    assert repeated == {}
