@@ -783,7 +783,7 @@ async def answer_question(
         dispatcher.utter_message(response="utter_closest_match", closest=reply.text)
         return events
     asked_again = asked_confidence(tracker) >= RESTATED_CONFIDENCE
-    kind = snapshot_cache().get().questions.get(reply.questions[-1]) if reply.questions else None
+    kind = kinds.get(reply.questions[-1]) if reply.questions else None
     if kind is not None and kind.answered_by_plan and profile_complete(slots) and _recommendation_shown(tracker):
         profile = Profile.from_slots(slots)
         plan = await asyncio.to_thread(lambda: render_order(recommend(default_store(), profile), profile))

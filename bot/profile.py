@@ -1261,8 +1261,10 @@ def describe_found(store: KnowledgeStore, found: dict[str, str], lead: str = "No
 _FIRST_PERSON = re.compile(r"\b(?:we|we're|were|we've|our|ours|us|i|i'm|im|my|mine)\b")
 # A sentence or clause that reads as a question: it starts like one ("and what about...",
 # "is it...", "third, do we..."), or ends with a question mark. Shared with the NLU's splitting of questions.
+# "third", "2nd": a numbered question's lead-in (the NLU splits messages at it too)
+ORDINAL = r"(?:(?:first|second|third)(?:ly)?|[1-5](?:st|nd|rd|th))"
 QUESTION_LIKE = re.compile(
-    r"^\W*(?:(?:and|so|ok|okay|but|then|also|well|(?:first|second|third)(?:ly)?|[1-5](?:st|nd|rd|th)|q?[1-5])\W+)*(?:what|what's|whats|how|is|isn't|are|aren't|can|could|"
+    rf"^\W*(?:(?:and|so|ok|okay|but|then|also|well|{ORDINAL}|q?[1-5])\W+)*(?:what|what's|whats|how|is|isn't|are|aren't|can|could|"
     r"do|does|did|should|would|will|which|who|whom|whose|when|where|why|any|tell me|explain)\b|\?\s*$",
     re.I,
 )
@@ -1281,6 +1283,11 @@ _GIVEN_IN_QUESTION = re.compile(
     r"\b(?:since|as|because|given(?: that)?|now that|considering)\s+((?:we|we're|we've|our)\b[^?.,;:]*)"
 )
 _CUSTOMERS_ARE = re.compile(r"\W*(?:clients?|customers?)\s+(?:is|are|r)\b")
+
+
+# a sentence after one about the user that goes on about them: this short, or on their bids
+FRAGMENT_WORDS = 5
+_THEIR_BIDS = re.compile(r"\b(?:rfps?|tenders?|bids?|solicitations?|contracts?|clients?|customers?)\b")
 
 
 def statements(
@@ -1339,9 +1346,6 @@ def statements(
         found["rec_size"] = size
     return found
 
-
-FRAGMENT_WORDS = 5
-_THEIR_BIDS = re.compile(r"\b(?:rfps?|tenders?|bids?|solicitations?|contracts?|clients?|customers?)\b")
 
 _RECOMMENDATION_REQUEST = re.compile(
     r"\bwhich (?:one|standard|framework|of (?:them|the two|these)|certification|path|option|first)\b"

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from bot.nlu.intent_model import IntentModel
-from bot.profile import QUESTION_LIKE, asks_for_recommendation, sentence_asks
+from bot.profile import ORDINAL, QUESTION_LIKE, asks_for_recommendation, sentence_asks
 
 QUESTION_INTENT = "ask_question"
 PREFIX = QUESTION_INTENT + "/"
@@ -53,10 +53,10 @@ _ASKING = r"(?:who|what|what's|whats|how|which|when|where|why|is|are|does|do|did
 # "1st: how long? 2nd: what's ML3 going to cost? 3rd: who does the appraisal": a numbered part
 # or "first, what does iso cost, second how long": "2nd:" or "2)" anywhere, "second" after a comma
 _NUMBERED = r"(?:\(?[1-5](?:st|nd|rd|th)?\s*[:)]|q[1-5]\s*:)"
-_ORDINAL_LEAD = re.compile(rf"^\W*(?:{_NUMBERED}|(?:first|second|third|[1-5](?:st|nd|rd|th))(?:ly)?\b[:,.-]?)\s*", re.I)
+_ORDINAL_LEAD = re.compile(rf"^\W*(?:{_NUMBERED}|{ORDINAL}\b[:,.-]?)\s*", re.I)
 _JOINS = re.compile(
     rf",?\s+(?:and also|and|also|plus)\s+(?={_ASKING})|;\s*|,\s+(?={_ASKING})|\s+(?={_NUMBERED})|"
-    r",\s+(?=(?:second|third|2nd|3rd)(?:ly)?\b)",
+    rf",\s+(?={ORDINAL}\b)",
     re.I,
 )
 _CLAUSE_BREAKS = re.compile(r",\s*|;\s*|\s+(?:and|but|or)\s+", re.I)
