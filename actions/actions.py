@@ -313,6 +313,7 @@ def contact_answer(tracker: Tracker) -> List[EventType]:
         or _BARE_REFUSAL.match(text)
         or contact.withdraws(text)
         or (requested == "contact_email" and contact.refuses_email(text))
+        or (requested == "contact_name" and contact.refuses_name(text))
         or "?" in text
     ):
         return []  # ...and "cancel that, no consultant" takes the request back (request_taken_back)
@@ -598,6 +599,10 @@ async def answer_question(
     contact_given = contact_answer(tracker)
     if contact_given:
         return contact_given  # "Will Price" at the name prompt is a name, not a cost question
+    if intent == STORED_DATA_INTENT and explicit_erasure(str(tracker.latest_message.get("text") or "")):
+        from actions.recommendation import ActionForgetMe  # (it imports this module)
+
+        return ActionForgetMe().command(dispatcher, tracker)  # "forget me. u kept my name?": erase, then say so
     taken_back = request_taken_back(dispatcher, tracker)
     if taken_back is not None:
         if reads_as_question(str(tracker.latest_message.get("text") or "")):
@@ -608,6 +613,12 @@ async def answer_question(
         return taken_back + [FollowupAction("action_listen")]  # the form does not ask again
     if consultant_request_reply(dispatcher, tracker):
         return []
+    if (
+        tracker.active_loop.get("name") == CONSULTANT_FORM
+        and tracker.get_slot("requested_slot") in CONTACT_PROMPTS
+        and not asks_at_prompt(str(tracker.latest_message.get("text") or ""))
+    ):
+        return []  # "ok then just use Sam" at the email prompt asks nothing: the form takes it, or asks again
     why = (
         await asyncio.to_thread(why_this_question, tracker)
         if intent in DETAIL_INTENTS and not _entities(tracker, "question")
@@ -817,7 +828,10 @@ async def answer_question(
             )
             return events
         reply = again
-    dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
+    buttons = reply.buttons
+    if _WANTS_CONSULTANT.search(text) and not _refuses_consultant(text) and CONSULTANT_BUTTON not in buttons:
+        buttons = buttons + [CONSULTANT_BUTTON]  # "can you recommend a consultant?": one, a click away
+    dispatcher.utter_message(text=reply.text, buttons=buttons or None)
     if reply.questions:
         events.append(SlotSet("last_question", reply.questions[-1]))
     events.append(SlotSet("subject", reply.subject))

@@ -608,6 +608,9 @@ class ValidateConsultantForm(FormValidationAction):
     def validate_contact_name(self, value, dispatcher, tracker, domain):
         if contact.withdraws(_text(tracker)):
             return self._withdrawn(dispatcher)
+        if contact.refuses_name(_text(tracker)):
+            dispatcher.utter_message(response="utter_name_optional")
+            return {"contact_name": contact.NO_NAME}
         email = contact.find_email(value)
         name = contact.name_beside_email(value) if email else contact.clean_name(value)
         if name is None:
@@ -643,8 +646,9 @@ class ActionSubmitConsultantRequest(Action):
         leads.after_new_request(store.engine)  # emailed to the consultancy, or kept unsent for later
         # The address is never repeated back (it would be one more copy in the conversation).
         stored = "your request with your recommendation" if _complete(tracker) else "your request"
+        thanks = "Thank you." if name == contact.NO_NAME else f"Thank you, {name}."
         dispatcher.utter_message(
-            text=f"Thank you, {name}. I've stored {stored}, and a consultant "
+            text=f"{thanks} I've stored {stored}, and a consultant "
             f'will write to the email address you gave. Say "forget me" at any time to delete these details.'
         )
         return []

@@ -138,6 +138,22 @@ _REFUSES_EMAIL = re.compile(
 )
 
 
+# "I'd rather not give my name", "no name please", "anonymous is fine"
+_REFUSES_NAME = re.compile(
+    r"\b(?:no|not|rather not|prefer not|don'?t|dont|do not|won'?t|without|skip)\b[^.?!@]{0,25}\bnames?\b|"
+    r"\banonymous(?:ly)?\b|\bno name\b",
+    re.I,
+)
+# Stored for a request whose sender gave no name: consultants answer by email, a name is optional
+NO_NAME = "(no name given)"
+
+
+def refuses_name(text: object) -> bool:
+    """At the name prompt: the user will not give a name (the email is enough)."""
+    raw = str(text or "")
+    return find_email(raw) is None and bool(_REFUSES_NAME.search(raw))
+
+
 def refuses_email(text: object) -> bool:
     """At the email prompt: the user will not give one (consultants answer by email only)."""
     raw = str(text or "")

@@ -131,7 +131,10 @@ _REQUIREMENT_UNKNOWN = re.compile(
 _BUYER = re.compile(
     r"\bbidders?\b|\b(?:we are|we're|i am|i'm|as) (?:the|a) (?:buyer|client|purchaser|procurement)\b|"
     r"\bprocurement (?:officer|team|department|lead|manager)\b|\b(?:work|am|are) in (?:public )?procurement\b|"
-    r"\b(?:require|demand|ask|expect)\w* (?:\w+ )?(?:from |of )?(?:our |the )?(?:vendors|suppliers|contractors)\b"
+    r"\b(?:require|demand|ask|expect)\w* (?:\w+ )?(?:from |of )?(?:our |the )?(?:vendors|suppliers|contractors)\b|"
+    # "we're buying software from a vendor who claims cmmi level 3": the industry is the vendor's
+    r"\b(?:buying|purchasing|procuring|sourcing|outsourcing)\b(?: \w+){0,4} (?:from|to) (?:a|an|the|some|two|three)? ?"
+    r"(?:\w+ )?(?:vendors?|suppliers?|contractors?|providers?|firms?|compan(?:y|ies))\b"
 )
 # "our investor wants us to get cmmi ml3": a wish inside the company, not a contract's requirement
 _INTERNAL_WISH = re.compile(

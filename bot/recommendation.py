@@ -27,8 +27,8 @@ parsing them again gives the same value (validation is idempotent):
   rec_target_level    "2".."5": the CMMI maturity level contracts require
   rec_deadline_months "8": months until the user's deadline ("the RFP closes in 8 months")
 Outcome keys (content/outcomes.yml): iso9001_only, cmmi, both_cmmi_first,
-both_iso_first, both, iso9001_as9100, iso9001_as9100_only, as9100_held, iso_first_cmmi_later, cmmi_optional,
-cmmi_optional_iso_held, iso9001_held, iso9001_held_add_cmmi, iso9001_held_cmmi_later.
+both_iso_first, both, iso9001_as9100, iso9001_as9100_only, as9100_held, iso13485_held, iso_first_cmmi_later,
+cmmi_optional, cmmi_optional_iso_held, iso9001_held, iso9001_held_add_cmmi, iso9001_held_cmmi_later.
 """
 
 from __future__ import annotations
@@ -293,6 +293,10 @@ def decide(store: KnowledgeStore, profile: Profile) -> tuple[str, Optional[m.Ind
     if aerospace:
         # "and CMMI where contracts require it" only where they do, or may
         return ("iso9001_as9100" if cmmi_required or cmmi_likely else "iso9001_as9100_only"), row, assumptions
+    if "iso13485" in held and not has_iso and not cmmi_required and "iso9001" not in required:
+        # the medical-device standard is separate from ISO 9001: never "start an ISO 9001 gap analysis"
+        # for its holder, nor the manufacturing row's "ISO 9001 is the appropriate standard"
+        return "iso13485_held", None, assumptions
     if cmmi_required or cmmi_likely:
         if has_iso:
             return "iso9001_held_add_cmmi", row, assumptions
@@ -326,6 +330,7 @@ _ORDER = {
     "iso9001_as9100": ["iso9001", "as9100", "cmmi"],
     "iso9001_as9100_only": ["iso9001", "as9100"],
     "as9100_held": ["as9100", "cmmi"],
+    "iso13485_held": ["cmmi"],
     "iso_first_cmmi_later": ["iso9001", "cmmi"],
     "cmmi_optional": ["iso9001", "cmmi"],
     "cmmi_optional_iso_held": ["iso9001", "cmmi"],
@@ -333,7 +338,8 @@ _ORDER = {
     "iso9001_held_add_cmmi": ["iso9001", "cmmi"],
     "iso9001_held_cmmi_later": ["iso9001", "cmmi"],
 }
-_AEROSPACE = ("iso9001_as9100", "as9100_held")  # CMMI in the plan only where contracts require it
+# CMMI in the plan only where contracts require it
+_CMMI_IF_REQUIRED = ("iso9001_as9100", "as9100_held", "iso13485_held")
 _LATER = {
     "iso_first_cmmi_later": "later, if contracts require it",
     "iso9001_held_cmmi_later": "later, if contracts require it",
@@ -387,7 +393,7 @@ def roadmap(store: KnowledgeStore, outcome_key: str, profile: Profile) -> list[P
     for framework_key in _ORDER[outcome_key]:
         if framework_key in profile.held or (framework_key == "iso9001" and profile.held & HAS_ISO9001):
             continue
-        if framework_key == "cmmi" and outcome_key in _AEROSPACE and "cmmi" not in profile.required:
+        if framework_key == "cmmi" and outcome_key in _CMMI_IF_REQUIRED and "cmmi" not in profile.required:
             continue
         framework = store.framework(framework_key)
         if framework is None:
@@ -488,6 +494,7 @@ _OUTCOME_FACTS = {
     "iso9001_as9100": ["complementary_cmmi_separate"],
     "iso9001_as9100_only": ["complementary_cmmi_separate"],
     "as9100_held": ["tip_know_contract_requirements"],
+    "iso13485_held": [],
     "iso_first_cmmi_later": ["transfer_advice_iso_first", "cmmi_voluntary_internal_use"],
     "cmmi_optional": ["bottom_line"],
     "cmmi_optional_iso_held": ["bottom_line"],
@@ -647,7 +654,10 @@ def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:
     for step in steps:
         cite.mark(step.source)
     note_keys = list(_INDUSTRY_FACTS.get(profile.industry or "", []))
-    if "iso9001" not in profile.held and outcome_key != "as9100_held":  # (its summary says so)
+    if "iso9001" not in profile.held and outcome_key not in (
+        "as9100_held",
+        "iso13485_held",
+    ):  # (their summaries say so)
         note_keys += [_BUILDS_ON_ISO9001[k] for k in sorted(profile.held & _BUILDS_ON_ISO9001.keys())]
     unplanned_keys = sorted(profile.required - PLANNED_STANDARDS - profile.held)
     unplanned = [f for f in (store.framework(k) for k in unplanned_keys) if f is not None]
@@ -778,7 +788,7 @@ def render_gist(rec: Recommendation) -> str:
 
 def render_brief(rec: Recommendation, profile: Profile) -> str:
     """The result as the first message: the decision, a one-line plan with the
-    estimate for the user's case, the deadline check and the first step. The
+    estimate for the user's case, the deadline check and the first next step. The
     reasons ("why?") and the full roadmap (render) are a click away."""
     cite = Citations()
     lines = [rec.outcome.title, f"{rec.outcome.summary} {cite.mark(rec.outcome.source)}"]
@@ -787,7 +797,8 @@ def render_brief(rec: Recommendation, profile: Profile) -> str:
     if rec.held:
         kept = "keep them current" if len(rec.held) > 1 else "keep it current"
         lines.append("Already held: " + ", ".join(f.name for f in rec.held) + f", {kept}.")
-    if rec.fit_row is not None:
+    if rec.fit_row is not None and profile.requirement == UNKNOWN:
+        # the table decided it only where the user's contracts are unknown; else it is one of the reasons
         row = rec.fit_row
         nearest = f", the nearest row for {rec.nearest_row_for}" if rec.nearest_row_for else ""
         lines.append(
@@ -800,9 +811,8 @@ def render_brief(rec: Recommendation, profile: Profile) -> str:
     if plan:
         lines.append("Plan: " + " ".join(plan + [sequence_check(rec, profile) or ""]).strip())
     if rec.next_steps:
-        lines.append(
-            "Next: " + " ".join(f"{n}. {s.text} {cite.mark(s.source)}" for n, s in enumerate(rec.next_steps, start=1))
-        )
+        first = rec.next_steps[0]  # the rest are in the full plan, a click away
+        lines.append(f"First step: {first.text} {cite.mark(first.source)}")
     return cite.below("\n".join(lines))
 
 

@@ -353,6 +353,10 @@ def test_a_deadline_is_judged_only_by_the_subjects_own_estimate(composer):
         ("does our 27001 help with cmmc at all?", ["how ISO 27001 relates to CMMC"]),
         ("can we do cmmi appraisal just for the software dept?", ["appraising only part of an organization"]),
         ("is cmmi the same as cmmc?", []),
+        (
+            "we're a DoD subcontractor and we handle CUI. do we need cmmc?",
+            ["which contracts require CMMC, or at which level"],
+        ),
     ],
 )
 def test_topics_no_source_covers_are_named(composer, message, topics):

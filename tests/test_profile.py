@@ -372,6 +372,10 @@ def test_sizes_in_passing(sqlite_store, text, size):
         # a buyer's tender says nothing of the buyer's own contracts or customers
         ("for our next tender (IT services for the city, not defence) should we ask bidders for iso 9001?", {}),
         ("no, we are the BUYER, a city government", {}),
+        # what a buyer buys is the vendor's industry, not theirs
+        ("we're buying software from a vendor who claims cmmi level 3", {}),
+        ("we are outsourcing our dev work to a vendor in india, they say cmmi 5", {}),
+        ("we make infusion pumps, 60 people", {"rec_industry": "medical_devices", "rec_size": "60"}),
         # a new headcount said in passing, and a reason given inside a question
         ("we are 60 now actually, does that change the timing?", {"rec_size": "60"}),
         ("how long since we already have iso9k?", {"rec_certifications": "iso9001"}),

@@ -381,10 +381,14 @@ def test_the_first_result_message_is_brief_and_keeps_the_users_figures(store):
     body = text.split("Sources:")[0]
     assert result.key == "both"  # as the article's example 1 (a 300-person defense software contractor)
     assert body.startswith("Both frameworks (integrated approach)\n")  # content/outcomes.yml
-    assert len(body.split()) <= 170  # the full roadmap was 450+
+    assert len(body.split()) <= 140  # the full roadmap was 450+
     # ISO 9001 for 250+ staff: 9–12 months (content/timelines.yml)
     assert "9–12 months (estimate); your 8 months is shorter than" in body
-    assert all(step.text in body for step in store.next_steps(result.key))
+    # content/next_steps.yml, outcome both: the first step only; the second is in the full plan
+    assert "First step: Run one gap analysis against both ISO 9001 and CMMI" in body
+    assert "one internal audit program and one management review covering both" not in body
+    # the contracts' stated requirement decided it: the article's table is one of the reasons, a click away
+    assert "The article's table" not in body
     assert "Why:" not in body  # the reasons are one click away
 
 
@@ -482,6 +486,23 @@ def test_a_machining_shop_holding_as9100_is_read_against_the_aerospace_row(store
     result = rec.recommend(store, p)
     assert result.key == "as9100_held"
     assert result.fit_row is not None and result.fit_row.industry_key == "defense"
+
+
+def test_a_medical_device_maker_holding_iso_13485_is_not_sent_to_an_iso_9001_gap_analysis(store):
+    p = profile(industry="medical_devices", customers="commercial", requirement="none", certifications="iso13485")
+    result = rec.recommend(store, p)
+    assert result.key == "iso13485_held"
+    brief = rec.render_brief(result, p)
+    # content/outcomes.yml iso13485_held; no phase to pursue, and not the manufacturing row's "ISO 9001 is the
+    # appropriate standard"
+    assert brief.splitlines()[0] == "Keep ISO 13485; check what customers require before adding ISO 9001 or CMMI"
+    assert "Already held: ISO 13485, keep it current." in brief
+    assert "Plan:" not in brief and "gap analysis" not in brief and "appropriate standard" not in brief
+
+
+def test_a_medical_device_maker_whose_contracts_require_cmmi_gets_cmmi_in_the_plan(store):
+    p = profile(industry="medical_devices", customers="commercial", requirement="cmmi", certifications="iso13485")
+    assert rec.recommend(store, p).key != "iso13485_held"
 
 
 def test_a_plan_for_several_sites_uses_the_multi_site_estimate(store):

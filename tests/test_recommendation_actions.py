@@ -990,3 +990,49 @@ def test_a_no_thanks_after_naming_the_consultant_declines_the_offer(sqlite_store
     t.latest_message["entities"] = [{"entity": "question", "value": "firm_cmmi_consulting", "confidence_entity": 0.6}]
     messages, _ = run(rasa_actions.ActionAnswerQuestion(), t)
     assert [m["response"] for m in messages] == ["utter_consultant_declined"]
+
+
+@pytest.mark.parametrize("text", ["I'd rather not give my name", "no name please", "anonymous is fine"])
+def test_a_name_declined_at_its_prompt_is_optional_and_the_email_is_asked_next(sqlite_store, text):
+    messages, events = typed_at(rec_actions.ValidateConsultantForm(), "contact_name", text, loop="consultant_form")
+    assert [m["response"] for m in messages] == ["utter_name_optional"]
+    assert events == [SlotSet("contact_name", "(no name given)")]
+    answers = {"contact_name": "(no name given)", "contact_email": "sam@example.org"}
+    sender = f"t-{uuid.uuid4().hex}"
+    messages, _ = run(
+        rec_actions.ActionSubmitConsultantRequest(),
+        tracker("inform_recommendation", "sam@example.org", slots=answers, loop=None, sender=sender),
+    )
+    assert texts(messages)[0].startswith("Thank you. I've stored your request, and a consultant will write")
+    [stored] = contact.requests_for(sqlite_store.engine, sender)
+    assert (stored.name, stored.email) == ("(no name given)", "sam@example.org")
+
+
+def test_a_statement_at_the_email_prompt_is_left_to_the_form_not_answered(sqlite_store):
+    t = tracker("ask_question", "ok then just use Sam", requested="contact_email", loop="consultant_form")
+    t.latest_message["entities"] = [{"entity": "question", "value": "cmmi_without_appraisal", "confidence_entity": 0.4}]
+    messages, events = run(rasa_actions.ActionAnswerQuestion(), t)
+    assert (messages, events) == ([], [])  # the form's validation asks for the email again
+
+
+def test_forget_me_with_a_question_about_what_is_stored_erases_it(sqlite_store):
+    sender = f"t-{uuid.uuid4().hex}"
+    contact.save_request(
+        sqlite_store.engine, sender, "Dana Whitfield", "dana@example.io", "No recommendation given yet."
+    )
+    t = tracker("ask_stored_data", "forget me. u kept my name?", slots={"rec_size": "45"}, loop=None, sender=sender)
+    messages, events = run(rasa_actions.ActionAnswerQuestion(), t)
+    assert contact.requests_for(sqlite_store.engine, sender) == []
+    assert events[0] == SlotSet("erased", True)
+    assert texts(messages) == [
+        "Done: I've deleted your consultant request (your name, email and recommendation) "
+        "and this whole conversation, everything you typed included."
+    ]
+
+
+def test_asking_for_a_consultant_in_a_question_gets_the_answer_and_the_consultant_button(sqlite_store):
+    t = tracker("ask_question", "can you recommend a consultant for our agency?", loop=None)
+    t.latest_message["entities"] = [{"entity": "question", "value": "firm_offers", "confidence_entity": 0.8}]
+    messages, _ = run(rasa_actions.ActionAnswerQuestion(), t)
+    assert messages[0]["text"].startswith(FACTS["firm_offers_answer"]["text"])
+    assert ("Talk to a consultant", "/request_consultant") in buttons(messages[0])
