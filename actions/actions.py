@@ -599,10 +599,12 @@ async def answer_question(
     contact_given = contact_answer(tracker)
     if contact_given:
         return contact_given  # "Will Price" at the name prompt is a name, not a cost question
-    if intent == STORED_DATA_INTENT and explicit_erasure(str(tracker.latest_message.get("text") or "")):
+    said = str(tracker.latest_message.get("text") or "")
+    if explicit_erasure(said) and (intent == STORED_DATA_INTENT or not reads_as_question(said)):
+        # "forget me. u kept my name?", "ok thanks, forget me": erase, whatever the NLU took it for
         from actions.recommendation import ActionForgetMe  # (it imports this module)
 
-        return ActionForgetMe().command(dispatcher, tracker)  # "forget me. u kept my name?": erase, then say so
+        return ActionForgetMe().command(dispatcher, tracker)
     taken_back = request_taken_back(dispatcher, tracker)
     if taken_back is not None:
         if reads_as_question(str(tracker.latest_message.get("text") or "")):
@@ -896,13 +898,17 @@ def unusable_form_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
 
 
 def answer_unrouted_question(
-    dispatcher: CollectingDispatcher, tracker: Tracker, follow_up: Optional[List[EventType]] = None
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    follow_up: Optional[List[EventType]] = None,
+    kind: Optional[str] = None,
 ) -> bool:
     """Answer a message the NLU took for something else although it reads as a
     question ("what about cost?" typed at a form prompt); False if it has no
     likely question kind. follow_up, if given, receives the events that let "and
-    what would it cost?" follow the answer (its question kind and subject)."""
-    ranking = tracker.latest_message.get("question_ranking") or []
+    what would it cost?" follow the answer (its question kind and subject).
+    kind: the question kind to answer, where the message's meaning is known otherwise."""
+    ranking = [{"question": kind, "confidence": 1.0}] if kind else tracker.latest_message.get("question_ranking") or []
     if ranking and ranking[0].get("confidence", 0) < QUESTION_CONFIDENCE:
         # "what do u guys actually sell? toolkits? price?": unclear, but a question, not an answer
         candidates = [r["question"] for r in ranking[:3] if r.get("confidence", 0) >= CANDIDATE_CONFIDENCE]

@@ -27,6 +27,7 @@ from actions.actions import (
     consultant_request_reply,
     contact_answer,
     contact_outside_form,
+    did_you_mean,
     explicit_erasure,
     is_real_question,
     profile_complete,
@@ -41,6 +42,7 @@ from bot.profile import (
     asks_for_recommendation,
     declines_recommendation,
     describe_found,
+    is_buyer,
     requirement_after_correction,
     statements,
     states_own_industry,
@@ -166,13 +168,6 @@ def _complete(tracker: Tracker) -> bool:
     return profile_complete(tracker.slots)
 
 
-def _describe_change(slot: str, value: str) -> str:
-    if slot == "rec_deadline_months" and value.isdigit():
-        return f"deadline: {month_count(int(value))}"  # not "deadline months: 4"
-    label = slot.replace("rec_", "").replace("_", " ")
-    return f"{label}: {value.replace(',', ', ').replace('_', ' ')}"
-
-
 # Words that make a new list of customers replace the old one rather than add to it.
 _REPLACES = re.compile(r"\b(?:only|just|not|no longer|instead|rather|actually|wrong|correction|anymore)\b", re.I)
 
@@ -238,7 +233,8 @@ class ValidateRecommendationForm(FormValidationAction):
         text = _text(tracker)
         requested = tracker.get_slot("requested_slot")
         entities = tracker.latest_message.get("entities")
-        if requested is not None and is_real_question(_intent(tracker), text):
+        if requested is not None and (_intent(tracker) == "stop_recommendation" or declines_recommendation(text)):
+            return []  # "please stop the questionnaire, that's not what I want": nothing taken, the stop rule runs
             # "cmmi l3 for sure. btw is cmmi a certification?", "wait, not required. also: is
             # cmmi only for software?": what it states is taken, and the question answered here
             found = {
@@ -254,7 +250,8 @@ class ValidateRecommendationForm(FormValidationAction):
         else:
             found = rec.extract_profile(default_store(), text, entities, asked=requested)
         events: List[EventType] = []
-        changes, noted = [], {}
+        changes: dict[str, str] = {}
+        noted: dict[str, str] = {}
         correcting = _intent(tracker) == "correct_recommendation" or bool(_REPLACES.search(text))
         for slot, value in found.items():
             previous = tracker.get_slot(slot)
@@ -270,12 +267,13 @@ class ValidateRecommendationForm(FormValidationAction):
             else:
                 _turn.get().extra.append(SlotSet(slot, value))
             if previous not in (None, "") and slot != requested:
-                changes.append(_describe_change(slot, value))
+                changes[slot] = value
             else:
                 noted[slot] = value
         if changes:
             _turn.get().corrected = True
-            dispatcher.utter_message(text="Updated " + "; ".join(changes) + ".")
+            # labels, not keys: "Updated: customers: Government / public sector.", never "federal"
+            dispatcher.utter_message(text=describe_found(default_store(), changes, lead="Updated"))
         if noted and not text.startswith("/"):  # a button's value needs no echo
             dispatcher.utter_message(text=describe_found(default_store(), noted))
         return events
@@ -358,6 +356,10 @@ def _typed_at_contact_prompt(tracker: Tracker) -> List[EventType]:
     return answer + [FollowupAction("consultant_form")] if answer else []
 
 
+# The question kind a buyer's "which one should we ask for?" asks (content/catalogue/certification.yml)
+BUYER_QUESTION = "what_to_require_from_bidders"
+
+
 class ActionResetRecommendation(Action):
     """Start the recommendation with what the user already said about their
     organization (the form asks only the rest), or start over from a clean profile."""
@@ -373,6 +375,10 @@ class ActionResetRecommendation(Action):
             if not (reads_as_question(_text(tracker)) and answer_unrouted_question(dispatcher, tracker)):
                 dispatcher.utter_message(response="utter_recommendation_stopped")
             return _end_form() + [FollowupAction("action_listen")]
+        if not restart and is_buyer(_text(tracker)):
+            # "we're an NHS trust. help me choose which one to ask for": what a buyer may require, no form
+            answer_unrouted_question(dispatcher, tracker, kind=BUYER_QUESTION)
+            return _end_form() + [FollowupAction("action_listen")]
         if restart and tracker.active_loop.get("name") == FORM:
             dispatcher.utter_message(text="Starting over.")
         if not restart and reads_as_question(_text(tracker)) and not asks_for_recommendation(_text(tracker)):
@@ -383,18 +389,27 @@ class ActionResetRecommendation(Action):
 
 
 class ActionStopRecommendation(Action):
-    """ "stop" outside the form; "cancel the consultant request" withdraws that instead."""
+    """ "stop": the form ended (and a question asked with it answered); outside the form,
+    "cancel the consultant request" withdraws that instead."""
 
     def name(self) -> Text:
         return "action_stop_recommendation"
 
     def run(self, dispatcher, tracker, domain):
+        if tracker.active_loop.get("name") == FORM:
+            # "please stop the questionnaire. how long is a cmmi rating valid?": stopped, and its answer
+            dispatcher.utter_message(response="utter_recommendation_stopped")
+            if reads_as_question(_text(tracker)) and not answer_unrouted_question(dispatcher, tracker):
+                # the stop took the NLU's confidence: the likeliest questions, to pick from
+                ranking = tracker.latest_message.get("question_ranking") or []
+                did_you_mean(dispatcher, [r["question"] for r in ranking[:3]])
+            return _end_form()
         contact_events = contact_outside_form(dispatcher, tracker, "stop_recommendation")
         if contact_events is not None:
             return contact_events  # "Please have a consultant reach out. Will Stop, will.stop@x.us"
         if not consultant_request_reply(dispatcher, tracker):
             dispatcher.utter_message(response="utter_recommendation_stopped")
-        return []
+        return [ActiveLoop(None)]  # (no form is active: the rules expect it said)
 
 
 # The brief result's buttons: the reasons and the full plan, one click away.
@@ -521,7 +536,7 @@ async def correct(dispatcher: CollectingDispatcher, tracker: Tracker, found: Dic
         # "we're about 45 people" after an answer: note it and answer again for it
         dispatcher.utter_message(text=describe_found(store, found))
         return events + await answer_question(dispatcher, tracker, "ask_followup", known=found)
-    updated = "Updated " + "; ".join(_describe_change(s, v) for s, v in found.items()) + "."
+    updated = describe_found(store, found, lead="Updated")
     slots = dict(tracker.slots)
     slots.update(found)
     if not in_form and tracker.get_slot("rec_outcome") and asks_beside_correction(tracker):

@@ -48,10 +48,13 @@ def clean_name(text: object) -> Optional[str]:
         flags=re.I,
     )
     raw = re.sub(r"\s*\([^)]*\)", "", raw).strip(" .,!")  # "Will Price (he is our quality head)"
-    raw = re.sub(r"\s+(?:only|here|please|pls|thanks|thank you)$", "", raw, flags=re.I)  # "Amber Stone only"
+    raw = re.sub(r"\s+(?:only|here|please|pls|thanks|thank you)$", "", raw, flags=re.I).strip(" .,!")  # "Amber Stone only"
     last = re.split(r"[.!?;]\s+", raw)[-1]
     if last != raw and _BARE_NAME.fullmatch(last):
         return last  # "i already told you. Amber Stone"
+    first = re.split(r"[,.!?;]\s+", raw)[0]
+    if first != raw and _BARE_NAME.fullmatch(first):
+        return first  # "Dave Kowalczyk, Kowalczyk Civil Ltd. and just so theyre warned, ..."
     if not raw or len(raw) > 200 or "@" in raw or raw.startswith("/"):
         return None
     if not re.search(r"[^\W\d_]", raw):  # needs at least one letter

@@ -116,7 +116,8 @@ _NO_CERTIFICATES = re.compile(
 # "i didnt ask that", "i didnt say they require it": about the conversation, not the contracts
 _NOT_WHAT_I_SAID = re.compile(
     r"\bi (?:didn'?t|did not|never|don'?t|do not) (?:ask|say|said|mean|write|wrote)\b|"
-    r"\bi (?:was )?ask(?:ed|ing) (?:you )?(?:about|for|how|what)\b"  # "I asked about COST not stages"
+    r"\bi (?:was )?ask(?:ed|ing) (?:you )?(?:about|for|how|what)\b|"  # "I asked about COST not stages"
+    r"\b(?:not|isn'?t) what i (?:want|wanted|need|needed|meant|asked)\b"  # "that's not what I want"
 )
 # "we need to pick between cmmi and iso9k": the choice asked for, nothing required or held
 _CHOOSING = re.compile(
@@ -132,6 +133,10 @@ _BUYER = re.compile(
     r"\bbidders?\b|\b(?:we are|we're|i am|i'm|as) (?:the|a) (?:buyer|client|purchaser|procurement)\b|"
     r"\bprocurement (?:officer|team|department|lead|manager)\b|\b(?:work|am|are) in (?:public )?procurement\b|"
     r"\b(?:require|demand|ask|expect)\w* (?:\w+ )?(?:from |of )?(?:our |the )?(?:vendors|suppliers|contractors)\b|"
+    # "help me choose which one to ask for", "we are not the ones getting certified"
+    r"\b(?:which|what)(?: one| standard| framework| certification)? (?:to|should we|do we|shall we|can we) "
+    r"(?:ask|require|demand)(?: for| from| of)?\b|\bnot the ones (?:getting|being|who get) certified\b|"
+    r"\b(?:selecting|choosing|evaluating|vetting) (?:a |the |our )?(?:\w+ )?(?:vendors?|suppliers?|contractors?)\b|"
     # "we're buying software from a vendor who claims cmmi level 3": the industry is the vendor's
     r"\b(?:buying|purchasing|procuring|sourcing|outsourcing)\b(?: \w+){0,4} (?:from|to) (?:a|an|the|some|two|three)? ?"
     r"(?:\w+ )?(?:vendors?|suppliers?|contractors?|providers?|firms?|compan(?:y|ies))\b"
@@ -165,13 +170,17 @@ _BUSINESSES = re.compile(
 _UNSURE = re.compile(r"\b(?:maybe|perhaps|possibly|might|not sure|unsure|unclear|a maybe|dunno|not certain)\b")
 _RESET = re.compile(r"\b(?:only|just|solely|exclusively|purely|mainly|mostly|primarily|instead|rather|apart from)\b")
 
+# "the tender says iso 9001 or equivalent": the contract document states a requirement
+_DOCUMENT_SAYS = (
+    r"(?:tenders?|rfps?|rfqs?|contracts?|solicitations?) (?:says?|said|mentions?|mentioned|lists?|listed|states?)"
+)
 _REQUIRE = re.compile(
     r"\b(?:requir\w*|mandat\w*|demand\w*|need\w*|wants?|wanted|ask(?:s|ed|ing)?(?: for| about)?|insist\w*|must have|"
     r"must be|must hold|has to be|have to be|"
-    r"call(?:s|ed)? for|expect\w*|specif\w*|prerequisite|eligib\w*)\b"
+    rf"call(?:s|ed)? for|expect\w*|specif\w*|prerequisite|eligib\w*|{_DOCUMENT_SAYS})\b"
 )
 _REQUIRE_STRONG = re.compile(
-    r"\b(?:requir\w*|mandat\w*|demand\w*|ask(?:s|ed|ing)?(?: for)?|expect\w*|insist\w*|"
+    rf"\b(?:requir\w*|mandat\w*|demand\w*|ask(?:s|ed|ing)?(?: for)?|expect\w*|insist\w*|{_DOCUMENT_SAYS}|"
     r"wants? (?:us|you|them|suppliers) to (?:have|get|hold|be))\b"
 )
 _HOLD = re.compile(
@@ -285,10 +294,17 @@ def is_skip(text: object) -> bool:
     return bool(_SKIP.match(norm(text))) or norm(text) == UNKNOWN
 
 
+# A level of another model: "aspice level 2", "cmmc l2" is no CMMI maturity level
+_OTHER_MODELS_LEVEL = re.compile(r"\b(?:a-?spice|automotive spice|spice|cmmc|capability)\s*$")
+
+
 def target_level(text: object) -> Optional[str]:
     """The CMMI maturity level named in text ("CMMI level 3", "ML2"), or None."""
-    match = _LEVEL.search(norm(text))
-    return match.group(1) if match else None
+    raw = norm(text)
+    for match in _LEVEL.finditer(raw):
+        if not _OTHER_MODELS_LEVEL.search(raw[: match.start()]):
+            return match.group(1)
+    return None
 
 
 # -- mentions ----------------------------------------------------------------
@@ -343,9 +359,22 @@ _NOT_THE_OTHER = re.compile(
 )
 
 
+# "that's all US defence stuff, we're an NHS trust": a sector the user waves away is not theirs
+_WAVED_AWAY_BEFORE = re.compile(
+    r"^\W*(?:(?:but|and|well|hmm|ok)\W+)?(?:that'?s|thats|that is|those are|it'?s)\b[^,;]{0,25}$"
+)
+_WAVED_AWAY_AFTER = re.compile(r"^\s*(?:stuff|things?|examples?|answers?|cases?|talk|focused|centric)\b")
+
+
 def _negated(text: str, clause: Clause, start: int) -> bool:
     """Whether a negation governs the position `start` inside `clause`."""
-    masked = _masked(text[clause.start : start])
+    before = text[clause.start : start]
+    if _WAVED_AWAY_BEFORE.search(before):
+        word_end = re.match(r"[\w/-]+", text[start:])
+        after = text[start + (word_end.end() if word_end else 0) : clause.end]
+        if _WAVED_AWAY_AFTER.match(after):
+            return True
+    masked = _masked(before)
     last = None
     for match in _NEGATION.finditer(masked):
         last = match
@@ -419,6 +448,9 @@ _CUSTOMER_AFTER = re.compile(
 )
 
 
+_LEVEL_NOT_OTHER = re.compile(r"\s*,?\s*(?:and\s+)?not\s+(?:level\s*|ml\s*|l\s*)?[1-6]\b")
+
+
 def _mentions(store: KnowledgeStore, text: str, clauses: list[Clause], entities: Optional[list[dict]]) -> list[Mention]:
     found: list[Mention] = []
     standards: list[tuple[int, int, str]] = []  # every framework named, those not in the form's choices too
@@ -459,6 +491,12 @@ def _mentions(store: KnowledgeStore, text: str, clauses: list[Clause], entities:
             _NOBODY_AFTER.match(text, mention.end, clauses[clause_no].end)
             and not _NOT_THE_OTHER.match(text, mention.end)  # "only iso not cmmi": iso is wanted
         )
+        if (
+            mention.negated
+            and _LEVEL_NOT_OTHER.match(text, mention.end)
+            and _LEVEL.fullmatch(text, mention.start, mention.end)
+        ):
+            mention.negated = False  # "rfp says level 2 not 3": level 2 is required, 3 is the mistake
         if mention.entity == "industry" and any(s <= mention.start and mention.end <= e for s, e in customer_spans):
             # "government" is an industry and a customer type: in "for the government" or
             # "government contracts" it is who they sell to, not what they are.
@@ -529,8 +567,9 @@ def parse_size(text: object, bare_number: bool = True) -> Optional[str]:
         return f"{low}-{high}" if 0 < low <= high else None
     if re.search(r"(^|\s)-\s*\d", raw):
         return None  # negative numbers are not a size
-    # the numbers of standards, editions and years ("iso 9001", "9001:2015", "2026") are not sizes
-    raw = _STANDARD_NUMBERS.sub(" ", raw)
+    # the numbers of standards, editions and years ("iso 9001", "9001:2015", "2026") are not sizes,
+    # nor levels ("rfp says level 2 not 3")
+    raw = _LEVEL.sub(" ", _STANDARD_NUMBERS.sub(" ", raw))
     raw = re.sub(r"\b(\d+)\s*-?ish\b", r"\1", _words_to_digits(raw))  # "80ish devs"
     # "we are 45 now, we hired 10 ppl this year": a change in headcount is not the headcount
     raw = re.sub(
@@ -616,7 +655,8 @@ def deadline_months(text: object, asked: bool = False) -> Optional[int]:
             months = value * 7 / 30
         else:
             months = value
-        months = max(1, math.ceil(months - 1e-9))
+        # the whole months there are: "6 weeks" is 1 month of time, not 2
+        months = max(1, math.floor(months + 1e-9))
         return months if months <= 120 else None
     return _months_until_named_month(raw)
 
@@ -990,11 +1030,14 @@ def extract_profile(
         for m in mentions
         if m.entity == "customer_type" and not m.negated and not _FUTURE.search(clauses[m.clause].text)
     ]
-    negative = {m.value for m in mentions if m.entity == "customer_type" and m.negated}
+    negated = [m for m in mentions if m.entity == "customer_type" and m.negated]
+    negative = {m.value for m in negated}
+    # "not federal" rules out one level of government, not all of it (a supplier of states and cities)
+    only_federal_ruled_out = all(text_l[m.start : m.end].startswith("federal") for m in negated)
     customers = list(dict.fromkeys(positive))
     if customers:
         found["rec_customers"] = ",".join(customers)
-    elif negative and negative <= GOVERNMENT:
+    elif negative and negative <= GOVERNMENT and not only_federal_ruled_out:
         found["rec_customers"] = "commercial"
     elif asked == "rec_customers" and is_skip(raw_norm):
         found["rec_customers"] = UNKNOWN
@@ -1371,6 +1414,12 @@ _DECLINES_RECOMMENDATION = re.compile(
     r"(?:a |any |your |the |more )?(?:recommendation|advice|form|questionnaire|questionary|questions|quiz|survey)\b"
     r"|\bno recommendation\b"
 )
+
+
+def is_buyer(text: object) -> bool:
+    """ "help me choose which one to ask for", "we are the buyer": a buyer's choice of what to require
+    of suppliers, not the recommendation for their own organization."""
+    return bool(_BUYER.search(norm(text)))
 
 
 def declines_recommendation(text: object) -> bool:

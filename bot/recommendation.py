@@ -27,8 +27,9 @@ parsing them again gives the same value (validation is idempotent):
   rec_target_level    "2".."5": the CMMI maturity level contracts require
   rec_deadline_months "8": months until the user's deadline ("the RFP closes in 8 months")
 Outcome keys (content/outcomes.yml): iso9001_only, cmmi, both_cmmi_first,
-both_iso_first, both, iso9001_as9100, iso9001_as9100_only, as9100_held, iso13485_held, iso_first_cmmi_later,
-cmmi_optional, cmmi_optional_iso_held, iso9001_held, iso9001_held_add_cmmi, iso9001_held_cmmi_later.
+both_iso_first, both, iso9001_as9100, iso9001_as9100_only, as9100_held, sector_standard_held,
+sector_standard_held_add_cmmi, iso_first_cmmi_later, cmmi_optional, cmmi_optional_iso_held, iso9001_held,
+iso9001_held_add_cmmi, iso9001_held_cmmi_later.
 """
 
 from __future__ import annotations
@@ -293,10 +294,12 @@ def decide(store: KnowledgeStore, profile: Profile) -> tuple[str, Optional[m.Ind
     if aerospace:
         # "and CMMI where contracts require it" only where they do, or may
         return ("iso9001_as9100" if cmmi_required or cmmi_likely else "iso9001_as9100_only"), row, assumptions
-    if "iso13485" in held and not has_iso and not cmmi_required and "iso9001" not in required:
-        # the medical-device standard is separate from ISO 9001: never "start an ISO 9001 gap analysis"
-        # for its holder, nor the manufacturing row's "ISO 9001 is the appropriate standard"
-        return "iso13485_held", None, assumptions
+    if held & _RELATION_TO_ISO9001.keys() and not held & {"iso9001", "as9100"} and "iso9001" not in required:
+        # IATF 16949 builds on ISO 9001, ISO 13485 is separate but similar: its holder is told neither
+        # "you already hold ISO 9001" nor "start an ISO 9001 gap analysis"
+        if cmmi_required:
+            return "sector_standard_held_add_cmmi", row, assumptions
+        return "sector_standard_held", None, assumptions
     if cmmi_required or cmmi_likely:
         if has_iso:
             return "iso9001_held_add_cmmi", row, assumptions
@@ -330,7 +333,8 @@ _ORDER = {
     "iso9001_as9100": ["iso9001", "as9100", "cmmi"],
     "iso9001_as9100_only": ["iso9001", "as9100"],
     "as9100_held": ["as9100", "cmmi"],
-    "iso13485_held": ["cmmi"],
+    "sector_standard_held": ["cmmi"],
+    "sector_standard_held_add_cmmi": ["cmmi"],
     "iso_first_cmmi_later": ["iso9001", "cmmi"],
     "cmmi_optional": ["iso9001", "cmmi"],
     "cmmi_optional_iso_held": ["iso9001", "cmmi"],
@@ -339,7 +343,7 @@ _ORDER = {
     "iso9001_held_cmmi_later": ["iso9001", "cmmi"],
 }
 # CMMI in the plan only where contracts require it
-_CMMI_IF_REQUIRED = ("iso9001_as9100", "as9100_held", "iso13485_held")
+_CMMI_IF_REQUIRED = ("iso9001_as9100", "as9100_held", "sector_standard_held")
 _LATER = {
     "iso_first_cmmi_later": "later, if contracts require it",
     "iso9001_held_cmmi_later": "later, if contracts require it",
@@ -494,7 +498,8 @@ _OUTCOME_FACTS = {
     "iso9001_as9100": ["complementary_cmmi_separate"],
     "iso9001_as9100_only": ["complementary_cmmi_separate"],
     "as9100_held": ["tip_know_contract_requirements"],
-    "iso13485_held": [],
+    "sector_standard_held": [],
+    "sector_standard_held_add_cmmi": ["cmmi_contract_requirement"],
     "iso_first_cmmi_later": ["transfer_advice_iso_first", "cmmi_voluntary_internal_use"],
     "cmmi_optional": ["bottom_line"],
     "cmmi_optional_iso_held": ["bottom_line"],
@@ -569,11 +574,34 @@ def misses_deadline(rec: Recommendation, profile: Profile) -> bool:
     )
 
 
+# Outcomes whose summary says how the held standard relates to ISO 9001 (no note repeats it)
+_SAYS_ITS_RELATION = ("as9100_held", "sector_standard_held", "sector_standard_held_add_cmmi")
+
+
+def _for_held_standard(store: KnowledgeStore, outcome: m.Outcome, profile: Profile) -> m.Outcome:
+    """The outcome with {held} and {relation} filled in for the sector standard the user holds."""
+    if "{held}" not in outcome.title + outcome.summary:
+        return outcome
+    standards = [f for f in (store.framework(k) for k in sorted(profile.held & _RELATION_TO_ISO9001.keys())) if f]
+    relations = [store.fact(_RELATION_TO_ISO9001[f.key]) for f in standards]
+    held = " and ".join(f.name for f in standards)
+    relation = " ".join(fact.text for fact in relations if fact is not None)
+    filled = m.Outcome(
+        key=outcome.key,
+        title=outcome.title.format(held=held, relation=relation),
+        summary=outcome.summary.format(held=held, relation=relation),
+        source_key=outcome.source_key,
+    )
+    filled.source = outcome.source  # a copy for this result: the stored row keeps its placeholders
+    return filled
+
+
 def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:
     outcome_key, row, assumptions = decide(store, profile)
-    outcome = store.outcome(outcome_key)
-    if outcome is None:
+    stored = store.outcome(outcome_key)
+    if stored is None:
         raise ValueError(f"the content has no outcome {outcome_key!r} (content/outcomes.yml)")
+    outcome = _for_held_standard(store, stored, profile)
     cite = Citations()
     reasons: list[str] = []
     # what decided it, as the user stated it (their pace and goal change the plan, not the choice)
@@ -654,10 +682,7 @@ def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:
     for step in steps:
         cite.mark(step.source)
     note_keys = list(_INDUSTRY_FACTS.get(profile.industry or "", []))
-    if "iso9001" not in profile.held and outcome_key not in (
-        "as9100_held",
-        "iso13485_held",
-    ):  # (their summaries say so)
+    if "iso9001" not in profile.held and outcome_key not in _SAYS_ITS_RELATION:
         note_keys += [_BUILDS_ON_ISO9001[k] for k in sorted(profile.held & _BUILDS_ON_ISO9001.keys())]
     unplanned_keys = sorted(profile.required - PLANNED_STANDARDS - profile.held)
     unplanned = [f for f in (store.framework(k) for k in unplanned_keys) if f is not None]

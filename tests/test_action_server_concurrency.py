@@ -100,7 +100,7 @@ def expected_reply(index: int) -> tuple[list[dict], list[dict]]:
                 "buttons": [],
             }
         ]
-    return [SlotSet("rec_size", size)], [{"response": None, "text": f"Updated size: {size}.", "buttons": []}]
+    return [SlotSet("rec_size", size)], [{"response": None, "text": f"Updated: {size} staff.", "buttons": []}]
 
 
 def reply_of(response: dict) -> tuple[list[dict], list[dict]]:

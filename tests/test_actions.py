@@ -216,7 +216,7 @@ def test_an_unclear_message_that_contradicts_the_profile_corrects_it(monkeypatch
     }
     dispatcher, events = run(make_tracker("nlu_fallback", "we do NOT have cmmi. please fix it", slots=profile))
     assert events[0] == SlotSet("rec_certifications", "none")
-    assert dispatcher.messages[0]["text"] == "Updated certifications: none."
+    assert dispatcher.messages[0]["text"] == "Updated: no certification yet."
     assert events[1:] == [SlotSet("rec_outcome", "iso9001_only")]  # the article's commercial software company
 
 

@@ -50,6 +50,9 @@ def test_email_addresses(text, expected):
         # the name after a remark, and a trailing "only"
         ("i already told you. Amber Stone", "Amber Stone"),
         ("its Amber Stone only", "Amber Stone"),
+        ("Yes, please", None),
+        # the name before a remark about the company
+        ("Dave Kowalczyk, Kowalczyk Civil Ltd. and just so theyre warned we are busy in summer", "Dave Kowalczyk"),
     ],
 )
 def test_names(text, expected):
@@ -129,3 +132,17 @@ def test_a_corrected_name_replaces_the_stored_one_of_that_conversation_only(stor
 )
 def test_a_name_stated_in_a_sentence(text, expected):
     assert contact.stated_name(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, refuses",
+    [
+        ("I'd rather not give my name", True),
+        ("no name please", True),
+        ("anonymous is fine", True),
+        ("Nona Mendes", False),
+        ("my name is Dana", False),
+    ],
+)
+def test_a_declined_name_is_recognised(text, refuses):
+    assert contact.refuses_name(text) is refuses

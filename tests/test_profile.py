@@ -79,7 +79,7 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
         ("rec_size", "50", {"rec_size": "50"}),
         ("rec_timeline", "the RFP closes in 8 months", {"rec_deadline_months": "8", "rec_timeline": "within_year"}),
         (None, "the RFP closes in 8 months", {"rec_deadline_months": "8", "rec_timeline": "within_year"}),
-        (None, "deadline in 6 weeks", {"rec_deadline_months": "2", "rec_timeline": "urgent"}),
+        (None, "deadline in 6 weeks", {"rec_deadline_months": "1", "rec_timeline": "urgent"}),
         ("rec_timeline", "no rush", {"rec_timeline": "flexible"}),
         # the sector before "software" names the customers; software is the industry
         (None, "we're an accounting software vendor", {"rec_industry": "software"}),
@@ -800,3 +800,27 @@ def test_the_date_after_an_issue_word_is_the_issue_date():
     text = "our cmmi ml3 expires when? appraised march 2022"
     assert (date_given(text), expiry_given(text)) == ((2022, 3), None)
     assert expiry_given("valid until march 2025") == (2025, 3)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # "not federal" rules out federal work only: states, provinces and cities are government
+        (
+            "software, permitting saas for state and city govs. not federal, not dod",
+            {"rec_industry": "software", "rec_customers": "federal"},
+        ),
+        ("NOT federal. provincial and municipal.", {"rec_customers": "federal"}),
+        ("we are not federal", {}),
+        ("we are not government, only private", {"rec_customers": "commercial"}),
+        # a tender that says a standard requires it
+        ("i already told you, the tender says iso 9001 or equivalent, not cmmi", {"rec_requirement": "iso9001"}),
+        # a level corrected, never a headcount
+        ("and rfp says level 2 not 3", {"rec_requirement": "cmmi", "rec_target_level": "2"}),
+        # another model's level is not CMMI's
+        ("cmmc l2 is required by our prime, and cmmi ml3", {"rec_requirement": "cmmi", "rec_target_level": "3"}),
+        ("our customers are hospitals", {"rec_customers": "commercial"}),
+    ],
+)
+def test_government_levels_tender_wording_and_levels_are_read_as_said(sqlite_store, text, expected):
+    assert extract_profile(sqlite_store, text) == expected

@@ -146,7 +146,7 @@ def test_correction_mid_form_updates_and_says_so():
         ),
     )
     assert events == [SlotSet("rec_size", "50")]
-    assert texts(messages) == ["Updated size: 50."]
+    assert texts(messages) == ["Updated: 50 staff."]
 
 
 def test_every_question_comes_with_buttons(sqlite_store):
@@ -189,7 +189,7 @@ def test_correction_after_the_result_gives_the_updated_result(sqlite_store):
         ),
     )
     assert events == [SlotSet("rec_size", "50"), SlotSet("rec_outcome", "both_iso_first")]
-    assert len(messages) == 2 and messages[0]["text"] == "Updated size: 50."
+    assert len(messages) == 2 and messages[0]["text"] == "Updated: 50 staff."
     result = messages[1]["text"]
     assert result.startswith("Both, ISO 9001 first\n")  # content/outcomes.yml
     # ISO 9001 for 25–250 staff (content/timelines.yml), then the article's CMMI appraisal process
@@ -584,7 +584,9 @@ def test_not_wanting_a_consultant_after_all_deletes_the_request_and_nothing_else
 def test_a_request_taken_back_in_words_is_deleted(sqlite_store, action, intent, text):
     contact.save_request(sqlite_store.engine, "test-user", "Ana Lima", "ana@example.com", "CMMI (appraisal)")
     messages, events = run(getattr(rec_actions, action)(), tracker(intent, text, loop=None))
-    assert events == [] and [m["response"] for m in messages] == ["utter_consultant_withdrawn"]
+    # (the stop action says no form is active, as its rules expect)
+    assert events == ([ActiveLoop(None)] if action == "ActionStopRecommendation" else [])
+    assert [m["response"] for m in messages] == ["utter_consultant_withdrawn"]
     assert contact.requests_for(sqlite_store.engine, "test-user") == []
     # asked afterwards, the answer says nothing is stored
     messages, _ = run(
@@ -595,7 +597,18 @@ def test_a_request_taken_back_in_words_is_deleted(sqlite_store, action, intent, 
 
 def test_stop_outside_the_form_with_no_request_just_stops(sqlite_store):
     messages, events = run(rec_actions.ActionStopRecommendation(), tracker("stop_recommendation", "stop", loop=None))
-    assert events == [] and [m["response"] for m in messages] == ["utter_recommendation_stopped"]
+    assert events == [ActiveLoop(None)] and [m["response"] for m in messages] == ["utter_recommendation_stopped"]
+
+
+def test_stop_in_the_form_with_a_question_ends_the_form_and_answers_it(sqlite_store):
+    text = "please stop the questionnaire, that's not what I want. how long is a cmmi rating valid?"
+    t = tracker("stop_recommendation", text, requested="rec_industry")
+    t.latest_message["question_ranking"] = [{"question": "validity", "confidence": 0.9}]
+    t.latest_message["entities"] = [{"entity": "framework", "value": "cmmi"}]
+    messages, events = run(rec_actions.ActionStopRecommendation(), t)
+    assert events == [ActiveLoop(None), SlotSet("requested_slot", None)]
+    assert messages[0]["response"] == "utter_recommendation_stopped"
+    assert messages[1]["text"].startswith(FACTS["cmmi_validity_answer"]["text"])
 
 
 def test_asking_whether_data_is_stored_erases_nothing(sqlite_store):
@@ -731,7 +744,7 @@ def test_a_correction_after_the_result_applies_all_it_says(sqlite_store):
     }
     text = "this is wrong. size is 40 people. contracts require nothing. goal is process maturity. pls redo"
     messages, events = run(rec_actions.ActionComplaint(), tracker("complain_wrong", text, slots=slots, loop=None))
-    assert messages[0]["text"] == "Updated requirement: none; size: 40; goal: process maturity."
+    assert messages[0]["text"] == "Updated: 40 staff, no contract requirement yet, goal: process maturity."
     changed = {e["name"]: e["value"] for e in events if e["event"] == "slot" and e["name"].startswith("rec_")}
     assert {k: changed.get(k) for k in ("rec_requirement", "rec_size", "rec_goal")} == {
         "rec_requirement": "none",
@@ -819,7 +832,10 @@ def test_a_correction_with_a_question_of_its_own_updates_the_result_and_answers_
     )
     messages, events = run(rasa_actions.ActionAnswerQuestion(), t)
     # the outcome for a software company with commercial customers only (content/outcomes.yml)
-    assert messages[0]["text"] == "Updated customers: commercial. The recommendation is now: ISO 9001 only."
+    assert (
+        messages[0]["text"]
+        == "Updated: customers: Commercial / private sector. The recommendation is now: ISO 9001 only."
+    )
     assert messages[1]["text"].startswith("3 years from a Benchmark appraisal.")  # content: cmmi validity
     assert events[:2] == [SlotSet("rec_customers", "commercial"), SlotSet("rec_outcome", "iso9001_only")]
 
@@ -1015,12 +1031,15 @@ def test_a_statement_at_the_email_prompt_is_left_to_the_form_not_answered(sqlite
     assert (messages, events) == ([], [])  # the form's validation asks for the email again
 
 
-def test_forget_me_with_a_question_about_what_is_stored_erases_it(sqlite_store):
+@pytest.mark.parametrize(
+    "intent, text", [("ask_stored_data", "forget me. u kept my name?"), ("ask_question", "ok thanks, forget me")]
+)
+def test_forget_me_beside_other_words_erases_it(sqlite_store, intent, text):
     sender = f"t-{uuid.uuid4().hex}"
     contact.save_request(
         sqlite_store.engine, sender, "Dana Whitfield", "dana@example.io", "No recommendation given yet."
     )
-    t = tracker("ask_stored_data", "forget me. u kept my name?", slots={"rec_size": "45"}, loop=None, sender=sender)
+    t = tracker(intent, text, slots={"rec_size": "45"}, loop=None, sender=sender)
     messages, events = run(rasa_actions.ActionAnswerQuestion(), t)
     assert contact.requests_for(sqlite_store.engine, sender) == []
     assert events[0] == SlotSet("erased", True)

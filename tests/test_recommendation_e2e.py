@@ -166,7 +166,7 @@ def test_corrections_update_the_slot_and_the_result(chat, sqlite_store):
         chat.click(option(sqlite_store, slot, value))
     assert chat.asked() == "rec_timeline"
     chat.say("actually we're 50 people")
-    assert "Updated size: 50." in chat.text
+    assert "Updated: 50 staff." in chat.text
     assert chat.asked() == "rec_timeline"
     chat.click(option(sqlite_store, "rec_timeline", "flexible"))
     chat.click(option(sqlite_store, "rec_goal", "customer_satisfaction"))
@@ -175,7 +175,7 @@ def test_corrections_update_the_slot_and_the_result(chat, sqlite_store):
     assert "6–9 months (estimate)" in result  # 25–250 staff (content/timelines.yml): the corrected size band
 
     chat.say("actually we're 300 people")
-    assert "Updated size: 300." in chat.text
+    assert "Updated: 300 staff." in chat.text
     assert "9–12 months (estimate)" in chat.text  # 250+ staff (content/timelines.yml)
 
     chat.say("why?")
