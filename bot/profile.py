@@ -46,7 +46,7 @@ HEDGED_WORDS = 4
 # industry standards people hold instead of (or built on) ISO 9001.
 # ISO 27001 and ISO/IEC 20000 change no recommendation, but a user who names them has answered
 # the certification question ("we only have 27001") and is not asked it again
-FRAMEWORK_CHOICES = ("cmmi", "iso9001", "as9100", "iatf16949", "tl9000", "iso13485", "iso27001", "iso20000")
+FRAMEWORK_CHOICES = ("cmmi", "iso9001", "as9100", "iatf16949", "tl9000", "iso13485", "iso27001", "iso20000", "aspice", "cmmc")
 GOVERNMENT = {"defense", "federal"}
 
 TIMELINES = ("urgent", "within_year", "flexible")
@@ -218,6 +218,7 @@ _FIRST_PERSON_WORD = re.compile(r"\b(?:we|our|us|i|my|we're|we've|ours)\b")
 _OPTIONAL = re.compile(
     r"\b(?:a plus|nice to have|nice-to-have|optional|bonus|an advantage|differentiator|preferred|preferabl\w*|"
     r"ideally|would be nice|if possible|appreciat\w*|welcomed?|valued|prospects?|surveys?|questionnaires?|"
+    r"scored|scores|scoring|extra points|points for|weighted|"
     r"not (?:a )?(?:really|strictly|actually|hard|strict|firm|formal|real) "
     r"(?:mandatory|required|a must|must|compulsory|requirement))\b"
 )
@@ -442,6 +443,7 @@ _CUSTOMER_BEFORE = re.compile(
     r"\b(?:for|to|serv\w*|sell\w*|with|clients?|customers?|from|by)\s+(?:the\s+|a\s+|an\s+|"
     r"some\s+|many\s+|mostly\s+|only\s+|\w+\s+)?$"
 )
+_CLIENTS_AFTER = re.compile(r"\s*(?:clients?|customers?)\b")
 _CUSTOMER_AFTER = re.compile(
     r"^\s*(?:customers?|clients?|contracts?|agenc\w*|work|rfps?|projects?|deals?|"
     r"tenders?|buyers?|market|sector clients)\b"
@@ -998,7 +1000,11 @@ def extract_profile(
         sentence = [c for c in clauses if c.sentence == clauses[m.clause].sentence]
         return "?" in text_l[sentence[0].start : sentence[-1].end + 1]
 
-    stated = sorted((m for m in mentions if m.entity == "industry" and not m.negated), key=lambda m: in_a_question(m))
+    # "some US banking clients": the clients' sector, not the user's industry (_CLIENTS_AFTER)
+    stated = sorted(
+        (m for m in mentions if m.entity == "industry" and not m.negated and not _CLIENTS_AFTER.match(text_l, m.end)),
+        key=lambda m: in_a_question(m),
+    )
     # "an accounting software vendor": the sector names its customers, software is the industry
     made = [
         m
@@ -1109,7 +1115,11 @@ def extract_profile(
             )
         ):
             role = None  # "a couple of RFPs list CMMI as a plus but not mandatory", "nice to have", "iso maybe"
-        if (
+        lapse = _LAPSED.search(clause.text)
+        if role == "hold" and lapse and len(frameworks) > 1 and clause.start + lapse.start() > frameworks[-1].end:
+            # "we have ISO 9001 and CMMI ML3 (lapsed)": the last one named lapsed, the others are held
+            frameworks = frameworks[:-1]
+        elif (
             role == "hold"
             and not _is_bare_none(clause.text.strip())
             and (
@@ -1126,6 +1136,8 @@ def extract_profile(
             not_held = not_held or (bool(frameworks) and asked == "rec_certifications")
         masked = _masked(clause.text)
         negated_clause = bool(_NEGATION.search(masked))
+        if role == "require" and not frameworks and not negated_clause and not asks and _BOTH.search(clause.text):
+            required += ["cmmi", "iso9001"]  # "and contracts need BOTH"
         for mention in frameworks:
             if role == "require" and mention.negated:
                 not_required = True

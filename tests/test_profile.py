@@ -312,7 +312,7 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
             "prime wants ML3. other clients mostly dont care, few ask iso",
             {"rec_requirement": "cmmi,iso9001", "rec_target_level": "3"},
         ),
-        (None, "our customer asks for aspice L2", {}),
+        (None, "our customer asks for aspice L2", {"rec_requirement": "aspice"}),
         # about the conversation, not the contracts; a certificate let expire is not held
         (None, "?? i didnt ask that. i want a recommendation for my company", {}),
         (None, "wait i didnt say they require it, im not sure", {}),
@@ -320,7 +320,7 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
         (None, "we had ML3 appraised, still valid", {"rec_certifications": "cmmi"}),
         # "it" is the framework named before: not required, and nothing else is said
         (None, "why cmmi at all? nobody asked us for it", {}),
-        ("rec_requirement", "none of those, they require aspice L2 only", {"rec_requirement": "none"}),
+        ("rec_requirement", "none of those, they require aspice L2 only", {"rec_requirement": "aspice"}),
         # goals and customers in free text
         ("rec_goal", "like i said, look more credible to clients", {"rec_goal": "customer_satisfaction"}),
         ("rec_goal", "keep the federal work, thats it", {"rec_customers": "federal", "rec_goal": "market_access"}),
@@ -406,7 +406,8 @@ def test_another_models_level_is_not_a_cmmi_requirement(sqlite_store):
         "none of those. only ASPICE (OEM wants level 2 I think). cmmi not required by anyone",
         asked="rec_requirement",
     )
-    assert found["rec_requirement"] == "none" and "rec_target_level" not in found
+    # Automotive SPICE is required (the plan says it does not cover it); CMMI is not, at no level
+    assert found["rec_requirement"] == "aspice" and "rec_target_level" not in found
 
 
 @pytest.mark.parametrize(
@@ -818,8 +819,21 @@ def test_the_date_after_an_issue_word_is_the_issue_date():
         # a level corrected, never a headcount
         ("and rfp says level 2 not 3", {"rec_requirement": "cmmi", "rec_target_level": "2"}),
         # another model's level is not CMMI's
-        ("cmmc l2 is required by our prime, and cmmi ml3", {"rec_requirement": "cmmi", "rec_target_level": "3"}),
+        ("cmmc l2 is required by our prime, and cmmi ml3", {"rec_requirement": "cmmi,cmmc", "rec_target_level": "3"}),
         ("our customers are hospitals", {"rec_customers": "commercial"}),
+        # the lapsed one of two named, and "both" as the contracts' requirement
+        (
+            "I already told you, we have ISO 9001 and CMMI ML3 (lapsed). And contracts need BOTH",
+            {"rec_requirement": "cmmi,iso9001", "rec_certifications": "iso9001", "rec_target_level": "3"},
+        ),
+        ("do we need both?", {}),
+        # the clients' sector is not the user's industry
+        ("some US banking clients ask for CMMI level 3", {"rec_requirement": "cmmi", "rec_target_level": "3"}),
+        # Automotive SPICE is recorded as required (the plan says it does not cover it)
+        (
+            "we write ECU software. german OEM want ASPICE level 2, US customer ask if we have cmmi",
+            {"rec_industry": "automotive", "rec_requirement": "aspice"},
+        ),
     ],
 )
 def test_government_levels_tender_wording_and_levels_are_read_as_said(sqlite_store, text, expected):
