@@ -393,6 +393,7 @@ def contact_outside_form(dispatcher: CollectingDispatcher, tracker: Tracker, int
 
 _ASKS_WHAT_IS_NOTED = re.compile(r"\b(?:noted|know|remember)\b", re.I)
 STORED_DATA_INTENT = "ask_stored_data"
+STORED_DATA_CONFIDENCE = 0.5
 _NAMES_A_NAME = re.compile(r"\bname\b", re.I)
 # "you wrote my name wrong, it is Grace Long", "my name is Grace Long, not Its Grace Long"
 _NAME_CORRECTION = re.compile(
@@ -411,7 +412,11 @@ def consultant_request_reply(dispatcher: CollectingDispatcher, tracker: Tracker)
     declines = bool(_DECLINES_CONSULTANT.search(text)) or (
         bool(_NO_CONSULTANT.search(text)) and not reads_as_question(text)
     )
-    asks_stored = (tracker.latest_message.get("intent") or {}).get("name") == STORED_DATA_INTENT
+    nlu_intent = tracker.latest_message.get("intent") or {}
+    # "hmm you didn't answer either bit. is it UKAS in the UK?" is no question about stored data
+    asks_stored = (
+        nlu_intent.get("name") == STORED_DATA_INTENT and nlu_intent.get("confidence", 1.0) >= STORED_DATA_CONFIDENCE
+    )
     status = asks_stored or bool(_ASKS_REQUEST_STATUS.search(text))
     # "my name is William Stopczynski" once a request is stored, as its reply suggests
     renamed = stated_name(text) if _NAME_CORRECTION.search(text) or _NAMES_A_NAME.search(text) else None

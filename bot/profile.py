@@ -46,7 +46,18 @@ HEDGED_WORDS = 4
 # industry standards people hold instead of (or built on) ISO 9001.
 # ISO 27001 and ISO/IEC 20000 change no recommendation, but a user who names them has answered
 # the certification question ("we only have 27001") and is not asked it again
-FRAMEWORK_CHOICES = ("cmmi", "iso9001", "as9100", "iatf16949", "tl9000", "iso13485", "iso27001", "iso20000", "aspice", "cmmc")
+FRAMEWORK_CHOICES = (
+    "cmmi",
+    "iso9001",
+    "as9100",
+    "iatf16949",
+    "tl9000",
+    "iso13485",
+    "iso27001",
+    "iso20000",
+    "aspice",
+    "cmmc",
+)
 GOVERNMENT = {"defense", "federal"}
 
 TIMELINES = ("urgent", "within_year", "flexible")
@@ -1328,10 +1339,15 @@ QUESTION_LIKE = re.compile(
 )
 
 
+_FOLLOW_UP_LEAD = re.compile(r"^\W*(?:and|what about|how about)\s+\S", re.I)
+
+
 def sentence_asks(sentence: str) -> bool:
     """The sentence asks something: it starts like a question, or ends with "?" and is
     longer than a hedged answer ("kind of both?", "cmmi?")."""
     bare = sentence.strip().rstrip("?! ")
+    if "?" in sentence and _FOLLOW_UP_LEAD.match(bare):
+        return True  # "and cmmi?", "what about as9100?": the last question asked of another subject
     return bool(QUESTION_LIKE.search(bare)) or ("?" in sentence and len(bare.split()) > HEDGED_WORDS)
 
 
