@@ -261,10 +261,20 @@ def profile_subjects(slots: Dict[str, Any]) -> list[str]:
     return subjects
 
 
-def situation(slots: Dict[str, Any]) -> Situation:
+# "our ml3 benchmark was in june 2022, still valid?": the user's own rating, not a supplier's
+_OWN_RATING = re.compile(
+    r"\b(?:our|my)\s+(?:cmmi\s+)?(?:ml\s*[2-5]|level\s*[2-5]|maturity level\s*[2-5]|cmmi|rating|benchmark|appraisal)\b",
+    re.I,
+)
+
+
+def situation(slots: Dict[str, Any], message: str = "") -> Situation:
+    """The user's situation for an answer: the profile slots, and a CMMI rating the message calls theirs."""
     staff = size_range(slots.get("rec_size"))
     held = str(slots.get("rec_certifications") or "")
     keys = {k for k in held.split(",") if k and k not in ("none", "unknown")}
+    if _OWN_RATING.search(message):
+        keys.add("cmmi")  # (a buyer's advice, "ask the supplier for its ADS", is not for them)
     if keys & HAS_ISO9001:
         keys.add("iso9001")  # AS9100, IATF 16949 and TL 9000 build on ISO 9001: answers for its holders fit
     return Situation(
@@ -1130,7 +1140,7 @@ def compose(tracker: Tracker, intent: str, slots: Dict[str, Any]) -> Optional[Re
         # "forget cmmi. how long more?" is not about CMMI any more
         current_subject=None if current in set_aside else current,
         set_aside=set_aside,
-        situation=situation(slots),
+        situation=situation(slots, message),
         detail=intent in DETAIL_INTENTS,
         short=intent == "ask_shorter",
         part_subjects=subjects_in_parts(tracker.latest_message.get("entities", []), guesses),

@@ -523,3 +523,16 @@ def test_not_dod_from_a_supplier_of_federal_agencies_keeps_them_federal():
     assert rasa_actions.profile_updates(make_tracker("ask_question", text, entities=[dod]), True) == {
         "rec_customers": "commercial"
     }
+
+
+@pytest.mark.parametrize(
+    "text, buyer_advice",
+    [
+        ("our ml3 benchmark was in june 2022, is it still valid?", False),  # their own rating
+        ("a bidder's ml3 benchmark was in june 2022, is it still valid?", True),
+    ],
+)
+def test_the_buyers_ads_advice_is_not_given_for_the_users_own_rating(text, buyer_advice):
+    entities = [question("old_rating_still_valid"), {"entity": "framework", "value": "cmmi"}]
+    dispatcher, _ = run(make_tracker("ask_question", text, entities=entities))
+    assert (FACTS["cmmi_ads_official_record"]["text"] in dispatcher.messages[0]["text"]) is buyer_advice
