@@ -192,8 +192,10 @@ def named_subjects(tracker: Tracker) -> list[str]:
     subjects = _values(tracker, "subject") + frameworks
     subjects += [f"ml{v}" for v in _values(tracker, "maturity_level") if v.isdigit()]
     subjects += _affirmed(tracker, "industry") + _affirmed(tracker, "customer_type")
-    if not subjects and not tracker.get_slot("subject") and _CERTIFICATE.search(text):
-        return ["iso9001"]  # of the two, only ISO 9001 issues certificates (CMMI gives a rating)
+    if not subjects and tracker.get_slot("subject") in (None, "cmmi") and _CERTIFICATE.search(text):
+        # of the two, only ISO 9001 issues certificates (CMMI gives a rating): "after we get the
+        # certificate, is it valid forever?" after a turn on CMMI is about ISO 9001
+        return ["iso9001"]
     return list(dict.fromkeys(subjects))
 
 

@@ -67,7 +67,9 @@ NOT_SURE = {"title": "Not sure", "value": rec.UNKNOWN}
 MAX_FAILED_ANSWERS = 2
 FAILED_SLOT = "rec_failed"
 # The fact (content/catalogue/fit.yml) that the consultancy does no CMMI consulting
-NO_CMMI_CONSULTING = "firm_cmmi_consulting_answer"
+# Said before a consultant is offered or asked for CMMI work (content/catalogue/fit.yml)
+CMMI_CONSULTING_NOTE = "consultant_offer_cmmi_note"
+_CMMI_WORD = re.compile(r"\bcmmi\b", re.I)
 
 
 def _failures(tracker: Tracker, slot: str) -> int:
@@ -146,6 +148,9 @@ def _make_ask_action(slot: str) -> type:
             # "can you guys help with both iso and cmmi prep? id like someone to call me":
             # the question's answer (no CMMI consulting) before the request is taken
             answer_unrouted_question(dispatcher, tracker)
+        elif slot == "contact_name" and _form_started_this_turn(tracker) and _CMMI_WORD.search(_text(tracker)):
+            # "ok get me a consultant, one who does cmmi": what the consultancy does not do, before the name
+            _say_fact(dispatcher, CMMI_CONSULTING_NOTE)
         if side_questions_in_a_row(tracker) >= 2:
             # a user asking question after question is not nagged with the same prompt and buttons
             question = default_store().question(slot)
@@ -233,7 +238,14 @@ class ValidateRecommendationForm(FormValidationAction):
         text = _text(tracker)
         requested = tracker.get_slot("requested_slot")
         entities = tracker.latest_message.get("entities")
-        if requested is not None and (_intent(tracker) == "stop_recommendation" or declines_recommendation(text)):
+        if requested is not None and (
+            declines_recommendation(text)
+            or (
+                _intent(tracker) == "stop_recommendation"
+                # "none, we never had any" answers the question, whatever the NLU took it for
+                and requested not in rec.extract_profile(default_store(), text, entities, asked=requested)
+            )
+        ):
             return []  # "please stop the questionnaire, that's not what I want": nothing taken, the stop rule runs
             # "cmmi l3 for sure. btw is cmmi a certification?", "wait, not required. also: is
             # cmmi only for software?": what it states is taken, and the question answered here
@@ -425,12 +437,18 @@ def show_result(dispatcher: CollectingDispatcher, tracker: Tracker, profile: rec
     dispatcher.utter_message(text=rec.render_brief(result, profile), buttons=RESULT_BUTTONS)
     if profile.deadline_months and rec.misses_deadline(result, profile):
         dispatcher.utter_message(response="utter_deadline_missed", deadline=month_count(profile.deadline_months))
-    consulting = store.fact(NO_CMMI_CONSULTING)
-    if consulting is not None and rec.pursues_cmmi_now(result) and not tracker.get_slot("rec_outcome"):
+    if rec.pursues_cmmi_now(result) and not tracker.get_slot("rec_outcome"):
         # said once, before the consultant is offered: the consultancy does not do the CMMI part
-        cite = Citations()
-        dispatcher.utter_message(text=cite.below(f"{consulting.text} {cite.mark(consulting.source)}"))
+        _say_fact(dispatcher, CMMI_CONSULTING_NOTE)
     return [SlotSet("rec_outcome", result.key)]
+
+
+def _say_fact(dispatcher: CollectingDispatcher, key: str) -> None:
+    """One store fact as a message of its own, cited."""
+    fact = default_store().fact(key)
+    if fact is not None:
+        cite = Citations()
+        dispatcher.utter_message(text=cite.below(f"{fact.text} {cite.mark(fact.source)}"))
 
 
 def _no_result_yet(dispatcher: CollectingDispatcher) -> None:

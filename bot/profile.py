@@ -127,7 +127,7 @@ _NO_CERTIFICATES = re.compile(
 # "i didnt ask that", "i didnt say they require it": about the conversation, not the contracts
 _NOT_WHAT_I_SAID = re.compile(
     r"\bi (?:didn'?t|did not|never|don'?t|do not) (?:ask|say|said|mean|write|wrote)\b|"
-    r"\bi (?:was )?ask(?:ed|ing) (?:you )?(?:about|for|how|what)\b|"  # "I asked about COST not stages"
+    r"\bi (?:was )?ask(?:ed|ing) (?:you )?(?:about|for|how|what|the|whether|if|which)\b|"  # "I asked about COST"
     r"\b(?:not|isn'?t) what i (?:want|wanted|need|needed|meant|asked)\b"  # "that's not what I want"
 )
 # "we need to pick between cmmi and iso9k": the choice asked for, nothing required or held
@@ -178,6 +178,10 @@ _BUSINESSES = re.compile(
     r"corporates?|startups|distributors|wholesalers)\b"
 )
 # "iso is a maybe", "cmmi not sure": asked about, not known to be required
+_UNSURE_IF_REQUIRED = re.compile(
+    r"\b(?:not sure|unsure|dunno|don'?t know|do not know)\b[^.?!]{0,30}\b(?:required|requirement|mandatory|a must|"
+    r"nice to have|optional)\b"
+)
 _UNSURE = re.compile(r"\b(?:maybe|perhaps|possibly|might|not sure|unsure|unclear|a maybe|dunno|not certain)\b")
 _RESET = re.compile(r"\b(?:only|just|solely|exclusively|purely|mainly|mostly|primarily|instead|rather|apart from)\b")
 
@@ -229,7 +233,7 @@ _FIRST_PERSON_WORD = re.compile(r"\b(?:we|our|us|i|my|we're|we've|ours)\b")
 _OPTIONAL = re.compile(
     r"\b(?:a plus|nice to have|nice-to-have|optional|bonus|an advantage|differentiator|preferred|preferabl\w*|"
     r"ideally|would be nice|if possible|appreciat\w*|welcomed?|valued|prospects?|surveys?|questionnaires?|"
-    r"scored|scores|scoring|extra points|points for|weighted|"
+    r"scored|scores|scoring|extra points|points for|weighted|sometimes|occasionally|now and then|"
     r"not (?:a )?(?:really|strictly|actually|hard|strict|firm|formal|real) "
     r"(?:mandatory|required|a must|must|compulsory|requirement))\b"
 )
@@ -1190,14 +1194,22 @@ def extract_profile(
                 or (asked == "rec_certifications" and _is_bare_none(clause.text.strip()))
             ):
                 not_held = True
-    if requirement_unknown and not required and not not_required:
+    # "not sure if required or nice to have", "i didnt say required!! i said not sure": unknown, whatever was named
+    unsure_of_it = _UNSURE_IF_REQUIRED.search(raw_norm) or (
+        _NOT_WHAT_I_SAID.search(raw_norm) and _UNSURE.search(raw_norm) and "requir" in raw_norm
+    )
+    if unsure_of_it:
+        found["rec_requirement"] = UNKNOWN
+    elif requirement_unknown and not required and not not_required:
         found["rec_requirement"] = UNKNOWN  # "we dont know yet what they require"
     elif asked == "rec_requirement" and not required and not not_required and not _NOT_WHAT_I_SAID.search(raw_norm):
         if _EITHER.search(raw_norm):
             found["rec_requirement"] = EITHER
         elif _BOTH.search(raw_norm):
             required = ["cmmi", "iso9001"]
-    if len(set(required)) > 1 and _ONE_OF_THEM.search(raw_norm):
+    if unsure_of_it:
+        pass
+    elif len(set(required)) > 1 and _ONE_OF_THEM.search(raw_norm):
         found["rec_requirement"] = EITHER
     elif required:
         found["rec_requirement"] = _ordered(required)

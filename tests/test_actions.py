@@ -536,3 +536,19 @@ def test_the_buyers_ads_advice_is_not_given_for_the_users_own_rating(text, buyer
     entities = [question("old_rating_still_valid"), {"entity": "framework", "value": "cmmi"}]
     dispatcher, _ = run(make_tracker("ask_question", text, entities=entities))
     assert (FACTS["cmmi_ads_official_record"]["text"] in dispatcher.messages[0]["text"]) is buyer_advice
+
+
+def test_a_certificate_asked_about_after_a_turn_on_cmmi_is_iso_9001s():
+    text = "and after we get certificate, it is valid forever or we must renew?"
+    tracker = make_tracker("ask_question", text, slots={"subject": "cmmi"}, entities=[question("validity")])
+    dispatcher, events = run(tracker)
+    # CMMI gives a rating, not a certificate: the ISO 9001 answer (content/catalogue/certification.yml)
+    assert dispatcher.messages[0]["text"].startswith(first_fact("validity", "iso9001"))
+    assert SlotSet("subject", "iso9001") in events
+
+
+def test_a_false_premise_that_as9100_makes_iso_9001_useless_is_corrected_first():
+    text = "we heard AS9100 replaces ISO 9001 so our ISO cert becomes useless right?"
+    entities = [question("as9100_or_iso"), {"entity": "framework", "value": "as9100"}]
+    dispatcher, _ = run(make_tracker("ask_question", text, entities=entities))
+    assert dispatcher.messages[0]["text"].startswith(FACTS["as9100_builds_on_iso_correction"]["text"])

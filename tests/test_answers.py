@@ -354,6 +354,11 @@ def test_a_deadline_is_judged_only_by_the_subjects_own_estimate(composer):
         ("can we do cmmi appraisal just for the software dept?", ["appraising only part of an organization"]),
         ("is cmmi the same as cmmc?", []),
         (
+            "is ISO 9001 enough for food packaging or the UK retailer maybe want BRC or FSSC 22000 also?",
+            ["food-safety and packaging standards such as BRCGS, FSSC 22000 or ISO 22000"],
+        ),
+        ("quick qs, how long does as9100 take if we already got iso 9001 and whats it cost roughly", ["AS9100 costs"]),
+        (
             "we're a DoD subcontractor and we handle CUI. do we need cmmc?",
             ["which contracts require CMMC, or at which level"],
         ),

@@ -315,7 +315,10 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
         (None, "our customer asks for aspice L2", {"rec_requirement": "aspice"}),
         # about the conversation, not the contracts; a certificate let expire is not held
         (None, "?? i didnt ask that. i want a recommendation for my company", {}),
-        (None, "wait i didnt say they require it, im not sure", {}),
+        # ...but "i didnt say required, im not sure" says the requirement is not known
+        (None, "wait i didnt say they require it, im not sure", {"rec_requirement": "unknown"}),
+        (None, "i told u, the form lists all 3. not sure if required or nice to have", {"rec_requirement": "unknown"}),
+        (None, "Those are total durations. I asked the saving from having ISO 9001 already.", {}),
         (None, "we had iso 9001 long ago but we let it expire in 2017", {}),
         (None, "we had ML3 appraised, still valid", {"rec_certifications": "cmmi"}),
         # "it" is the framework named before: not required, and nothing else is said

@@ -981,8 +981,11 @@ def test_a_first_result_with_cmmi_now_says_the_consultancy_does_no_cmmi_consulti
         "rec_goal": "market_access",
     }
     messages, _ = run(rec_actions.ActionShowRecommendation(), tracker("affirm", "yes", slots=answers, loop=None))
-    # content/catalogue/fit.yml firm_cmmi_consulting_answer
-    assert messages[-1]["text"].startswith("Not for CMMI: the article's authors do not offer CMMI consulting;")
+    # content/catalogue/fit.yml consultant_offer_cmmi_note
+    assert messages[-1]["text"].startswith(
+        "Before you ask for a consultant: the consultancy behind this assistant (the article's authors) offers "
+        "ISO 9001 consulting, not CMMI consulting;"
+    )
     # ISO 9001 only: nothing to say
     iso_only = {**answers, "rec_customers": "commercial", "rec_requirement": "none", "rec_certifications": "none"}
     messages, _ = run(rec_actions.ActionShowRecommendation(), tracker("affirm", "yes", slots=iso_only, loop=None))
@@ -1055,3 +1058,10 @@ def test_asking_for_a_consultant_in_a_question_gets_the_answer_and_the_consultan
     messages, _ = run(rasa_actions.ActionAnswerQuestion(), t)
     assert messages[0]["text"].startswith(FACTS["firm_offers_answer"]["text"])
     assert ("Talk to a consultant", "/request_consultant") in buttons(messages[0])
+
+
+def test_an_answer_the_nlu_took_for_stop_is_taken_at_its_prompt(sqlite_store):
+    messages, events = typed_at(
+        rec_actions.ValidateRecommendationForm(), "rec_certifications", "none, we never had any", "stop_recommendation"
+    )
+    assert SlotSet("rec_certifications", "none") in events
