@@ -247,6 +247,7 @@ class ValidateRecommendationForm(FormValidationAction):
             )
         ):
             return []  # "please stop the questionnaire, that's not what I want": nothing taken, the stop rule runs
+        if requested is not None and is_real_question(_intent(tracker), text):
             # "cmmi l3 for sure. btw is cmmi a certification?", "wait, not required. also: is
             # cmmi only for software?": what it states is taken, and the question answered here
             found = {

@@ -1065,3 +1065,19 @@ def test_an_answer_the_nlu_took_for_stop_is_taken_at_its_prompt(sqlite_store):
         rec_actions.ValidateRecommendationForm(), "rec_certifications", "none, we never had any", "stop_recommendation"
     )
     assert SlotSet("rec_certifications", "none") in events
+
+
+def test_an_answer_with_a_question_at_a_prompt_is_taken_and_the_question_answered(sqlite_store):
+    text = "cmmi l3 for sure. btw is cmmi even a certification?"
+    t = tracker("ask_question", text, set_now={"rec_requirement": text}, requested="rec_requirement")
+    t.latest_message["question_ranking"] = [{"question": "cmmi_is_certification", "confidence": 0.9}]
+    messages, events = run(rec_actions.ValidateRecommendationForm(), t)
+    assert SlotSet("rec_requirement", "cmmi") in events
+    assert any(m["text"] and m["text"].startswith(FACTS["cmmi_not_a_certificate_answer"]["text"]) for m in messages)
+
+
+def test_a_question_alone_at_a_prompt_is_no_answer(sqlite_store):
+    text = "how long does cmmi take?"
+    t = tracker("ask_question", text, set_now={"rec_goal": text}, requested="rec_goal")
+    messages, events = run(rec_actions.ValidateRecommendationForm(), t)
+    assert messages == [] and events == [SlotSet("rec_goal", None)]  # the rules answer it, the form asks again
