@@ -344,13 +344,26 @@ def is_real_question(intent: str, text: str) -> bool:
     return intent in QUESTION_INTENTS and asks_at_prompt(text)
 
 
+# "we DO have commercial clients too. does that change it?": a question whose answer is the update
+ASKS_IF_IT_CHANGES = re.compile(
+    r"\b(?:does|would|will|did|could)\s+(?:that|this|it)\s+change\b|\bwhat changes\b|\bany difference\b", re.I
+)
+
+
 def answers_the_form(tracker: Tracker) -> bool:
-    """True when the form is asking and the message is an answer to its question."""
+    """True when the form is asking and the message is an answer to its question, or a
+    statement about the user with only "does that change it?" asked beside it."""
     requested = tracker.get_slot("requested_slot")
     text = tracker.latest_message.get("text") or ""
-    if tracker.active_loop.get("name") != RECOMMENDATION_FORM or not requested or asks_at_prompt(text):
+    if tracker.active_loop.get("name") != RECOMMENDATION_FORM or not requested:
         return False
-    return requested in extract_profile(default_store(), text, tracker.latest_message.get("entities"), asked=requested)
+    entities = tracker.latest_message.get("entities")
+    asking = asking_sentences(text)
+    if asking and all(ASKS_IF_IT_CHANGES.search(q) for q in asking):
+        return bool(user_statements(default_store(), text, entities))
+    if asks_at_prompt(text):
+        return False
+    return requested in extract_profile(default_store(), text, entities, asked=requested)
 
 
 def earlier_question(tracker: Tracker, bot_text: str) -> Optional[str]:

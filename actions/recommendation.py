@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.actions import (
+    ASKS_IF_IT_CHANGES,
     OBJECTION,
     answer_question,
     answer_unrouted_question,
@@ -255,7 +256,9 @@ class ValidateRecommendationForm(FormValidationAction):
                 for slot, value in statements(default_store(), text, entities, asked=requested).items()
                 if tracker.get_slot(slot) != value
             }
-            if not found or not answer_unrouted_question(dispatcher, tracker, _turn.get().extra):
+            # "we DO have commercial clients too. does that change it?": the change is its answer
+            about_the_change = all(ASKS_IF_IT_CHANGES.search(q) for q in asking_sentences(text))
+            if not found or not (about_the_change or answer_unrouted_question(dispatcher, tracker, _turn.get().extra)):
                 return []  # only a question (or nothing new beside it): the rules answer it, the form asks again
             _turn.get().answered_aside = True
         elif requested is None:  # the opening message: its statements, not its question

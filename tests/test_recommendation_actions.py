@@ -1081,3 +1081,14 @@ def test_a_question_alone_at_a_prompt_is_no_answer(sqlite_store):
     t = tracker("ask_question", text, set_now={"rec_goal": text}, requested="rec_goal")
     messages, events = run(rec_actions.ValidateRecommendationForm(), t)
     assert messages == [] and events == [SlotSet("rec_goal", None)]  # the rules answer it, the form asks again
+
+
+def test_a_correction_asking_does_that_change_it_is_left_to_the_form(sqlite_store):
+    text = "no, we DO have commercial clients too, 40% of rev is commercial saas. does that change it?"
+    slots = {"rec_industry": "software", "rec_customers": "defense", "rec_requirement": "cmmi"}
+    t = tracker("ask_question", text, slots=slots, requested="rec_goal")
+    t.latest_message["question_ranking"] = [{"question": "example_commercial_software", "confidence": 0.4}]
+    assert run(rasa_actions.ActionAnswerQuestion(), t) == ([], [])  # no example read out as their case
+    messages, events = run(rec_actions.ValidateRecommendationForm(), t)
+    assert events == [SlotSet("rec_customers", "defense,commercial")]
+    assert texts(messages) == ["Updated: customers: Defense / DoD and Commercial / private sector."]
