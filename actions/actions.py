@@ -282,7 +282,8 @@ def situation(slots: Dict[str, Any], message: str = "") -> Situation:
     return Situation(
         staff=staff,
         held=frozenset(keys),
-        required=frozenset(keys_of(slots.get("rec_requirement"))) - {NONE, UNKNOWN, EITHER},
+        # "none" too: "they never asked for cmmi. do we need it anyway?" is asked for no requirement
+        required=frozenset(keys_of(slots.get("rec_requirement"))) - {UNKNOWN, EITHER},
         multi_site=str(slots.get("rec_sites") or "").isdigit() and int(str(slots["rec_sites"])) > 1,
     )
 

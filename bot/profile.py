@@ -1345,7 +1345,8 @@ _FIRST_PERSON = re.compile(r"\b(?:we|we're|were|we've|our|ours|us|i|i'm|im|my|mi
 # "third", "2nd": a numbered question's lead-in (the NLU splits messages at it too)
 ORDINAL = r"(?:(?:first|second|third)(?:ly)?|[1-5](?:st|nd|rd|th))"
 QUESTION_LIKE = re.compile(
-    rf"^\W*(?:(?:and|so|ok|okay|but|then|also|well|{ORDINAL}|q?[1-5])\W+)*(?:what|what's|whats|how|is|isn't|are|aren't|can|could|"
+    rf"^\W*(?:(?:and|so|ok|okay|but|then|also|well|realistically|realisticly|honestly|seriously|basically|"
+    rf"{ORDINAL}|q?[1-5])\W+)*(?:what|what's|whats|how|is|isn't|are|aren't|can|could|"
     r"do|does|did|should|would|will|which|who|whom|whose|when|where|why|any|tell me|explain)\b|\?\s*$",
     re.I,
 )

@@ -552,3 +552,17 @@ def test_a_false_premise_that_as9100_makes_iso_9001_useless_is_corrected_first()
     entities = [question("as9100_or_iso"), {"entity": "framework", "value": "as9100"}]
     dispatcher, _ = run(make_tracker("ask_question", text, entities=entities))
     assert dispatcher.messages[0]["text"].startswith(FACTS["as9100_builds_on_iso_correction"]["text"])
+
+
+def test_do_we_need_cmmi_when_no_contract_requires_it_gets_the_not_demanded_answer():
+    tracker = make_tracker(
+        "ask_question",
+        "do we need cmmi in our industry?",
+        slots={"rec_industry": "manufacturing", "rec_customers": "defense", "rec_requirement": "none"},
+        entities=[question("industry_fit"), {"entity": "framework", "value": "cmmi"}],
+    )
+    dispatcher, _ = run(tracker)
+    # content/catalogue/fit.yml cmmi_not_demanded, said for what the user stated
+    assert dispatcher.messages[0]["text"].startswith(
+        "You said: no contract requirement yet. " + FACTS["cmmi_not_demanded_answer"]["text"]
+    )
