@@ -394,6 +394,12 @@ OFFER_ANSWERED = ("consultant_form", "utter_consultant_declined", "action_answer
 
 
 # "please have a consultant email me", "ok, I want a consultant"
+# "ok ya id like a consultant to call, mainly for the cost part": a request, whatever else it says
+_REQUESTS_CONSULTANT = re.compile(
+    r"\b(?:i'?d like|i would like|i want|we want|we'?d like|get me|put me in touch with|connect me (?:to|with)|"
+    r"(?:please )?have)\s+(?:a |an |one |your |the )?(?:\w+ )?consultant\b",
+    re.I,
+)
 _WANTS_CONSULTANT = re.compile(
     r"\b(?:consultant|contact me|call me|e-?mail me|reach me|reach out|get in touch|write to me)\b", re.I
 )
@@ -732,6 +738,8 @@ async def answer_question(
             if not tracker.active_loop.get("name"):
                 dispatcher.utter_message(response="utter_noted_what_next")
             return events
+    if not tracker.active_loop.get("name") and _REQUESTS_CONSULTANT.search(text) and not _refuses_consultant(text):
+        return events + [FollowupAction(CONSULTANT_FORM)]  # its first prompt says what the consultancy does not do
     reply = await asyncio.to_thread(compose, tracker, intent, slots)
     composer = AnswerComposer(snapshot_cache().get())
     gaps = composer.not_covered(text) if not decide else []

@@ -566,3 +566,11 @@ def test_do_we_need_cmmi_when_no_contract_requires_it_gets_the_not_demanded_answ
     assert dispatcher.messages[0]["text"].startswith(
         "You said: no contract requirement yet. " + FACTS["cmmi_not_demanded_answer"]["text"]
     )
+
+
+@pytest.mark.parametrize(
+    "text", ["ok ya id like a consultant to call, mainly for the cost part since u dont know that", "get me a consultant"]
+)
+def test_a_consultant_asked_for_in_passing_starts_the_request(text):
+    dispatcher, events = run(make_tracker("ask_question", text, entities=[question("cost", 0.4)]))
+    assert dispatcher.messages == [] and events == [FollowupAction("consultant_form")]
