@@ -211,6 +211,8 @@ class _FormTurn:
     # a side question with the answer beside it ("cmmi l3 for sure. btw is cmmi a
     # certification?"): the question was answered here, and the answer is taken
     answered_aside: bool = False
+    # "process maturity" typed at the timeline question: another question's answer, noted
+    answered_another: bool = False
 
 
 # Per request, never on the action instance, which concurrent requests share.
@@ -292,6 +294,7 @@ class ValidateRecommendationForm(FormValidationAction):
             dispatcher.utter_message(text=describe_found(default_store(), changes, lead="Updated"))
         if noted and not text.startswith("/"):  # a button's value needs no echo
             dispatcher.utter_message(text=describe_found(default_store(), noted))
+        _turn.get().answered_another = bool(noted or changes) and requested not in found
         return events
 
     def _validate(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
@@ -307,8 +310,9 @@ class ValidateRecommendationForm(FormValidationAction):
         parsed = rec.parse_answer(default_store(), slot, value)
         if parsed is not None:
             return {slot: parsed}
-        if tracker.get_slot("requested_slot") != slot or _turn.get(_FormTurn()).corrected:
-            return {slot: None}
+        turn = _turn.get(_FormTurn())
+        if tracker.get_slot("requested_slot") != slot or turn.corrected or turn.answered_another:
+            return {slot: None}  # (the form asks its question again, with no "couldn't tell")
         if reads_as_question(_text(tracker)) and answer_unrouted_question(dispatcher, tracker, _turn.get().extra):
             return {slot: None}  # a question after all: answered, and the form asks again
         failures = _failures(tracker, slot) + 1

@@ -880,6 +880,12 @@ _GOAL_CUE = re.compile(
 )
 
 
+_GOAL_NAMED = re.compile(
+    r"(?:(?:our |my |the )?(?:main )?goal(?: is)?:? )?(?:(?P<process_maturity>process maturity)|"
+    r"(?P<market_access>market access)|(?P<customer_satisfaction>customer satisfaction))"
+)
+
+
 def parse_goal(text: object, asked: bool = True) -> Optional[str]:
     """The main goal; without `asked` only a stated goal ("we want to ...") counts."""
     raw = norm(text)
@@ -888,6 +894,10 @@ def parse_goal(text: object, asked: bool = True) -> Optional[str]:
     preset = _typed_or_skipped(raw, GOALS, asked)
     if preset:
         return preset
+    # "process maturity" typed at another prompt: the goal's own name says it, asked or not
+    named = _GOAL_NAMED.fullmatch(raw.strip(" .!"))
+    if named:
+        return named.lastgroup
     for clause in _clauses(raw):
         if not asked and not _GOAL_CUE.search(clause.text):
             continue

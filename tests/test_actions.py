@@ -569,7 +569,8 @@ def test_do_we_need_cmmi_when_no_contract_requires_it_gets_the_not_demanded_answ
 
 
 @pytest.mark.parametrize(
-    "text", ["ok ya id like a consultant to call, mainly for the cost part since u dont know that", "get me a consultant"]
+    "text",
+    ["ok ya id like a consultant to call, mainly for the cost part since u dont know that", "get me a consultant"],
 )
 def test_a_consultant_asked_for_in_passing_starts_the_request(text):
     dispatcher, events = run(make_tracker("ask_question", text, entities=[question("cost", 0.4)]))

@@ -1092,3 +1092,12 @@ def test_a_correction_asking_does_that_change_it_is_left_to_the_form(sqlite_stor
     messages, events = run(rec_actions.ValidateRecommendationForm(), t)
     assert events == [SlotSet("rec_customers", "defense,commercial")]
     assert texts(messages) == ["Updated: customers: Defense / DoD and Commercial / private sector."]
+
+
+def test_another_questions_answer_at_a_prompt_is_noted_and_the_question_asked_again(sqlite_store):
+    messages, events = typed_at(rec_actions.ValidateRecommendationForm(), "rec_timeline", "process maturity")
+    assert texts(messages) == ["Noted: goal: process maturity."]  # no "Sorry, I couldn't tell your timeline"
+    assert sorted(events, key=lambda e: e["name"]) == [
+        SlotSet("rec_goal", "process_maturity"),
+        SlotSet("rec_timeline", None),
+    ]
