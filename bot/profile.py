@@ -587,6 +587,8 @@ def parse_size(text: object, bare_number: bool = True) -> Optional[str]:
     # the numbers of standards, editions and years ("iso 9001", "9001:2015", "2026") are not sizes,
     # nor levels ("rfp says level 2 not 3")
     raw = _LEVEL.sub(" ", _STANDARD_NUMBERS.sub(" ", raw))
+    if re.search(r"\bmonths?\b", raw):
+        raw = _MONTHS_LEFT.sub(" ", raw)  # "12-18 months?? we have 10": months left, not staff
     raw = re.sub(r"\b(\d+)\s*-?ish\b", r"\1", _words_to_digits(raw))  # "80ish devs"
     # "we are 45 now, we hired 10 ppl this year": a change in headcount is not the headcount
     raw = re.sub(
@@ -648,6 +650,14 @@ _DEADLINE_CONTEXT = re.compile(
 )
 
 
+_MONTHS_LEFT = re.compile(
+    r"\b(?:we (?:only |just )?have|we'?ve (?:only )?got|we got|only have|there are|we have only)\s+"
+    r"(?:about |around |~)?(\d{1,2})\b"
+    r"(?!\s*(?:-|–|to|\+|%|people|staff|employees|ppl|devs|engineers|persons|sites|plants|months?\s+ago))"
+)
+MONTHS_LEFT_MAX = 36
+
+
 def deadline_months(text: object, asked: bool = False) -> Optional[int]:
     """Months until the user's deadline ("the RFP closes in 8 months", "deadline in 6 weeks")."""
     raw = _words_to_digits(norm(text))
@@ -675,6 +685,10 @@ def deadline_months(text: object, asked: bool = False) -> Optional[int]:
         # the whole months there are: "6 weeks" is 1 month of time, not 2
         months = max(1, math.floor(months + 1e-9))
         return months if months <= 120 else None
+    # "wait 12-18 months?? we have 10": the unit is the one just quoted
+    left = _MONTHS_LEFT.search(raw) if re.search(r"\bmonths?\b", raw) else None
+    if left and 0 < int(left.group(1)) <= MONTHS_LEFT_MAX:
+        return int(left.group(1))
     return _months_until_named_month(raw)
 
 

@@ -80,6 +80,12 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
         ("rec_timeline", "the RFP closes in 8 months", {"rec_deadline_months": "8", "rec_timeline": "within_year"}),
         (None, "the RFP closes in 8 months", {"rec_deadline_months": "8", "rec_timeline": "within_year"}),
         (None, "deadline in 6 weeks", {"rec_deadline_months": "1", "rec_timeline": "urgent"}),
+        # months left, the unit the one just quoted
+        (
+            None,
+            "wait 12-18 months?? we have 10. so can we make it",
+            {"rec_deadline_months": "10", "rec_timeline": "within_year"},
+        ),
         ("rec_timeline", "no rush", {"rec_timeline": "flexible"}),
         # the sector before "software" names the customers; software is the industry
         (None, "we're an accounting software vendor", {"rec_industry": "software"}),
