@@ -488,36 +488,36 @@ def test_a_machining_shop_holding_as9100_is_read_against_the_aerospace_row(store
     assert result.fit_row is not None and result.fit_row.industry_key == "defense"
 
 
-def test_a_medical_device_maker_holding_iso_13485_is_not_sent_to_an_iso_9001_gap_analysis(store):
-    p = profile(industry="medical_devices", customers="commercial", requirement="none", certifications="iso13485")
+@pytest.mark.parametrize(
+    "industry, held, relation",
+    [
+        # facts.yml iso13485_separate_similar and iatf16949_builds_on_iso9001
+        ("medical_devices", "iso13485", "ISO 13485 (medical devices) is separate from ISO 9001 but similar."),
+        ("automotive", "iatf16949", "IATF 16949 (automotive) builds on ISO 9001."),
+    ],
+)
+def test_a_sector_standards_holder_is_neither_told_it_holds_iso_9001_nor_sent_to_a_gap_analysis(
+    store, industry, held, relation
+):
+    p = profile(industry=industry, customers="commercial", requirement="none", certifications=held)
     result = rec.recommend(store, p)
     assert result.key == "sector_standard_held"
     brief = rec.render_brief(result, p)
-    # content/outcomes.yml sector_standard_held with facts.yml iso13485_separate_similar; no phase to pursue,
-    # and not the manufacturing row's "ISO 9001 is the appropriate standard"
-    assert brief.splitlines()[0] == "Keep ISO 13485; check what customers require before adding ISO 9001 or CMMI"
+    name = store.framework(held).name
+    # content/outcomes.yml sector_standard_held; no phase to pursue, and not the manufacturing row's
+    # "ISO 9001 is the appropriate standard"
+    assert brief.splitlines()[0] == f"Keep {name}; check what customers require before adding ISO 9001 or CMMI"
     assert brief.splitlines()[1].startswith(
-        "Keep ISO 13485, which you hold, current: ISO 13485 (medical devices) is separate from ISO 9001 but similar. "
-        "My sources do not say its holder needs a separate ISO 9001 certificate"
+        f"Keep {name}, which you hold, current: {relation} My sources do not say its holder needs a separate ISO 9001"
     )
-    assert "Already held: ISO 13485, keep it current." in brief
+    assert f"Already held: {name}, keep it current." in brief
     assert "Plan:" not in brief and "gap analysis" not in brief and "appropriate standard" not in brief
+    assert "Keep your ISO 9001 certificate" not in brief and "you already hold it" not in brief
 
 
 def test_a_medical_device_maker_whose_contracts_require_cmmi_gets_cmmi_in_the_plan(store):
     p = profile(industry="medical_devices", customers="commercial", requirement="cmmi", certifications="iso13485")
     assert rec.recommend(store, p).key == "sector_standard_held_add_cmmi"
-
-
-def test_an_automotive_supplier_holding_iatf_16949_is_not_told_it_holds_iso_9001(store):
-    p = profile(industry="automotive", customers="commercial", requirement="none", certifications="iatf16949")
-    result = rec.recommend(store, p)
-    assert result.key == "sector_standard_held"
-    brief = rec.render_brief(result, p)
-    assert brief.splitlines()[0] == "Keep IATF 16949; check what customers require before adding ISO 9001 or CMMI"
-    # facts.yml iatf16949_builds_on_iso9001
-    assert "current: IATF 16949 (automotive) builds on ISO 9001." in brief
-    assert "Keep your ISO 9001 certificate" not in brief and "you already hold it" not in brief
 
 
 def test_a_plan_for_several_sites_uses_the_multi_site_estimate(store):
