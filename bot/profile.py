@@ -157,7 +157,9 @@ _INTERNAL_WISH = re.compile(
     r"\b(?:investors?|board|ceo|cto|coo|founders?|co-?founders?|management|owners?|shareholders?|vcs?)\b"
     r"[^.?!,]{0,15}\b(?:wants?|wanted|asks?|asked|requir\w*|demand\w*|insist\w*|expect\w*|push\w*)\b"
 )
+_I_HEARD = re.compile(r"\b(?:i|we) (?:heard|read|was told|were told|have heard|'ve heard)\b")
 _NOT_A_STATEMENT_OF_OURS = re.compile(
+    rf"{_I_HEARD.pattern}|"  # "i heard you can get cmmi in 6 weeks"
     r"(?<!\bi )(?<!\bwe )\b(?:keeps? saying|keeps? calling|says?|said|saying|claims?|claiming|thinks?)\b|"
     r"\b(?:question|questions|asking|asked|talking|talk|ask) (?:is |was |are )?(?:about|regarding)\b"
 )
@@ -382,9 +384,18 @@ _WAVED_AWAY_BEFORE = re.compile(
 _WAVED_AWAY_AFTER = re.compile(r"^\s*(?:stuff|things?|examples?|answers?|cases?|talk|focused|centric)\b")
 
 
+# "why mention defense, we do NO defense work": what the user asks not to hear of
+_WHY_MENTION = re.compile(
+    r"\bwhy\s+(?:do you\s+|did you\s+|u\s+|you\s+)?"
+    r"(?:mention\w*|bring\w* up|talk\w* about|keep (?:saying|mentioning))\s+(?:the\s+|about\s+)?$"
+)
+
+
 def _negated(text: str, clause: Clause, start: int) -> bool:
     """Whether a negation governs the position `start` inside `clause`."""
     before = text[clause.start : start]
+    if _WHY_MENTION.search(before):
+        return True
     if _WAVED_AWAY_BEFORE.search(before):
         word_end = re.match(r"[\w/-]+", text[start:])
         after = text[start + (word_end.end() if word_end else 0) : clause.end]
@@ -773,8 +784,11 @@ def _dates(raw: str) -> Iterator[tuple[int, Optional[int], bool]]:
     out editions ("ISO 9001:2015")."""
     for match in _DATED.finditer(raw):
         before = raw[: match.start()]
-        if re.search(r"(?:9001|27001|20000|9100|16949)\s*[:-]?\s*$", before):
-            continue
+        if re.search(r"(?:9001|27001|20000|9100|16949)\s*[:-]?\s*$", before) or re.match(
+            r"\s*(?:version|edition|standard)\b|\s+(?:certificates?|certs?)\b(?! (?:from|in|dated|issued))",
+            raw[match.end() :],
+        ):
+            continue  # "my colleague say all 2008 certificate is expired", "the 2008 version"
         month = _month_number(match.group("month")) if match.group("month") else None
         yield int(match.group("year")), month, bool(_EXPIRY_WORDS.search(before))
 
@@ -987,7 +1001,13 @@ def _with_its_qualifier(clauses: list, n: int, mentions: list) -> str:
     return " ".join(texts)
 
 
+# "rfp: cmmi ml2 OR iso 9001": the document named before a colon, its requirement after it
+_DOCUMENT_ONLY = re.compile(r"(?:the |our |state |new )?(?:tenders?|rfps?|rfqs?|solicitations?)")
+
+
 def _role(clause: str) -> Optional[str]:
+    if _DOCUMENT_ONLY.fullmatch(clause.strip()):
+        return "require"
     if _ASKED_WHETHER.search(clause):
         return None  # "a distributor asked if we should do CMMI too": a question, not a requirement
     if _HOLD_STRONG.search(clause) and not _REQUIRE_STRONG.search(clause):
@@ -1253,7 +1273,7 @@ def extract_profile(
     elif asked == "rec_certifications" and _is_bare_none(raw_norm):
         found["rec_certifications"] = NONE
     level = target_level(raw_norm)
-    if level and "cmmi" in keys_of(found.get("rec_requirement")):
+    if level and ("cmmi" in keys_of(found.get("rec_requirement")) or found.get("rec_requirement") == EITHER):
         found["rec_target_level"] = level
 
     # size
@@ -1266,12 +1286,14 @@ def extract_profile(
         found["rec_sites"] = str(sites)
 
     # deadline and time pressure
-    months = deadline_months(raw_norm, asked=asked == "rec_timeline")
+    # "i heard you can get cmmi in like 6 weeks. true?": what was heard is no deadline of theirs
+    own = " ".join(p for p in re.split(r"(?<=[.?!])\s+", raw_norm) if not _I_HEARD.search(p))
+    months = deadline_months(own, asked=asked == "rec_timeline")
     if months is not None:
         found["rec_deadline_months"] = str(months)
         found["rec_timeline"] = timeline_from_months(months)
     else:
-        timeline = parse_timeline(raw_norm, asked=asked == "rec_timeline")
+        timeline = parse_timeline(own, asked=asked == "rec_timeline") if own else None
         if timeline and (timeline != UNKNOWN or asked == "rec_timeline"):
             found["rec_timeline"] = timeline
 

@@ -354,6 +354,11 @@ def test_a_deadline_is_judged_only_by_the_subjects_own_estimate(composer):
         ("can we do cmmi appraisal just for the software dept?", ["appraising only part of an organization"]),
         ("is cmmi the same as cmmc?", []),
         (
+            "the paper say ISO 9001:2008 and valid until 2027 is ok?",
+            ["until when ISO 9001:2008 certificates stayed valid (the transition to the 2015 edition)"],
+        ),
+        ("we are considering CMMI for firmware team only, is possible?", ["appraising only part of an organization"]),
+        (
             "is ISO 9001 enough for food packaging or the UK retailer maybe want BRC or FSSC 22000 also?",
             ["food-safety and packaging standards such as BRCGS, FSSC 22000 or ISO 22000"],
         ),

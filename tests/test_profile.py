@@ -194,7 +194,7 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
         (
             "rec_requirement",
             "dunno exactly, the govt tenders i saw ask either cmmi l3 or iso 9001",
-            {"rec_customers": "federal", "rec_requirement": "either"},
+            {"rec_customers": "federal", "rec_requirement": "either", "rec_target_level": "3"},
         ),
         ("rec_requirement", "tenders want cmmi OR iso, not both", {"rec_requirement": "either"}),
         ("rec_requirement", "some rfps require cmmi, others require iso 9001", {"rec_requirement": "cmmi,iso9001"}),
@@ -325,6 +325,9 @@ def result_for(store, opening: str, answers: dict[str, str] | None = None):
         (None, "wait i didnt say they require it, im not sure", {"rec_requirement": "unknown"}),
         (None, "i told u, the form lists all 3. not sure if required or nice to have", {"rec_requirement": "unknown"}),
         (None, "Those are total durations. I asked the saving from having ISO 9001 already.", {}),
+        # what was heard is no fact about the user
+        (None, "i heard you can get cmmi ml2 certified in like 6 weeks with the right consultant. true?", {}),
+        (None, "why mention defense, we do NO defense work", {"rec_customers": "commercial"}),
         (None, "we had iso 9001 long ago but we let it expire in 2017", {}),
         (None, "we had ML3 appraised, still valid", {"rec_certifications": "cmmi"}),
         # "it" is the framework named before: not required, and nothing else is said
@@ -830,6 +833,16 @@ def test_the_date_after_an_issue_word_is_the_issue_date():
         # another model's level is not CMMI's
         ("cmmc l2 is required by our prime, and cmmi ml3", {"rec_requirement": "cmmi,cmmc", "rec_target_level": "3"}),
         ("our customers are hospitals", {"rec_customers": "commercial"}),
+        # the document before a colon states its requirement, with the CMMI level of either
+        (
+            "rfp: cmmi ml2 OR iso 9001. 7 months. which is faster?",
+            {
+                "rec_requirement": "either",
+                "rec_target_level": "2",
+                "rec_deadline_months": "7",
+                "rec_timeline": "within_year",
+            },
+        ),
         # the lapsed one of two named, and "both" as the contracts' requirement
         (
             "I already told you, we have ISO 9001 and CMMI ML3 (lapsed). And contracts need BOTH",
