@@ -247,7 +247,11 @@ _LEVELED_MODELS = {"aspice", "cmmc"}
 # "i dont want a consultant", "don't call me": about the consultancy, not contracts
 _ABOUT_CONSULTANT = re.compile(r"\b(?:consultants?|consultancy|call (?:me|us)|contact (?:me|us))\b")
 # "recompetes coming next year explicitly require CMMI ML3": required ahead, no "if"
-_REQUIRED_AHEAD = re.compile(r"^(?!.*\b(?:if|in case|what if)\b).*\b(?:explicitly|strictly|definitely) requir\w*")
+# "our biggest client will require CMMI ML3 from vendors next year": a requirement already announced
+_REQUIRED_AHEAD = re.compile(
+    r"^(?!.*\b(?:if|in case|what if|maybe|might)\b).*\b(?:(?:explicitly|strictly|definitely) requir\w*|"
+    r"(?:will|'ll|is going to|are going to|plan to|plans to) (?:require|mandate|demand|make\b[^.?!]{0,20}\bmandatory))"
+)
 
 # "required - not 'preferred'", "mandatory not optional": no qualifier of the requirement
 _NOT_OPTIONAL = re.compile(r"\bnot\s+(?:just\s+)?['\"“‘]?(?:a plus|nice to have|optional|preferred|a bonus)\b")
@@ -470,6 +474,8 @@ _CUSTOMER_BEFORE = re.compile(
     r"some\s+|many\s+|mostly\s+|only\s+|\w+\s+)?$"
 )
 _CLIENTS_AFTER = re.compile(r"\s*(?:clients?|customers?)\b")
+# ...and "our biggest client a US bank", "the client is a bank"
+_CLIENT_BEFORE = re.compile(r"\b(?:clients?|customers?)\s+(?:is\s+|are\s+)?(?:an?\s+|the\s+|some\s+)?(?:\w+\s+){0,2}$")
 _CUSTOMER_AFTER = re.compile(
     r"^\s*(?:customers?|clients?|contracts?|agenc\w*|work|rfps?|projects?|deals?|"
     r"tenders?|buyers?|market|sector clients)\b"
@@ -1061,7 +1067,14 @@ def extract_profile(
 
     # "some US banking clients": the clients' sector, not the user's industry (_CLIENTS_AFTER)
     stated = sorted(
-        (m for m in mentions if m.entity == "industry" and not m.negated and not _CLIENTS_AFTER.match(text_l, m.end)),
+        (
+            m
+            for m in mentions
+            if m.entity == "industry"
+            and not m.negated
+            and not _CLIENTS_AFTER.match(text_l, m.end)
+            and not _CLIENT_BEFORE.search(text_l[clauses[m.clause].start : m.start])
+        ),
         key=lambda m: in_a_question(m),
     )
     # "an accounting software vendor": the sector names its customers, software is the industry

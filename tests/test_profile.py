@@ -833,6 +833,11 @@ def test_the_date_after_an_issue_word_is_the_issue_date():
         # another model's level is not CMMI's
         ("cmmc l2 is required by our prime, and cmmi ml3", {"rec_requirement": "cmmi,cmmc", "rec_target_level": "3"}),
         ("our customers are hospitals", {"rec_customers": "commercial"}),
+        # an announced requirement is one; the client's sector is not the user's industry
+        (
+            "our biggest client a US bank say they will require CMMI ML3 from vendors next year",
+            {"rec_requirement": "cmmi", "rec_target_level": "3"},
+        ),
         # the document before a colon states its requirement, with the CMMI level of either
         (
             "rfp: cmmi ml2 OR iso 9001. 7 months. which is faster?",
