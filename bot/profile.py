@@ -216,6 +216,10 @@ _SOMEONE_ELSE = re.compile(
     r"\b(?:he|she|founder|bidder|competitor|competitors)\b"
 )
 # A rating or certificate that was held and is not any more
+_IN_PROGRESS = re.compile(
+    r"\b(?:in progress|working (?:on|towards?)|preparing(?: for)?|underway|under way|pending|in the works|"
+    r"not (?:yet )?(?:certified|done|finished)|not there yet|on the way|audit (?:is )?(?:in|next|coming|scheduled))\b"
+)
 _LAPSED = re.compile(
     r"\b(?:expired|lapsed|ran out|run out|no longer valid|not valid any ?more|let it go)\b|"
     r"\b(?:let (?:it|them) (?:lapse|expire)|lapse|used to (?:have|hold|be)|never renewed|not renewed|didn'?t renew|"
@@ -257,6 +261,9 @@ _REQUIRED_AHEAD = re.compile(
 _NOT_OPTIONAL = re.compile(r"\bnot\s+(?:just\s+)?['\"“‘]?(?:a plus|nice to have|optional|preferred|a bonus)\b")
 
 # "nobody asked us for it": the framework named before
+_HELD_PRONOUN = re.compile(
+    r"\b(?:we|we've|we already)\s+(?:have|hold|got|already have|already hold)\s+(?:it|that|this|one)\b"
+)
 _PRONOUN_OBJECT = re.compile(r"\b(?:for|about|need|needs|want|wants|require|requires|mention\w*) (?:it|that|this)\b")
 _SENTENCE = re.compile(r"[.;!?\n]+(?=\s|$)|[;!?\n]+")
 _CLAUSE = re.compile(
@@ -391,7 +398,7 @@ _WAVED_AWAY_AFTER = re.compile(r"^\s*(?:stuff|things?|examples?|answers?|cases?|
 # "why mention defense, we do NO defense work": what the user asks not to hear of
 _WHY_MENTION = re.compile(
     r"\bwhy\s+(?:do you\s+|did you\s+|u\s+|you\s+)?"
-    r"(?:mention\w*|bring\w* up|talk\w* about|keep (?:saying|mentioning))\s+(?:the\s+|about\s+)?$"
+    r"(?:(?:mention\w*|bring\w* up|talk\w* about|keep (?:saying|mentioning))\s+(?:the\s+|about\s+)?)?$"
 )
 
 
@@ -1131,7 +1138,11 @@ def extract_profile(
     requirement_unknown = False
     for n, clause in enumerate(clauses):
         role = _role(clause.text)
-        inherited = role is None and n > 0 and clauses[n - 1].sentence == clause.sentence and bool(roles[-1])
+        # "contracts require: neither"; "we dont hold 9001. only tl9000": a fragment after it, too
+        fragment = len(clause.text.split()) <= FRAGMENT_WORDS and bool(_RESET.match(clause.text.strip()))
+        inherited = (
+            role is None and n > 0 and (clauses[n - 1].sentence == clause.sentence or fragment) and bool(roles[-1])
+        )
         if inherited:
             role = roles[-1]  # "contracts require: neither"
         if role == "require" and _FUTURE.search(clause.text) and not _REQUIRED_AHEAD.search(clause.text):
@@ -1174,6 +1185,8 @@ def extract_profile(
             role = roles[-1] = None
         if role == "hold" and _WISHED.search(clause.text):
             role = roles[-1] = None  # "boss hope we can say we have cmmi level 3 by then"
+        if role == "hold" and _IN_PROGRESS.search(clause.text):
+            role = roles[-1] = None  # "13485 is in progress, audit in 4 months": not held yet
         if role == "hold" and _held_by_someone_else(clause.text):
             role = None  # "the founder worked at a company with cmmi level 3", "our competitor got cmmi": not ours
         qualified = _with_its_qualifier(clauses, n, mentions)
@@ -1224,6 +1237,8 @@ def extract_profile(
         # "we have nothing with defense": a clause about customers or industry holds nothing
         about_others = any(m.clause == n and m.entity in ("customer_type", "industry") for m in mentions)
         earlier = [m for m in mentions if m.entity == "framework" and m.clause < n]
+        if not frameworks and not negated_clause and role == "hold" and earlier and _HELD_PRONOUN.search(clause.text):
+            held.append(earlier[-1].value)  # "carriers want tl9000, we have it"
         if not frameworks and negated_clause and not about_others:
             if (
                 _NO_CERTIFICATES.search(clause.text)
@@ -1247,6 +1262,7 @@ def extract_profile(
                 not_required = True  # "not software, only metal parts" at that prompt says nothing of contracts
             elif role == "hold" and (
                 re.search(r"\b(?:certif\w*|registered|standards?|iso|anything|any|nothing|none)\b", clause.text)
+                or (earlier and re.search(r"\b(?:have|hold|got)\s+(?:it|that|this|one)\b", clause.text))
                 or (asked == "rec_certifications" and len(raw_norm.split()) <= BARE_NONE_WORDS)
                 or (asked == "rec_certifications" and _is_bare_none(clause.text.strip()))
             ):

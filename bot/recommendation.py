@@ -294,9 +294,10 @@ def decide(store: KnowledgeStore, profile: Profile) -> tuple[str, Optional[m.Ind
     if aerospace:
         # "and CMMI where contracts require it" only where they do, or may
         return ("iso9001_as9100" if cmmi_required or cmmi_likely else "iso9001_as9100_only"), row, assumptions
-    if held & _RELATION_TO_ISO9001.keys() and not held & {"iso9001", "as9100"} and "iso9001" not in required:
+    if held & _RELATION_TO_ISO9001.keys() and not held & {"iso9001", "as9100"}:
         # IATF 16949 builds on ISO 9001, ISO 13485 is separate but similar: its holder is told neither
-        # "you already hold ISO 9001" nor "start an ISO 9001 gap analysis"
+        # "you already hold ISO 9001" nor "start an ISO 9001 gap analysis", even where contracts ask for
+        # ISO 9001 (the sources do not say whether the holder's certificate stands in for it: "check")
         if cmmi_required:
             return "sector_standard_held_add_cmmi", row, assumptions
         return "sector_standard_held", None, assumptions

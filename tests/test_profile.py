@@ -833,6 +833,10 @@ def test_the_date_after_an_issue_word_is_the_issue_date():
         # another model's level is not CMMI's
         ("cmmc l2 is required by our prime, and cmmi ml3", {"rec_requirement": "cmmi,cmmc", "rec_target_level": "3"}),
         ("our customers are hospitals", {"rec_customers": "commercial"}),
+        # a fragment after a sentence about what is held; "it" for the standard just named; work in progress
+        ("we dont hold 9001. only tl9000", {"rec_certifications": "tl9000"}),
+        ("carriers want tl9000, we have it", {"rec_requirement": "tl9000", "rec_certifications": "tl9000"}),
+        ("carriers want tl9000, we dont have it", {"rec_requirement": "tl9000", "rec_certifications": "none"}),
         # an announced requirement is one; the client's sector is not the user's industry
         (
             "our biggest client a US bank say they will require CMMI ML3 from vendors next year",
@@ -865,3 +869,10 @@ def test_the_date_after_an_issue_word_is_the_issue_date():
 )
 def test_government_levels_tender_wording_and_levels_are_read_as_said(sqlite_store, text, expected):
     assert extract_profile(sqlite_store, text) == expected
+
+
+def test_a_standard_in_progress_is_not_held(sqlite_store):
+    found = extract_profile(
+        sqlite_store, "none yet. 13485 is in progress, audit in 4 months.", asked="rec_certifications"
+    )
+    assert found["rec_certifications"] == "none" and found["rec_deadline_months"] == "4"

@@ -580,3 +580,11 @@ def test_a_small_private_firm_unsure_of_its_contracts_starts_with_iso_9001(store
     # ...while a small defense shop unsure of its contracts is assumed to meet the table's CMMI
     defense = profile(industry="software", customers="defense", size="8", timeline="urgent")
     assert rec.decide(store, defense)[0] != "iso_first_cmmi_later"
+
+
+def test_a_tl_9000_holder_whose_contracts_ask_for_iso_9001_is_not_told_it_holds_iso_9001(store):
+    p = profile(industry="telecom", customers="commercial,federal", requirement="iso9001", certifications="tl9000")
+    result = rec.recommend(store, p)
+    assert result.key == "sector_standard_held"
+    brief = rec.render_brief(result, p)
+    assert "you already hold it" not in brief and "Keep your ISO 9001 certificate" not in brief
