@@ -393,13 +393,13 @@ OFFER = "utter_offer_consultant"
 OFFER_ANSWERED = ("consultant_form", "utter_consultant_declined", "action_answer_offer")
 
 
-# "please have a consultant email me", "ok, I want a consultant"
 # "ok ya id like a consultant to call, mainly for the cost part": a request, whatever else it says
 _REQUESTS_CONSULTANT = re.compile(
     r"\b(?:i'?d like|i would like|i want|we want|we'?d like|get me|put me in touch with|connect me (?:to|with)|"
     r"(?:please )?have)\s+(?:a |an |one |your |the )?(?:\w+ )?consultant\b",
     re.I,
 )
+# "please have a consultant email me", "ok, I want a consultant"
 _WANTS_CONSULTANT = re.compile(
     r"\b(?:consultant|contact me|call me|e-?mail me|reach me|reach out|get in touch|write to me)\b", re.I
 )

@@ -67,8 +67,8 @@ NOT_SURE = {"title": "Not sure", "value": rec.UNKNOWN}
 # the form goes on with an assumption it states ("no loops").
 MAX_FAILED_ANSWERS = 2
 FAILED_SLOT = "rec_failed"
-# The fact (content/catalogue/fit.yml) that the consultancy does no CMMI consulting
-# Said before a consultant is offered or asked for CMMI work (content/catalogue/fit.yml)
+# The fact said before a consultant is offered, or asked for CMMI work: the consultancy does
+# no CMMI consulting (content/catalogue/fit.yml)
 CMMI_CONSULTING_NOTE = "consultant_offer_cmmi_note"
 _CMMI_WORD = re.compile(r"\bcmmi\b", re.I)
 

@@ -48,9 +48,8 @@ def clean_name(text: object) -> Optional[str]:
         flags=re.I,
     )
     raw = re.sub(r"\s*\([^)]*\)", "", raw).strip(" .,!")  # "Will Price (he is our quality head)"
-    raw = re.sub(r"\s+(?:only|here|please|pls|thanks|thank you)$", "", raw, flags=re.I).strip(
-        " .,!"
-    )  # "Amber Stone only"
+    raw = re.sub(r"\s+(?:only|here|please|pls|thanks|thank you)$", "", raw, flags=re.I)  # "Amber Stone only"
+    raw = raw.strip(" .,!")  # "Yes, please" is "Yes", no name
     last = re.split(r"[.!?;]\s+", raw)[-1]
     if last != raw and _BARE_NAME.fullmatch(last):
         return last  # "i already told you. Amber Stone"
