@@ -367,6 +367,10 @@ def test_a_deadline_is_judged_only_by_the_subjects_own_estimate(composer):
             "we're a DoD subcontractor and we handle CUI. do we need cmmc?",
             ["which contracts require CMMC, or at which level"],
         ),
+        ("why ml3 takes longer than ml2?", ["why maturity level 3 takes longer than level 2"]),
+        ("why is level 2 so much quicker than level 3", ["why maturity level 3 takes longer than level 2"]),
+        ("why does cmmi take longer than iso 9001?", []),
+        ("how long from ml2 to ml3?", []),
     ],
 )
 def test_topics_no_source_covers_are_named(composer, message, topics):
