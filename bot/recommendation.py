@@ -179,6 +179,8 @@ class Recommendation:
     unplanned: list[m.Framework] = field(default_factory=list)
     # the user's industry, when the table row is another's ("IT services with government clients")
     nearest_row_for: Optional[str] = None
+    # what the user said their contracts require ("CMMI (maturity level 3)"), where CMMI is in it
+    stated_requirement: Optional[str] = None
 
     @property
     def key(self) -> str:
@@ -698,8 +700,22 @@ def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:
     if row is not None and row.industry_key and own_row == "it_services" and row.industry_key != own_row:
         industry = store.industry(profile.industry or "")
         nearest = f"{industry.name if industry else profile.industry} with government clients"
+    stated = next((a.split(": ", 1)[1] for a in answers if a.startswith("contracts require: ")), None)
     return Recommendation(
-        outcome, row, reasons, assumptions, phases, steps, examples, cite, held, notes, unplanned, nearest
+        outcome,
+        row,
+        reasons,
+        assumptions,
+        phases,
+        steps,
+        examples,
+        cite,
+        held,
+        notes,
+        unplanned,
+        nearest,
+        # CMMI demanded decides the plan; a standard no plan covers has its own line (unplanned_line)
+        stated_requirement=stated if "cmmi" in profile.required else None,
     )
 
 
@@ -818,6 +834,8 @@ def render_brief(rec: Recommendation, profile: Profile) -> str:
     reasons ("why?") and the full roadmap (render) are a click away."""
     cite = Citations()
     lines = [rec.outcome.title, f"{rec.outcome.summary} {cite.mark(rec.outcome.source)}"]
+    if rec.stated_requirement:
+        lines.append(f"Because you said your contracts or RFPs require {rec.stated_requirement}.")
     if rec.unplanned:
         lines.append(unplanned_line(rec.unplanned))
     if rec.held:

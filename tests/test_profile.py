@@ -638,7 +638,18 @@ def test_held_iso_9001_is_never_a_first_step_again(store, opening):
     assert "iso9001" not in [p.framework_key for p in result.phases]
     assert "Already held: ISO 9001, keep it current." in text
     assert not any("ISO 9001 gap analysis" in s.text for s in result.next_steps)
-    assert result.next_steps[0].text.startswith("Keep your ISO 9001 certificate current")
+    assert any(s.text.startswith("Keep your ISO 9001 certificate current") for s in result.next_steps)
+
+
+def test_held_iso_and_cmmi_required_starts_with_the_cmmi_work_and_the_users_requirement(store):
+    slots, result, _ = result_for(
+        store, "IT services 45 ppl, we hold iso 9001, our RFPs ask for CMMI ML3, only commercial"
+    )
+    brief = rec.render_brief(result, rec.Profile.from_slots(slots))
+    assert "defense and government" not in brief  # a commercial-only firm: their own RFPs are the reason
+    assert "Because you said your contracts or RFPs require CMMI (maturity level 3)." in brief
+    # content/next_steps.yml: the CMMI gap analysis, not "keep ISO current" said twice
+    assert "First step: Run a CMMI gap analysis to assess your current process maturity" in brief
 
 
 def test_held_iso_and_cmmi_required_goes_to_cmmi(store):
