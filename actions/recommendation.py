@@ -9,7 +9,7 @@ import json
 import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
@@ -70,6 +70,8 @@ FAILED_SLOT = "rec_failed"
 # The fact said before a consultant is offered, or asked for CMMI work: the consultancy does
 # no CMMI consulting (content/catalogue/fit.yml)
 CMMI_CONSULTING_NOTE = "consultant_offer_cmmi_note"
+# ...and the answer that says the same when asked ("do you do cmmi consulting?")
+CMMI_CONSULTING_FACTS = (CMMI_CONSULTING_NOTE, "firm_cmmi_consulting_answer")
 _CMMI_WORD = re.compile(r"\bcmmi\b", re.I)
 
 
@@ -151,7 +153,7 @@ def _make_ask_action(slot: str) -> type:
             answer_unrouted_question(dispatcher, tracker)
         elif slot == "contact_name" and _form_started_this_turn(tracker) and _CMMI_WORD.search(_text(tracker)):
             # "ok get me a consultant, one who does cmmi": what the consultancy does not do, before the name
-            _say_fact(dispatcher, CMMI_CONSULTING_NOTE)
+            _say_fact_once(dispatcher, tracker, CMMI_CONSULTING_NOTE, CMMI_CONSULTING_FACTS)
         if side_questions_in_a_row(tracker) >= 2:
             # a user asking question after question is not nagged with the same prompt and buttons
             question = default_store().question(slot)
@@ -447,7 +449,7 @@ def show_result(dispatcher: CollectingDispatcher, tracker: Tracker, profile: rec
         dispatcher.utter_message(response="utter_deadline_missed", deadline=month_count(profile.deadline_months))
     if rec.pursues_cmmi_now(result) and not tracker.get_slot("rec_outcome"):
         # said once, before the consultant is offered: the consultancy does not do the CMMI part
-        _say_fact(dispatcher, CMMI_CONSULTING_NOTE)
+        _say_fact_once(dispatcher, tracker, CMMI_CONSULTING_NOTE, CMMI_CONSULTING_FACTS)
     return [SlotSet("rec_outcome", result.key)]
 
 
@@ -457,6 +459,16 @@ def _say_fact(dispatcher: CollectingDispatcher, key: str) -> None:
     if fact is not None:
         cite = Citations()
         dispatcher.utter_message(text=cite.below(f"{fact.text} {cite.mark(fact.source)}"))
+
+
+def _say_fact_once(dispatcher: CollectingDispatcher, tracker: Tracker, key: str, same_point: Sequence[str]) -> None:
+    """The fact `key`, unless this conversation was already told it or another fact of
+    `same_point` (a disclaimer said three times reads as nagging)."""
+    store = default_store()
+    texts = [f.text for f in (store.fact(k) for k in same_point) if f is not None]
+    told = (str(e.get("text") or "") for e in tracker.events if e.get("event") == "bot")
+    if not any(t in said for said in told for t in texts):
+        _say_fact(dispatcher, key)
 
 
 def _no_result_yet(dispatcher: CollectingDispatcher) -> None:

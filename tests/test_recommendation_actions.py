@@ -986,6 +986,19 @@ def test_a_first_result_with_cmmi_now_says_the_consultancy_does_no_cmmi_consulti
         "Before you ask for a consultant: the consultancy behind this assistant (the article's authors) offers "
         "ISO 9001 consulting, not CMMI consulting;"
     )
+    # told already, as the answer to "do you do cmmi consulting?": not a second time
+    told = tracker("affirm", "yes", slots=answers, loop=None)
+    told.events.insert(
+        0,
+        {
+            "event": "bot",
+            "text": "Not for CMMI: the article's authors do not offer CMMI "
+            "consulting; many of their clients use ISO 9001 as a foundation before pursuing CMMI "
+            "with a specialized consultant. [1]\nSources:\n[1] ...",
+        },
+    )
+    messages, _ = run(rec_actions.ActionShowRecommendation(), told)
+    assert not any("CMMI consulting" in (m.get("text") or "") for m in messages)
     # ISO 9001 only: nothing to say
     iso_only = {**answers, "rec_customers": "commercial", "rec_requirement": "none", "rec_certifications": "none"}
     messages, _ = run(rec_actions.ActionShowRecommendation(), tracker("affirm", "yes", slots=iso_only, loop=None))
