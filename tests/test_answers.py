@@ -371,6 +371,15 @@ def test_a_deadline_is_judged_only_by_the_subjects_own_estimate(composer):
         ("why is level 2 so much quicker than level 3", ["why maturity level 3 takes longer than level 2"]),
         ("why does cmmi take longer than iso 9001?", []),
         ("how long from ml2 to ml3?", []),
+        (
+            "we hold iatf 16949. do we need iso 9001 too?",
+            ["whether IATF 16949, TL 9000 or ISO 13485 can stand in for an ISO 9001 certificate"],
+        ),
+        (
+            "do we still need a separate 9001 if we have tl 9000?",
+            ["whether IATF 16949, TL 9000 or ISO 13485 can stand in for an ISO 9001 certificate"],
+        ),
+        ("we hold iatf 16949. how long does iso 9001 take?", []),
     ],
 )
 def test_topics_no_source_covers_are_named(composer, message, topics):
