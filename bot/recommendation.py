@@ -611,7 +611,8 @@ def recommend(store: KnowledgeStore, profile: Profile) -> Recommendation:
     answers = [a for a in describe_answers(store, profile) if not a.startswith(("timeline:", "main goal:"))]
     if answers:
         reasons.append("You told me: " + "; ".join(answers) + ".")
-    if row is not None:
+    if row is not None and "cmmi" not in profile.required:
+        # the table says what a sector usually needs; where contracts demand CMMI, they decided it
         qualifier = f" ({row.qualifier})" if row.qualifier else ""
         reasons.append(
             f'The article\'s "Should I get CMMI appraisal?" table, row "{row.role}{qualifier}": '

@@ -650,6 +650,8 @@ def test_held_iso_and_cmmi_required_starts_with_the_cmmi_work_and_the_users_requ
     assert "Because you said your contracts or RFPs require CMMI (maturity level 3)." in brief
     # content/next_steps.yml: the CMMI gap analysis, not "keep ISO current" said twice
     assert "First step: Run a CMMI gap analysis to assess your current process maturity" in brief
+    # "why?": their RFPs decided it, not the table's "IT services, commercial: CMMI optional"
+    assert "table" not in rec.render_reasons(result)
 
 
 def test_held_iso_and_cmmi_required_goes_to_cmmi(store):
