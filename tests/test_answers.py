@@ -380,6 +380,10 @@ def test_a_deadline_is_judged_only_by_the_subjects_own_estimate(composer):
             ["whether IATF 16949, TL 9000 or ISO 13485 can stand in for an ISO 9001 certificate"],
         ),
         ("we hold iatf 16949. how long does iso 9001 take?", []),
+        ("which is cheaper, cmmi or iso 9001?", ["which of ISO 9001 and CMMI costs less overall"]),
+        ("is cmmi more expensive than iso?", ["which of ISO 9001 and CMMI costs less overall"]),
+        ("is cmmi cheaper than iso if we already have iso?", []),  # the sources say: yes, with ISO 9001 held
+        ("which one is cheaper for a small company", ["which of ISO 9001 and CMMI costs less overall"]),
     ],
 )
 def test_topics_no_source_covers_are_named(composer, message, topics):
