@@ -384,6 +384,19 @@ def test_a_deadline_is_judged_only_by_the_subjects_own_estimate(composer):
         ("is cmmi more expensive than iso?", ["which of ISO 9001 and CMMI costs less overall"]),
         ("is cmmi cheaper than iso if we already have iso?", []),  # the sources say: yes, with ISO 9001 held
         ("which one is cheaper for a small company", ["which of ISO 9001 and CMMI costs less overall"]),
+        (
+            "ah ok. so directly level 5 then, without 2 and 3?",
+            ["whether an organization can be appraised at a higher maturity level without a lower rating first"],
+        ),
+        (
+            "can we skip levels and go for ml5",
+            ["whether an organization can be appraised at a higher maturity level without a lower rating first"],
+        ),
+        (
+            "can we go straight for cmmi level 3?",
+            ["whether an organization can be appraised at a higher maturity level without a lower rating first"],
+        ),
+        ("can we go directly to level 6?", []),  # corrected: the levels stop at 5
     ],
 )
 def test_topics_no_source_covers_are_named(composer, message, topics):
