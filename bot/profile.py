@@ -1018,7 +1018,16 @@ def _with_its_qualifier(clauses: list, n: int, mentions: list) -> str:
 _DOCUMENT_ONLY = re.compile(r"(?:the |our |state |new )?(?:tenders?|rfps?|rfqs?|solicitations?)")
 
 
+# Time or money one has for a framework is not the framework held: "we only have 12 months for the cmmi thing"
+_HAVE_TIME_OR_MONEY = re.compile(
+    r"\b(?:have|has|had|got)\s+(?:only\s+|just\s+|about\s+|around\s+|less than\s+|under\s+)?"
+    r"(?:\d+|an?|one|two|three|four|five|six|nine|twelve|eighteen|a few|few|some|little|no|the)?\s*"
+    r"(?:months?|weeks?|years?|days?|time|budget|money|deadline|runway|\$\s?\d[\d,.]*k?|\d[\d,.]*k?\s*(?:usd|eur|gbp|dollars?|euros?))\b"
+)
+
+
 def _role(clause: str) -> Optional[str]:
+    clause = _HAVE_TIME_OR_MONEY.sub(" ", clause)
     if _DOCUMENT_ONLY.fullmatch(clause.strip()):
         return "require"
     if _ASKED_WHETHER.search(clause):

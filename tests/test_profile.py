@@ -889,3 +889,20 @@ def test_a_standard_in_progress_is_not_held(sqlite_store):
         sqlite_store, "none yet. 13485 is in progress, audit in 4 months.", asked="rec_certifications"
     )
     assert found["rec_certifications"] == "none" and found["rec_deadline_months"] == "4"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we only have 12 months for the cmmi thing",
+        "we have 12 months for cmmi",
+        "we have a budget of 20k for iso 9001",
+        "we got six months to get cmmi done",
+    ],
+)
+def test_time_or_money_for_a_framework_is_not_the_framework_held(store, text):
+    assert "rec_certifications" not in extract_profile(store, text)
+
+
+def test_a_framework_had_for_years_is_still_held(store):
+    assert extract_profile(store, "we have had iso 9001 for two years")["rec_certifications"] == "iso9001"
