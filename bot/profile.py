@@ -128,7 +128,7 @@ _NO_CERTIFICATES = re.compile(
 _NOT_WHAT_I_SAID = re.compile(
     r"\bi (?:didn'?t|did not|never|don'?t|do not) (?:ask|say|said|mean|write|wrote)\b|"
     r"\bi (?:was )?ask(?:ed|ing) (?:you )?(?:about|for|how|what|the|whether|if|which)\b|"  # "I asked about COST"
-    r"\b(?:not|isn'?t) what i (?:want|wanted|need|needed|meant|asked)\b"  # "that's not what I want"
+    r"\b(?:not|isn'?t) what i (?:want|wanted|need|needed|meant|mean|ask|asked|said|say)\b"  # "that's not what I want"
 )
 # "we need to pick between cmmi and iso9k": the choice asked for, nothing required or held
 _CHOOSING = re.compile(
@@ -1260,8 +1260,8 @@ def extract_profile(
                 # "why cmmi at all? nobody asked us for it": CMMI is not required, nothing else is said
                 if ruled_out is not None:
                     ruled_out.add(earlier[-1].value)
-            elif _ABOUT_CONSULTANT.search(clause.text):
-                pass  # "I said NO thanks, I dont want a consultant": nothing about contracts
+            elif _ABOUT_CONSULTANT.search(clause.text) or _NOT_WHAT_I_SAID.search(clause.text):
+                pass  # "I said NO thanks, I dont want a consultant", "that not what I ask": nothing about contracts
             elif role == "require" and (
                 _REQUIRE_STRONG.search(clause.text)
                 or _REQUIRE.search(clause.text)

@@ -906,3 +906,10 @@ def test_time_or_money_for_a_framework_is_not_the_framework_held(store, text):
 
 def test_a_framework_had_for_years_is_still_held(store):
     assert extract_profile(store, "we have had iso 9001 for two years")["rec_certifications"] == "iso9001"
+
+
+@pytest.mark.parametrize(
+    "text", ["hmm that not what I ask. ok forget it. help me choose", "thats not what i asked, i meant the price"]
+)
+def test_a_complaint_about_the_reply_says_nothing_of_contracts(store, text):
+    assert "rec_requirement" not in extract_profile(store, text)
