@@ -180,6 +180,23 @@ def _complete(tracker: Tracker) -> bool:
 _REPLACES = re.compile(r"\b(?:only|just|not|no longer|instead|rather|actually|wrong|correction|anymore)\b", re.I)
 
 
+# "oops misclick, i meant iso 9001 not as9100": a correction of the answer given before this question
+_MEANT_EARLIER = re.compile(
+    r"\b(?:mis-?click\w*|wrong button|clicked (?:the )?wrong|i meant|meant to (?:say|click|pick|choose)|"
+    r"typo|my (?:last|previous) answer|(?:change|fix|correct) my (?:last |previous )?answer)\b",
+    re.I,
+)
+
+
+def _answered_before(tracker: Tracker, requested: str) -> Optional[str]:
+    """The question answered just before the one asked now (the last recommendation slot set)."""
+    for event in reversed(tracker.events):
+        name = event.get("name")
+        if event.get("event") == "slot" and name in rec.SLOTS and name != requested and event.get("value"):
+            return str(name)
+    return None
+
+
 # ...but "also" adds, even after "actually", unless a word restricts ("only", "instead")
 _ADDS = re.compile(r"\b(?:also|too|as well|additionally|in addition)\b", re.I)
 _RESTRICTS = re.compile(r"\b(?:(?<!not )only|just|solely|instead|no longer|anymore)\b", re.I)
@@ -269,10 +286,18 @@ class ValidateRecommendationForm(FormValidationAction):
             found = statements(default_store(), text, entities)
         else:
             found = rec.extract_profile(default_store(), text, entities, asked=requested)
+        earlier = _answered_before(tracker, requested) if requested and _MEANT_EARLIER.search(text) else None
+        if earlier:
+            # read as the answer it corrects; the question asked now is asked again
+            found = {
+                k: v
+                for k, v in rec.extract_profile(default_store(), text, entities, asked=earlier).items()
+                if k != requested
+            }
         events: List[EventType] = []
         changes: dict[str, str] = {}
         noted: dict[str, str] = {}
-        correcting = _intent(tracker) == "correct_recommendation" or bool(_REPLACES.search(text))
+        correcting = _intent(tracker) == "correct_recommendation" or bool(_REPLACES.search(text)) or earlier is not None
         for slot, value in found.items():
             previous = tracker.get_slot(slot)
             if previous not in (None, "") and slot != requested and slot not in LIST_SLOTS and not correcting:

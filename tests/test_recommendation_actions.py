@@ -149,6 +149,20 @@ def test_correction_mid_form_updates_and_says_so():
     assert texts(messages) == ["Updated: 50 staff."]
 
 
+def test_a_misclick_corrects_the_answer_before_the_question_asked_now():
+    t = tracker(
+        "inform_recommendation",
+        "oops misclick, i meant iso 9001 not as9100, the form says iso 9001 or similar",
+        slots={"rec_industry": "software", "rec_customers": "commercial", "rec_requirement": "as9100"},
+        requested="rec_certifications",
+    )
+    t.events.insert(0, {"event": "slot", "name": "rec_requirement", "value": "as9100"})
+    messages, events = run(rec_actions.ValidateRecommendationForm(), t)
+    # the requirement changes, and what is held is still to be asked (not "ISO 9001 held")
+    assert events == [SlotSet("rec_requirement", "iso9001")]
+    assert texts(messages) == ["Updated: contracts require ISO 9001."]
+
+
 def test_every_question_comes_with_buttons(sqlite_store):
     for action in rec_actions.ASK_ACTIONS:
         slot = action().name().removeprefix("action_ask_")
