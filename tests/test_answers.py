@@ -397,6 +397,16 @@ def test_a_deadline_is_judged_only_by_the_subjects_own_estimate(composer):
             ["whether an organization can be appraised at a higher maturity level without a lower rating first"],
         ),
         ("can we go directly to level 6?", []),  # corrected: the levels stop at 5
+        (
+            "how long take the recertification audit, we have two sites?",
+            ["the number of audit days for your organization (the certification body sets it under IAF MD 5)"],
+        ),
+        (
+            "300 people, 2 sites, how many days?",
+            ["the number of audit days for your organization (the certification body sets it under IAF MD 5)"],
+        ),
+        ("how long is the surveillance audit valid", []),
+        ("how many days does a cmmi benchmark appraisal take", []),  # sourced: 5-10 days
     ],
 )
 def test_topics_no_source_covers_are_named(composer, message, topics):
